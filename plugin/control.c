@@ -1,0 +1,168 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "control.h"
+
+#include <glib.h>
+#include <stddef.h>
+#include <string.h>
+
+#include "guest_mem.h"
+#include "log.h"
+
+static const char *op_name(uint64_t op)
+{
+    switch (op) {
+    case PT_OP_LOAD_HTL:
+        return "LOAD_HTL";
+    case PT_OP_DLSYM:
+        return "DLSYM";
+    case PT_OP_INVOKE:
+        return "INVOKE";
+    case PT_OP_CLOSE_HTL:
+        return "CLOSE_HTL";
+    case PT_OP_HELLO:
+        return "HELLO";
+    case PT_OP_STATS:
+        return "STATS";
+    default:
+        return "unknown";
+    }
+}
+
+static PtStatus read_name(uint64_t addr, char *buf)
+{
+    return pt_guest_read_str(addr, buf, PT_NAME_MAX) ? PT_OK : PT_E_FAULT;
+}
+
+static PtStatus do_invoke(PtControl *ctl, uint64_t token, uint64_t args,
+                          uint64_t ret)
+{
+    PtHtlEntry fn;
+    PtStatus st = pt_registry_entry(ctl->reg, token, PT_VIA_SYSCALL, &fn);
+
+    if (st != PT_OK) {
+        return st;
+    }
+    if (!args || !ret) {
+        return PT_E_FAULT;
+    }
+    /* guest_base == 0: guest pointers are host pointers (checked at HELLO). */
+    fn((void **)(uintptr_t)args, (void *)(uintptr_t)ret);
+    return PT_OK;
+}
+
+static PtStatus do_stats(PtControl *ctl, uint64_t out, int64_t *value)
+{
+    PtStats s = {
+        .syscall_calls = pt_registry_calls(ctl->reg, PT_VIA_SYSCALL),
+        .control_ops = __atomic_load_n(&ctl->ops, __ATOMIC_RELAXED),
+        .errors = __atomic_load_n(&ctl->errors, __ATOMIC_RELAXED),
+    };
+
+    s.host_calls = s.syscall_calls + pt_registry_calls(ctl->reg, PT_VIA_GATE);
+    if (out && !pt_guest_write(out, &s, sizeof(s))) {
+        return PT_E_FAULT;
+    }
+    *value = (int64_t)s.host_calls;
+    return PT_OK;
+}
+
+/* Runs one op; a[] are its own arguments (reply block already removed). */
+static PtStatus dispatch(PtControl *ctl, uint64_t op, const uint64_t *a,
+                         int64_t *value)
+{
+    char name[PT_NAME_MAX];
+    uint64_t out;
+    PtStatus st;
+
+    *value = 0;
+    switch (op) {
+    case PT_OP_LOAD_HTL:
+        st = read_name(a[0], name);
+        if (st == PT_OK) {
+            st = pt_registry_load(ctl->reg, name, &out);
+            *value = (int64_t)out;
+        }
+        return st;
+    case PT_OP_DLSYM:
+        st = read_name(a[1], name);
+        if (st == PT_OK) {
+            st = pt_registry_dlsym(ctl->reg, a[0], name, &out);
+            *value = (int64_t)out;
+        }
+        return st;
+    case PT_OP_INVOKE:
+        return do_invoke(ctl, a[0], a[1], a[2]);
+    case PT_OP_CLOSE_HTL:
+        return pt_registry_close(ctl->reg, a[0]);
+    case PT_OP_HELLO:
+        if (a[0] != PT_PROTOCOL_VERSION) {
+            pt_log("guest speaks protocol %" G_GUINT64_FORMAT ", plugin %d: "
+                   "passthrough refused", a[0], PT_PROTOCOL_VERSION);
+            return PT_E_VERSION;
+        }
+        *value = ctl->filter ? PT_FEATURE_FILTER : 0;
+        return PT_OK;
+    case PT_OP_STATS:
+        return do_stats(ctl, a[0], value);
+    default:
+        return PT_E_BAD_OP;
+    }
+}
+
+/*
+ * Checks the reply block the guest pointed at. The magic (and HELLO's nonce)
+ * must read back at that address: otherwise guest addresses are not host
+ * addresses (guest_base != 0) and writing there would hit the wrong memory.
+ */
+static bool reply_usable(uint64_t addr, uint64_t op, uint64_t nonce)
+{
+    PtReply r;
+    static bool warned;
+
+    if (!pt_guest_read(addr, &r, sizeof(r))) {
+        pt_log_verbose("%s: reply block %#" G_GINT64_MODIFIER "x unreadable",
+                       op_name(op), addr);
+        return false;
+    }
+    if (r.magic != PT_REPLY_MAGIC || (op == PT_OP_HELLO && r.nonce != nonce)) {
+        if (op == PT_OP_HELLO && !warned) {
+            warned = true;
+            pt_log("HELLO's reply block does not read back at its guest "
+                   "address: guest_base != 0? Passthrough needs guest_base "
+                   "0; the guest will use its own libraries");
+        }
+        return false;
+    }
+    return true;
+}
+
+int64_t pt_control_syscall(PtControl *ctl, const uint64_t args[6])
+{
+    uint64_t op = args[0];
+    bool with_reply = (op & PT_OP_REPLY) || op >= PT_OP_HELLO;
+    uint64_t base = op & ~(uint64_t)PT_OP_REPLY;
+    const uint64_t *a = with_reply ? args + 2 : args + 1;
+    uint64_t reply = args[1];
+    bool reply_ok = with_reply && reply_usable(reply, base, a[1]);
+    int64_t value = 0;
+    PtStatus st;
+
+    __atomic_fetch_add(&ctl->ops, 1, __ATOMIC_RELAXED);
+    if (with_reply && !reply_ok) {
+        st = PT_E_FAULT;
+    } else {
+        st = dispatch(ctl, base, a, &value);
+    }
+    if (st != PT_OK) {
+        __atomic_fetch_add(&ctl->errors, 1, __ATOMIC_RELAXED);
+        pt_log_verbose("%s (op %#" G_GINT64_MODIFIER "x): error %d",
+                       op_name(base), op, st);
+    }
+    if (reply_ok) {
+        PtReply r = { .value = value, .status = st };
+        /* Only value and status: the guest owns magic and nonce. */
+        pt_guest_write(reply + offsetof(PtReply, value), &r.value,
+                       sizeof(r.value) + sizeof(r.status));
+    }
+    return st == PT_OK ? value : -(int64_t)st;
+}

@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# Installs everything this project needs, from Debian's packages only.
+# Idempotent: a second run installs nothing and exits quickly. Run as root.
+#
+# Besides the packages, it unpacks Debian's zlib source (the guest-side
+# fallback zlib is built from it) into a cache directory on the machine,
+# through a private apt configuration so the system's sources stay as they
+# are.
+set -euo pipefail
+
+CACHE_DIR=${PASSTHROUGH_CACHE:-/var/cache/qemu-passthrough}
+ZLIB_SRC_LINK="$CACHE_DIR/zlib-src"
+
+PACKAGES=(
+    bazel-bootstrap bazel-rules-cc bazel-rules-java bazel-skylib
+    default-jdk-headless
+    build-essential pkg-config dpkg-dev file
+    gcc-aarch64-linux-gnu libc6-dev-arm64-cross
+    gcc-riscv64-linux-gnu libc6-dev-riscv64-cross
+    qemu-user
+    libglib2.0-dev zlib1g-dev googletest
+    nginx
+)
+
+log() { echo "setup: $*" >&2; }
+
+if [ "$(id -u)" != 0 ]; then
+    echo "setup: must run as root (it installs Debian packages)" >&2
+    exit 1
+fi
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+    if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed'; then
+        missing+=("$p")
+    fi
+done
+
+if [ ${#missing[@]} -gt 0 ]; then
+    log "installing: ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    # Package scripts must not start services (nginx) on this machine: the
+    # remote cache server is started by .ci/run on loopback only.
+    policy_made=0
+    if [ ! -e /usr/sbin/policy-rc.d ]; then
+        printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d
+        chmod +x /usr/sbin/policy-rc.d
+        policy_made=1
+    fi
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    if [ $policy_made = 1 ]; then
+        rm -f /usr/sbin/policy-rc.d
+    fi
+else
+    log "all packages present"
+fi
+
+# Debian's zlib source, for the guest fallback zlib (riscv64 has no Debian 12
+# zlib binary). Keyed by the source version of the installed zlib1g.
+zver=$(dpkg-query -W -f='${source:Version}' zlib1g)
+zdir="$CACHE_DIR/zlib-$zver"
+if [ ! -f "$zdir/.unpacked" ]; then
+    log "fetching Debian zlib source $zver"
+    apt_dir="$CACHE_DIR/apt"
+    mkdir -p "$apt_dir/lists/partial" "$apt_dir/archives/partial" "$zdir"
+    src_list="$apt_dir/sources.list"
+    # deb-src lines mirroring the system's own bookworm entries.
+    echo "deb-src http://deb.debian.org/debian bookworm main" > "$src_list"
+    apt_opts=(-o "Dir::Etc::SourceList=$src_list"
+              -o "Dir::Etc::SourceParts=-"
+              -o "Dir::State::Lists=$apt_dir/lists"
+              -o "Dir::Cache=$apt_dir")
+    apt-get "${apt_opts[@]}" update -qq
+    work=$(mktemp -d)
+    (cd "$work" && apt-get "${apt_opts[@]}" source --download-only -qq \
+        "zlib=$zver" >/dev/null)
+    rm -rf "$zdir/src"
+    dpkg-source -x "$work"/zlib_*.dsc "$zdir/src" >/dev/null
+    rm -rf "$work"
+    touch "$zdir/.unpacked"
+fi
+ln -sfn "$zdir/src" "$ZLIB_SRC_LINK"
+log "zlib source at $ZLIB_SRC_LINK"
+log "done"
