@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "control.h"
 
+#include <errno.h>
 #include <glib.h>
 #include <stddef.h>
 #include <string.h>
@@ -30,20 +31,26 @@ static const char *op_name(uint64_t op)
 
 static PtStatus read_name(uint64_t addr, char *buf)
 {
-    return pt_guest_read_str(addr, buf, PT_NAME_MAX) ? PT_OK : PT_E_FAULT;
+    long n = pt_guest_read_str(addr, buf, PT_NAME_MAX);
+
+    if (n == -EFAULT) {
+        return PT_E_FAULT;
+    }
+    return n < 0 ? PT_E_BAD_NAME : PT_OK;
 }
 
 static PtStatus do_invoke(PtControl *ctl, uint64_t token, uint64_t args,
                           uint64_t ret)
 {
     PtHtlEntry fn;
-    PtStatus st = pt_registry_entry(ctl->reg, token, PT_VIA_SYSCALL, &fn);
+    PtStatus st;
 
-    if (st != PT_OK) {
-        return st;
-    }
     if (!args || !ret) {
         return PT_E_FAULT;
+    }
+    st = pt_registry_entry(ctl->reg, token, PT_VIA_SYSCALL, &fn);
+    if (st != PT_OK) {
+        return st;
     }
     /* guest_base == 0: guest pointers are host pointers (checked at HELLO). */
     fn((void **)(uintptr_t)args, (void *)(uintptr_t)ret);

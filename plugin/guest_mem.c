@@ -2,6 +2,7 @@
 #define _GNU_SOURCE
 #include "guest_mem.h"
 
+#include <errno.h>
 #include <string.h>
 #include <sys/uio.h>
 #include <unistd.h>
@@ -33,7 +34,7 @@ bool pt_guest_write(uint64_t addr, const void *src, size_t len)
     return transfer(addr, (void *)src, len, true);
 }
 
-bool pt_guest_read_str(uint64_t addr, char *dst, size_t cap)
+long pt_guest_read_str(uint64_t addr, char *dst, size_t cap)
 {
     const size_t page = 4096;
     size_t got = 0;
@@ -44,13 +45,16 @@ bool pt_guest_read_str(uint64_t addr, char *dst, size_t cap)
         if (chunk > cap - got) {
             chunk = cap - got;
         }
+        const char *nul;
+
         if (!pt_guest_read(addr + got, dst + got, chunk)) {
-            return false;
+            return -EFAULT;
         }
-        if (memchr(dst + got, 0, chunk)) {
-            return true;
+        nul = memchr(dst + got, 0, chunk);
+        if (nul) {
+            return nul - dst;
         }
         got += chunk;
     }
-    return false;
+    return -ENAMETOOLONG;
 }

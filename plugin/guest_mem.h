@@ -15,7 +15,10 @@
 bool pt_guest_read(uint64_t addr, void *dst, size_t len);
 bool pt_guest_write(uint64_t addr, const void *src, size_t len);
 
-/* Reads a NUL-terminated string of at most cap - 1 characters. */
-bool pt_guest_read_str(uint64_t addr, char *dst, size_t cap);
+/*
+ * Reads a NUL-terminated string of at most cap - 1 characters. Returns its
+ * length, -EFAULT if unreadable, -ENAMETOOLONG if no NUL within cap.
+ */
+long pt_guest_read_str(uint64_t addr, char *dst, size_t cap);
 
 #endif

@@ -1,0 +1,230 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// The control plane: op decoding, reply blocks, handles and tokens, driven
+// as the syscall-entry callback drives it, with the real libz_HTL.so.
+#include <gtest/gtest.h>
+
+#include <string.h>
+#include <sys/mman.h>
+#include <zlib.h>
+
+#include <string>
+
+extern "C" {
+#include "control.h"
+#include "passthrough_protocol.h"
+}
+
+std::string g_htl_dir;  // set by main from argv
+
+namespace {
+
+uint64_t U(const void *p)
+{
+    return (uint64_t)(uintptr_t)p;
+}
+
+class ControlTest : public ::testing::Test {
+protected:
+    void SetUp() override
+    {
+        ctl_.reg = pt_registry_new(g_htl_dir.c_str());
+        ctl_.filter = false;
+    }
+    void TearDown() override { pt_registry_free(ctl_.reg); }
+
+    PtReply NewReply(uint64_t nonce = 0)
+    {
+        PtReply r{};
+        r.magic = PT_REPLY_MAGIC;
+        r.nonce = nonce;
+        r.status = PT_E_NO_ANSWER;
+        return r;
+    }
+
+    // Runs op with a reply block, as the GTL does; returns the reply.
+    PtReply Op(uint64_t op, uint64_t a = 0, uint64_t b = 0, uint64_t c = 0,
+               uint64_t d = 0)
+    {
+        PtReply r = NewReply();
+        if (op < PT_OP_HELLO) {
+            op |= PT_OP_REPLY;
+        }
+        uint64_t args[6] = {op, U(&r), a, b, c, d};
+        pt_control_syscall(&ctl_, args);
+        return r;
+    }
+
+    uint64_t Load()
+    {
+        PtReply r = Op(PT_OP_LOAD_HTL, U("libz.so"));
+        EXPECT_EQ(r.status, PT_OK);
+        return (uint64_t)r.value;
+    }
+
+    uint64_t Sym(uint64_t handle, const char *name)
+    {
+        PtReply r = Op(PT_OP_DLSYM, handle, U(name));
+        EXPECT_EQ(r.status, PT_OK) << name;
+        return (uint64_t)r.value;
+    }
+
+    PtControl ctl_{};
+};
+
+TEST_F(ControlTest, HelloAnswersVersionCheckedWithNonce)
+{
+    PtReply r = NewReply(0x1234);
+    uint64_t args[6] = {PT_OP_HELLO, U(&r), PT_PROTOCOL_VERSION, 0x1234};
+    EXPECT_EQ(pt_control_syscall(&ctl_, args), 0);
+    EXPECT_EQ(r.status, PT_OK);
+
+    r = NewReply(0x1234);
+    uint64_t bad_version[6] = {PT_OP_HELLO, U(&r), 99, 0x1234};
+    EXPECT_EQ(pt_control_syscall(&ctl_, bad_version), -PT_E_VERSION);
+    EXPECT_EQ(r.status, PT_E_VERSION);
+}
+
+TEST_F(ControlTest, HelloWithAForeignNonceIsNotAnswered)
+{
+    // What the plugin sees when guest addresses are not host addresses:
+    // the block at that address does not hold what the guest wrote.
+    PtReply r = NewReply(0x1111);
+    uint64_t args[6] = {PT_OP_HELLO, U(&r), PT_PROTOCOL_VERSION, 0x2222};
+    EXPECT_EQ(pt_control_syscall(&ctl_, args), -PT_E_FAULT);
+    EXPECT_EQ(r.status, PT_E_NO_ANSWER);
+
+    r = NewReply(0x1111);
+    r.magic = 0;
+    uint64_t no_magic[6] = {PT_OP_HELLO, U(&r), PT_PROTOCOL_VERSION, 0x1111};
+    EXPECT_EQ(pt_control_syscall(&ctl_, no_magic), -PT_E_FAULT);
+    EXPECT_EQ(r.status, PT_E_NO_ANSWER);
+}
+
+TEST_F(ControlTest, BadReplyPointersAreRefusedNotTouched)
+{
+    uint64_t null_reply[6] = {PT_OP_HELLO, 0, PT_PROTOCOL_VERSION};
+    EXPECT_EQ(pt_control_syscall(&ctl_, null_reply), -PT_E_FAULT);
+
+    // An unmapped page, and a read-only one holding a valid block.
+    void *page = mmap(nullptr, 4096, PROT_READ | PROT_WRITE,
+                      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    ASSERT_NE(page, MAP_FAILED);
+    PtReply r = NewReply(7);
+    memcpy(page, &r, sizeof(r));
+    ASSERT_EQ(mprotect(page, 4096, PROT_READ), 0);
+    uint64_t ro[6] = {PT_OP_HELLO, U(page), PT_PROTOCOL_VERSION, 7};
+    pt_control_syscall(&ctl_, ro);  // must not crash
+    EXPECT_EQ(((PtReply *)page)->status, PT_E_NO_ANSWER);
+    munmap(page, 4096);
+    uint64_t gone[6] = {PT_OP_HELLO, U(page), PT_PROTOCOL_VERSION, 7};
+    EXPECT_EQ(pt_control_syscall(&ctl_, gone), -PT_E_FAULT);
+}
+
+TEST_F(ControlTest, UnknownOpIsAnError)
+{
+    EXPECT_EQ(Op(0x77).status, PT_E_BAD_OP);
+    EXPECT_EQ(Op(PT_OP_HELLO + 50).status, PT_E_BAD_OP);
+    uint64_t args[6] = {0, 0, 0, 0, 0, 0};
+    EXPECT_EQ(pt_control_syscall(&ctl_, args), -PT_E_BAD_OP);
+}
+
+TEST_F(ControlTest, LibraryNamesAreNamesNotPaths)
+{
+    const char *bad[] = {
+        "../libz.so", "/usr/lib/libz.so", "libz", "libz.so/..", "lib.so",
+        "z.so", "libz.so.", "libz.so.1a", "lib z.so", "libz.sox",
+        "libzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz.so",
+    };
+    for (const char *name : bad) {
+        EXPECT_EQ(Op(PT_OP_LOAD_HTL, U(name)).status, PT_E_BAD_NAME) << name;
+    }
+    EXPECT_EQ(Op(PT_OP_LOAD_HTL, U("libnothere.so")).status, PT_E_NOT_FOUND);
+    EXPECT_EQ(Op(PT_OP_LOAD_HTL, 0).status, PT_E_FAULT);
+    EXPECT_EQ(Op(PT_OP_LOAD_HTL, U("libz.so.1")).status, PT_OK);
+}
+
+TEST_F(ControlTest, UnterminatedNameIsRefused)
+{
+    char name[PT_NAME_MAX + 16];
+    memset(name, 'a', sizeof(name));
+    EXPECT_EQ(Op(PT_OP_LOAD_HTL, U(name)).status, PT_E_BAD_NAME);
+}
+
+TEST_F(ControlTest, HandlesAreTaggedAndChecked)
+{
+    uint64_t h = Load();
+    EXPECT_EQ(h & PT_TAG_MASK, PT_HANDLE_TAG);
+    EXPECT_EQ(Op(PT_OP_DLSYM, h + 1000, U("crc32_HTL")).status, PT_E_BAD_HANDLE);
+    EXPECT_EQ(Op(PT_OP_DLSYM, h & ~PT_TAG_MASK, U("crc32_HTL")).status,
+              PT_E_BAD_HANDLE);
+    EXPECT_EQ(Op(PT_OP_DLSYM, h, U("no_such_HTL")).status, PT_E_NOT_FOUND);
+    EXPECT_EQ(Op(PT_OP_DLSYM, h, U("bad name")).status, PT_E_BAD_NAME);
+    EXPECT_EQ(Op(PT_OP_CLOSE_HTL, h).status, PT_OK);
+    EXPECT_EQ(Op(PT_OP_CLOSE_HTL, h).status, PT_E_BAD_HANDLE);
+    EXPECT_EQ(Op(PT_OP_DLSYM, h, U("crc32_HTL")).status, PT_E_BAD_HANDLE);
+}
+
+TEST_F(ControlTest, InvokeRunsTheHostEntryAndCountsIt)
+{
+    uint64_t h = Load();
+    uint64_t tok = Sym(h, "crc32_HTL");
+    EXPECT_EQ(tok & PT_TAG_MASK, PT_TOKEN_TAG);
+    EXPECT_EQ(Sym(h, "crc32_HTL"), tok);  // one entry per name
+
+    uLong crc = 0;
+    const Bytef *buf = (const Bytef *)"123456789";
+    uInt len = 9;
+    uLong ret = 0;
+    void *args[] = {&crc, &buf, &len};
+    EXPECT_EQ(Op(PT_OP_INVOKE, tok, U(args), U(&ret)).status, PT_OK);
+    EXPECT_EQ(ret, 0xcbf43926UL);
+    EXPECT_EQ(pt_registry_calls(ctl_.reg, PT_VIA_SYSCALL), 1u);
+
+    // The proposal's form, without a reply block: the value is the result.
+    ret = 0;
+    uint64_t plain[6] = {PT_OP_INVOKE, tok, U(args), U(&ret)};
+    EXPECT_EQ(pt_control_syscall(&ctl_, plain), 0);
+    EXPECT_EQ(ret, 0xcbf43926UL);
+    EXPECT_EQ(pt_registry_calls(ctl_.reg, PT_VIA_SYSCALL), 2u);
+
+    PtStats st{};
+    EXPECT_EQ(Op(PT_OP_STATS, U(&st)).value, 2);
+    EXPECT_EQ(st.host_calls, 2u);
+    EXPECT_EQ(st.syscall_calls, 2u);
+}
+
+TEST_F(ControlTest, ForgedAndStaleTokensAreRefused)
+{
+    uint64_t h = Load();
+    uint64_t tok = Sym(h, "adler32_HTL");
+    uLong ret = 0;
+    void *args[3] = {};
+    // A raw host address, as the upstream proposal would have passed.
+    EXPECT_EQ(Op(PT_OP_INVOKE, U((void *)&adler32), U(args), U(&ret)).status,
+              PT_E_BAD_TOKEN);
+    EXPECT_EQ(Op(PT_OP_INVOKE, tok + 5000, U(args), U(&ret)).status,
+              PT_E_BAD_TOKEN);
+    EXPECT_EQ(Op(PT_OP_INVOKE, tok, 0, U(&ret)).status, PT_E_FAULT);
+    EXPECT_EQ(Op(PT_OP_INVOKE, tok, U(args), 0).status, PT_E_FAULT);
+    EXPECT_EQ(Op(PT_OP_CLOSE_HTL, h).status, PT_OK);
+    EXPECT_EQ(Op(PT_OP_INVOKE, tok, U(args), U(&ret)).status, PT_E_BAD_TOKEN);
+    EXPECT_EQ(pt_registry_calls(ctl_.reg, PT_VIA_SYSCALL), 0u);
+}
+
+}  // namespace
+
+int main(int argc, char **argv)
+{
+    ::testing::InitGoogleTest(&argc, argv);
+    if (argc < 2) {
+        fprintf(stderr, "usage: %s PATH_TO_libz_HTL.so\n", argv[0]);
+        return 2;
+    }
+    g_htl_dir = argv[1];
+    g_htl_dir.erase(g_htl_dir.rfind('/') == std::string::npos
+                        ? 0 : g_htl_dir.rfind('/'));
+    if (g_htl_dir.empty()) {
+        g_htl_dir = ".";
+    }
+    return RUN_ALL_TESTS();
+}
