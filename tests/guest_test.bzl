@@ -42,5 +42,6 @@ def guest_program_tests(name, program, modes):
                     "//plugin:libpassthrough.so",
                     "//tools:qemu-passthrough",
                 ],
+                size = "small",
                 tags = ["qemu"],
             )

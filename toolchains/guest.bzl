@@ -34,3 +34,27 @@ guest_files = rule(
     },
     doc = "The files of `srcs`, built for guest `arch`.",
 )
+
+def _guest_file_impl(ctx):
+    src = ctx.attr.src[0][DefaultInfo].files.to_list()
+    if len(src) != 1:
+        fail("%s: src must be one file, got %d" % (ctx.label, len(src)))
+    out = ctx.actions.declare_file(ctx.attr.out)
+    ctx.actions.symlink(output = out, target_file = src[0])
+    runfiles = ctx.runfiles(files = [out])
+    runfiles = runfiles.merge(ctx.attr.src[0][DefaultInfo].default_runfiles)
+    return [DefaultInfo(files = depset([out]), runfiles = runfiles)]
+
+guest_file = rule(
+    implementation = _guest_file_impl,
+    attrs = {
+        "arch": attr.string(mandatory = True, values = GUEST_ARCHES),
+        "src": attr.label(cfg = _to_guest, mandatory = True),
+        "out": attr.string(mandatory = True),
+        "_allowlist_function_transition": attr.label(
+            default = "@bazel_tools//tools/allowlists/function_transition_allowlist",
+        ),
+    },
+    doc = "`src` built for guest `arch`, placed at `out` in this package, " +
+          "so files of several guests can sit side by side in one runfiles tree.",
+)

@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# Bazel's remote cache: nginx serving WebDAV (GET/PUT) on 127.0.0.1:18080,
+# its storage in a directory that outlives a run, so the next run on this
+# machine gets cache hits. --config=ci in .bazelrc points Bazel at it.
+# usage: tools/remote-cache.sh start|stop|status
+set -euo pipefail
+
+PORT=18080
+STORE=${PASSTHROUGH_CACHE:-/var/cache/qemu-passthrough}/remote-cache
+RUN=$STORE/run
+CONF=$RUN/nginx.conf
+
+start() {
+    mkdir -p "$STORE/data" "$STORE/tmp" "$RUN"
+    # nginx's workers run as nobody: they must be able to write the store.
+    chown -R nobody:nogroup "$STORE/data" "$STORE/tmp"
+    cat > "$CONF" <<CONF
+worker_processes 2;
+pid $RUN/nginx.pid;
+error_log $RUN/error.log warn;
+events { worker_connections 256; }
+http {
+    access_log off;
+    client_body_temp_path $STORE/tmp/body;
+    proxy_temp_path $STORE/tmp/proxy;
+    fastcgi_temp_path $STORE/tmp/fastcgi;
+    uwsgi_temp_path $STORE/tmp/uwsgi;
+    scgi_temp_path $STORE/tmp/scgi;
+    server {
+        listen 127.0.0.1:$PORT;
+        root $STORE/data;
+        location / {
+            dav_methods PUT;
+            create_full_put_path on;
+            client_max_body_size 0;
+        }
+    }
+}
+CONF
+    if status >/dev/null; then
+        stop
+    fi
+    nginx -c "$CONF"
+    for _ in $(seq 50); do
+        if status >/dev/null; then
+            echo "remote cache: serving $STORE/data on 127.0.0.1:$PORT"
+            return 0
+        fi
+        sleep 0.1
+    done
+    echo "remote cache: nginx did not start; see $RUN/error.log" >&2
+    return 1
+}
+
+stop() {
+    if [ -f "$RUN/nginx.pid" ]; then
+        nginx -c "$CONF" -s stop 2>/dev/null || kill "$(cat "$RUN/nginx.pid")" 2>/dev/null || true
+        rm -f "$RUN/nginx.pid"
+        echo "remote cache: stopped"
+    fi
+}
+
+status() {
+    [ -f "$RUN/nginx.pid" ] && kill -0 "$(cat "$RUN/nginx.pid")" 2>/dev/null
+}
+
+case "${1:-}" in
+start) start ;;
+stop) stop ;;
+status) status && echo running || { echo stopped; exit 1; } ;;
+*) echo "usage: $0 start|stop|status" >&2; exit 2 ;;
+esac
