@@ -31,6 +31,7 @@ http {
     server {
         listen 127.0.0.1:$PORT;
         root $STORE/data;
+        log_not_found off;
         location / {
             dav_methods PUT;
             create_full_put_path on;
@@ -55,8 +56,15 @@ CONF
 }
 
 stop() {
+    local pid
     if [ -f "$RUN/nginx.pid" ]; then
-        nginx -c "$CONF" -s stop 2>/dev/null || kill "$(cat "$RUN/nginx.pid")" 2>/dev/null || true
+        pid=$(cat "$RUN/nginx.pid")
+        kill -QUIT "$pid" 2>/dev/null || true
+        for _ in $(seq 50); do
+            kill -0 "$pid" 2>/dev/null || break
+            sleep 0.1
+        done
+        kill -KILL "$pid" 2>/dev/null || true
         rm -f "$RUN/nginx.pid"
         echo "remote cache: stopped"
     fi
