@@ -5,10 +5,12 @@
  * the passthrough plugin or, when that is not available (no plugin, no
  * HTL, an entry missing, guest_base != 0), on the guest's own zlib built
  * into this library with zlib's Z_PREFIX (so its z_* names cannot clash).
- * The choice is made once, at load time.
+ * The choice is made once, at load time, as is the transport (the gate,
+ * else the syscall path).
  *
  * Environment: PASSTHROUGH=off forces the guest's own zlib;
- * PASSTHROUGH_QUIET=1 silences the one-time warnings.
+ * PASSTHROUGH_TRANSPORT=syscall forces the syscall path;
+ * PASSTHROUGH_QUIET=1 silences the warnings.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -44,7 +46,7 @@ ZLIB_ALL_FUNCTIONS(GTL_FALLBACK_DECL)
 /* Calls through the host; false if the plugin refused (then fall back). */
 static inline int host_call(int id, void **args, void *ret)
 {
-    return tokens[id] && gtl_invoke(tokens[id], args, ret) == PT_OK;
+    return tokens[id] && gtl_call(tokens[id], args, ret) == PT_OK;
 }
 
 #define GTL_WRAP_VALUE(ret_t, name, n, types)                     \
@@ -78,21 +80,11 @@ ZLIB_STRING_FUNCTIONS(GTL_WRAP_STRING)
 
 static void gtl_connect(void)
 {
-    int64_t features, handle, token;
+    int64_t handle, token;
     PtStatus st;
     int missing = 0;
-    const char *env = getenv("PASSTHROUGH");
 
-    if (env && !strcmp(env, "off")) {
-        return;
-    }
-    st = gtl_hello(&features);
-    if (st == PT_E_NO_ANSWER) {
-        /* Not under the plugin (or guest_base != 0, which it reports). */
-        return;
-    }
-    if (st != PT_OK) {
-        gtl_warn("plugin refused HELLO (status %d); using the guest's zlib", st);
+    if (gtl_transport_init() == GTL_NONE) {
         return;
     }
     st = gtl_control(PT_OP_LOAD_HTL, &handle, (uint64_t)(uintptr_t)"libz.so",

@@ -6,12 +6,16 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
+GtlTransport gtl_transport = GTL_NONE;
+
 static PtStatus control_nonce(uint32_t op, uint64_t nonce, int64_t *value,
-                              uint64_t a, uint64_t b, uint64_t c, uint64_t d)
+                              int32_t *host_errno, uint64_t a, uint64_t b,
+                              uint64_t c, uint64_t d)
 {
     volatile PtReply reply = {
         .magic = PT_REPLY_MAGIC,
@@ -27,16 +31,19 @@ static PtStatus control_nonce(uint32_t op, uint64_t nonce, int64_t *value,
     if (reply.status == PT_OK && value) {
         *value = reply.value;
     }
+    if (host_errno) {
+        *host_errno = reply.host_errno;
+    }
     return (PtStatus)reply.status;
 }
 
 PtStatus gtl_control(uint32_t op, int64_t *value, uint64_t a, uint64_t b,
                      uint64_t c, uint64_t d)
 {
-    return control_nonce(op, 0, value, a, b, c, d);
+    return control_nonce(op, 0, value, NULL, a, b, c, d);
 }
 
-PtStatus gtl_hello(int64_t *features)
+static PtStatus hello(void)
 {
     struct timespec ts;
     uint64_t nonce;
@@ -45,14 +52,138 @@ PtStatus gtl_hello(int64_t *features)
     clock_gettime(CLOCK_MONOTONIC, &ts);
     nonce = ((uint64_t)ts.tv_nsec << 20) ^ (uint64_t)ts.tv_sec ^
             ((uint64_t)getpid() << 40) ^ 0x9e3779b97f4a7c15ULL;
-    return control_nonce(PT_OP_HELLO, nonce, features, PT_PROTOCOL_VERSION,
+    return control_nonce(PT_OP_HELLO, nonce, NULL, NULL, PT_PROTOCOL_VERSION,
                          nonce, 0, 0);
 }
 
-PtStatus gtl_invoke(uint64_t token, void **args, void *ret)
+/*
+ * The gate. Its body does nothing: the plugin's callback on its first
+ * instruction does the work. noipa: the compiler must assume a call may
+ * change any memory (the mailbox), and must not inline or clone it.
+ */
+__attribute__((noinline, noipa)) static void gtl_gate(void)
 {
-    return gtl_control(PT_OP_INVOKE, NULL, token, (uint64_t)(uintptr_t)args,
-                       (uint64_t)(uintptr_t)ret, 0);
+    __asm__ volatile("" ::: "memory");
+}
+
+/* Initial-exec: libz.so.1 is normally loaded at start-up, and the fast path
+ * must not call __tls_get_addr. */
+#define GTL_TLS __thread __attribute__((tls_model("initial-exec")))
+
+static GTL_TLS PtMailbox mailbox;
+static GTL_TLS int mailbox_state;  /* 0 not yet bound, 1 bound, -1 failed */
+
+/* The calling thread's mailbox, bound on its first call in this thread. */
+static PtMailbox *thread_mailbox(void)
+{
+    if (__builtin_expect(mailbox_state > 0, 1)) {
+        return &mailbox;
+    }
+    if (mailbox_state == 0) {
+        PtStatus st = gtl_control(PT_OP_BIND_MAILBOX, NULL,
+                                  (uint64_t)(uintptr_t)&mailbox, 0, 0, 0);
+        mailbox_state = st == PT_OK ? 1 : -1;
+    }
+    return mailbox_state > 0 ? &mailbox : NULL;
+}
+
+static PtStatus gate_call(uint64_t token, void **args, void *ret)
+{
+    volatile PtMailbox *mb = thread_mailbox();
+
+    if (!mb) {
+        return PT_E_NO_ANSWER;
+    }
+    mb->token = token;
+    mb->args = (uint64_t)(uintptr_t)args;
+    mb->ret = (uint64_t)(uintptr_t)ret;
+    mb->status = PT_E_NO_ANSWER;
+    mb->host_errno = 0;
+    gtl_gate();
+    if (mb->host_errno) {
+        errno = mb->host_errno;
+    }
+    return (PtStatus)mb->status;
+}
+
+static PtStatus syscall_call(uint64_t token, void **args, void *ret)
+{
+    int32_t host_errno = 0;
+    PtStatus st = control_nonce(PT_OP_INVOKE, 0, NULL, &host_errno, token,
+                                (uint64_t)(uintptr_t)args,
+                                (uint64_t)(uintptr_t)ret, 0);
+
+    if (st == PT_OK && host_errno) {
+        errno = host_errno;
+    }
+    return st;
+}
+
+PtStatus gtl_call(uint64_t token, void **args, void *ret)
+{
+    PtStatus st;
+
+    if (gtl_transport == GTL_GATE) {
+        st = gate_call(token, args, ret);
+        if (st != PT_E_NO_ANSWER) {
+            return st;
+        }
+        /* This thread's mailbox could not be bound: the slow path. */
+    }
+    return syscall_call(token, args, ret);
+}
+
+static int gate_works(void)
+{
+    PtStatus st = gtl_control(PT_OP_REGISTER_GATE, NULL,
+                              (uint64_t)(uintptr_t)&gtl_gate, 0, 0, 0);
+    volatile PtMailbox *mb;
+
+    if (st != PT_OK) {
+        return 0;
+    }
+    mb = thread_mailbox();
+    if (!mb) {
+        return 0;
+    }
+    /* A call that runs nothing: answered only if the gate is served. */
+    mb->token = PT_GATE_PING;
+    mb->status = PT_E_NO_ANSWER;
+    gtl_gate();
+    return mb->status == PT_OK;
+}
+
+GtlTransport gtl_transport_init(void)
+{
+    const char *env = getenv("PASSTHROUGH");
+    const char *want = getenv("PASSTHROUGH_TRANSPORT");
+    PtStatus st;
+
+    gtl_transport = GTL_NONE;
+    if (env && !strcmp(env, "off")) {
+        return gtl_transport;
+    }
+    st = hello();
+    if (st == PT_E_NO_ANSWER) {
+        /* Not under the plugin (or guest_base != 0, which it reports). */
+        return gtl_transport;
+    }
+    if (st != PT_OK) {
+        gtl_warn("the plugin refused HELLO (status %d); using the guest's "
+                 "own libraries", st);
+        return gtl_transport;
+    }
+    gtl_transport = GTL_SYSCALL;
+    if (want && !strcmp(want, "syscall")) {
+        return gtl_transport;
+    }
+    if (gate_works()) {
+        gtl_transport = GTL_GATE;
+    } else {
+        gtl_warn("the plugin did not serve the gate; calls take the slower "
+                 "syscall path");
+    }
+    return gtl_transport;
 }
 
 void gtl_warn(const char *fmt, ...)

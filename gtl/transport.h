@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * The GTL's side of the control plane: the magic syscall with a reply block,
- * which works whether or not QEMU has the syscall-filter API.
+ * The GTL's side of the protocol, linked into every GTL: the control plane
+ * (magic syscall with a reply block, which works whether or not QEMU has the
+ * syscall-filter API) and the data plane (the gate and per-thread
+ * mailboxes).
  */
 #ifndef PASSTHROUGH_GTL_TRANSPORT_H
 #define PASSTHROUGH_GTL_TRANSPORT_H
@@ -12,6 +14,12 @@
 
 #define GTL_HIDDEN __attribute__((visibility("hidden")))
 
+typedef enum GtlTransport {
+    GTL_NONE,      /* no plugin: the guest's own library */
+    GTL_SYSCALL,   /* INVOKE through the magic syscall */
+    GTL_GATE,      /* the gate: an instrumented call, no syscall */
+} GtlTransport;
+
 /*
  * Issues op (PT_OP_REPLY is added for upstream ops) with up to four
  * arguments after the reply block. Returns the status; on PT_OK stores the
@@ -20,13 +28,24 @@
 GTL_HIDDEN PtStatus gtl_control(uint32_t op, int64_t *value, uint64_t a,
                                 uint64_t b, uint64_t c, uint64_t d);
 
-/* HELLO; true if a plugin answered and accepted our protocol version. */
-GTL_HIDDEN PtStatus gtl_hello(int64_t *features);
+/*
+ * Says HELLO and picks the transport, once: the gate unless it cannot be
+ * registered or does not answer, or PASSTHROUGH_TRANSPORT=syscall; GTL_NONE
+ * without a plugin or with PASSTHROUGH=off.
+ */
+GTL_HIDDEN GtlTransport gtl_transport_init(void);
 
-/* INVOKE through the syscall: the slow path, and the one stock QEMU has. */
-GTL_HIDDEN PtStatus gtl_invoke(uint64_t token, void **args, void *ret);
+/* The transport gtl_transport_init() chose. */
+GTL_HIDDEN extern GtlTransport gtl_transport;
 
-/* Writes a one-time warning to stderr unless PASSTHROUGH_QUIET is set. */
+/*
+ * Runs entry `token` on the host: args[i] points at argument i, the entry
+ * writes its return value at ret. Sets errno if the host entry did. Returns
+ * PT_OK, or an error status (the caller then runs the guest's own code).
+ */
+GTL_HIDDEN PtStatus gtl_call(uint64_t token, void **args, void *ret);
+
+/* Writes a warning to stderr unless PASSTHROUGH_QUIET is set. */
 GTL_HIDDEN void gtl_warn(const char *fmt, ...)
     __attribute__((format(printf, 1, 2)));
 

@@ -24,6 +24,10 @@ static const char *op_name(uint64_t op)
         return "HELLO";
     case PT_OP_STATS:
         return "STATS";
+    case PT_OP_REGISTER_GATE:
+        return "REGISTER_GATE";
+    case PT_OP_BIND_MAILBOX:
+        return "BIND_MAILBOX";
     default:
         return "unknown";
     }
@@ -39,8 +43,106 @@ static PtStatus read_name(uint64_t addr, char *buf)
     return n < 0 ? PT_E_BAD_NAME : PT_OK;
 }
 
+/*
+ * The guest thread's mailbox. linux-user runs each guest thread on a host
+ * thread of its own, so host TLS is per guest thread: the gate finds its
+ * mailbox without a lookup or a lock. Initial-exec: one pointer fits the
+ * static TLS surplus glibc keeps for dlopen()ed libraries.
+ */
+static __thread PtMailbox *thread_mailbox
+    __attribute__((tls_model("initial-exec")));
+
+PtMailbox *pt_control_thread_mailbox(void)
+{
+    return thread_mailbox;
+}
+
+/* Runs an entry; returns the errno it left (errno itself is preserved). */
+static int run_entry(PtHtlEntry fn, uint64_t args, uint64_t ret)
+{
+    int saved = errno, host_errno;
+
+    errno = 0;
+    /* guest_base == 0: guest pointers are host pointers (checked at HELLO). */
+    fn((void **)(uintptr_t)args, (void *)(uintptr_t)ret);
+    host_errno = errno;
+    errno = saved;
+    return host_errno;
+}
+
+void pt_control_gate(PtControl *ctl, PtMailbox *mb)
+{
+    PtHtlEntry fn;
+    PtStatus st;
+
+    if (mb->token == PT_GATE_PING) {
+        mb->status = PT_OK;
+        return;
+    }
+    if (!mb->args || !mb->ret) {
+        mb->status = PT_E_FAULT;
+        return;
+    }
+    st = pt_registry_entry(ctl->reg, mb->token, PT_VIA_GATE, &fn);
+    if (st == PT_OK) {
+        mb->host_errno = run_entry(fn, mb->args, mb->ret);
+    }
+    mb->status = st;
+}
+
+bool pt_control_is_gate(PtControl *ctl, uint64_t vaddr)
+{
+    int n = __atomic_load_n(&ctl->n_gates, __ATOMIC_ACQUIRE);
+
+    for (int i = 0; i < n; i++) {
+        if (ctl->gates[i] == vaddr) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static PtStatus register_gate(PtControl *ctl, uint64_t addr)
+{
+    static GMutex lock;
+    PtStatus st = PT_OK;
+    uint8_t probe;
+
+    if (ctl->gate_disabled) {
+        return PT_E_DISABLED;
+    }
+    /* It must at least be readable: the guest will execute it. */
+    if (!pt_guest_read(addr, &probe, 1)) {
+        return PT_E_FAULT;
+    }
+    g_mutex_lock(&lock);
+    if (!pt_control_is_gate(ctl, addr)) {
+        if (ctl->n_gates == PT_MAX_GATES) {
+            st = PT_E_LIMIT;
+        } else {
+            ctl->gates[ctl->n_gates] = addr;
+            __atomic_store_n(&ctl->n_gates, ctl->n_gates + 1, __ATOMIC_RELEASE);
+        }
+    }
+    g_mutex_unlock(&lock);
+    return st;
+}
+
+static PtStatus bind_mailbox(uint64_t addr)
+{
+    PtMailbox mb;
+
+    /* Readable and writable, checked once; the gate then uses it directly. */
+    if (!pt_guest_read(addr, &mb, sizeof(mb)) ||
+        !pt_guest_write(addr, &mb, sizeof(mb))) {
+        return PT_E_FAULT;
+    }
+    thread_mailbox = (PtMailbox *)(uintptr_t)addr;
+    return PT_OK;
+}
+
 static PtStatus do_invoke(PtControl *ctl, uint64_t token, uint64_t args,
-                          uint64_t ret)
+                          uint64_t ret, int32_t *host_errno)
 {
     PtHtlEntry fn;
     PtStatus st;
@@ -52,8 +154,7 @@ static PtStatus do_invoke(PtControl *ctl, uint64_t token, uint64_t args,
     if (st != PT_OK) {
         return st;
     }
-    /* guest_base == 0: guest pointers are host pointers (checked at HELLO). */
-    fn((void **)(uintptr_t)args, (void *)(uintptr_t)ret);
+    *host_errno = run_entry(fn, args, ret);
     return PT_OK;
 }
 
@@ -61,11 +162,12 @@ static PtStatus do_stats(PtControl *ctl, uint64_t out, int64_t *value)
 {
     PtStats s = {
         .syscall_calls = pt_registry_calls(ctl->reg, PT_VIA_SYSCALL),
+        .gate_calls = pt_registry_calls(ctl->reg, PT_VIA_GATE),
         .control_ops = __atomic_load_n(&ctl->ops, __ATOMIC_RELAXED),
         .errors = __atomic_load_n(&ctl->errors, __ATOMIC_RELAXED),
     };
 
-    s.host_calls = s.syscall_calls + pt_registry_calls(ctl->reg, PT_VIA_GATE);
+    s.host_calls = s.syscall_calls + s.gate_calls;
     if (out && !pt_guest_write(out, &s, sizeof(s))) {
         return PT_E_FAULT;
     }
@@ -75,7 +177,7 @@ static PtStatus do_stats(PtControl *ctl, uint64_t out, int64_t *value)
 
 /* Runs one op; a[] are its own arguments (reply block already removed). */
 static PtStatus dispatch(PtControl *ctl, uint64_t op, const uint64_t *a,
-                         int64_t *value)
+                         int64_t *value, int32_t *host_errno)
 {
     char name[PT_NAME_MAX];
     uint64_t out;
@@ -98,7 +200,7 @@ static PtStatus dispatch(PtControl *ctl, uint64_t op, const uint64_t *a,
         }
         return st;
     case PT_OP_INVOKE:
-        return do_invoke(ctl, a[0], a[1], a[2]);
+        return do_invoke(ctl, a[0], a[1], a[2], host_errno);
     case PT_OP_CLOSE_HTL:
         return pt_registry_close(ctl->reg, a[0]);
     case PT_OP_HELLO:
@@ -111,6 +213,10 @@ static PtStatus dispatch(PtControl *ctl, uint64_t op, const uint64_t *a,
         return PT_OK;
     case PT_OP_STATS:
         return do_stats(ctl, a[0], value);
+    case PT_OP_REGISTER_GATE:
+        return register_gate(ctl, a[0]);
+    case PT_OP_BIND_MAILBOX:
+        return bind_mailbox(a[0]);
     default:
         return PT_E_BAD_OP;
     }
@@ -152,13 +258,14 @@ int64_t pt_control_syscall(PtControl *ctl, const uint64_t args[6])
     uint64_t reply = args[1];
     bool reply_ok = with_reply && reply_usable(reply, base, a[1]);
     int64_t value = 0;
+    int32_t host_errno = 0;
     PtStatus st;
 
     __atomic_fetch_add(&ctl->ops, 1, __ATOMIC_RELAXED);
     if (with_reply && !reply_ok) {
         st = PT_E_FAULT;
     } else {
-        st = dispatch(ctl, base, a, &value);
+        st = dispatch(ctl, base, a, &value, &host_errno);
     }
     if (st != PT_OK) {
         __atomic_fetch_add(&ctl->errors, 1, __ATOMIC_RELAXED);
@@ -166,10 +273,10 @@ int64_t pt_control_syscall(PtControl *ctl, const uint64_t args[6])
                        op_name(base), op, st);
     }
     if (reply_ok) {
-        PtReply r = { .value = value, .status = st };
-        /* Only value and status: the guest owns magic and nonce. */
+        PtReply r = { .value = value, .status = st, .host_errno = host_errno };
+        /* From value on: the guest owns magic and nonce. */
         pt_guest_write(reply + offsetof(PtReply, value), &r.value,
-                       sizeof(r.value) + sizeof(r.status));
+                       sizeof(r) - offsetof(PtReply, value));
     }
     return st == PT_OK ? value : -(int64_t)st;
 }

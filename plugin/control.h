@@ -12,11 +12,17 @@
 
 #include "registry.h"
 
+#define PT_MAX_GATES 64
+
 typedef struct PtControl {
     PtRegistry *reg;
     bool filter;          /* results also go back as the syscall value */
+    bool gate_disabled;   /* gate=off: REGISTER_GATE is refused */
     uint64_t ops;         /* control ops answered */
     uint64_t errors;      /* ... of which with an error */
+    /* Registered gate addresses; appended under a lock, read without. */
+    uint64_t gates[PT_MAX_GATES];
+    int n_gates;
 } PtControl;
 
 /*
@@ -25,5 +31,14 @@ typedef struct PtControl {
  * op's result, or -status on error.
  */
 int64_t pt_control_syscall(PtControl *ctl, const uint64_t args[6]);
+
+/* True if vaddr is a registered gate (called at translation time). */
+bool pt_control_is_gate(PtControl *ctl, uint64_t vaddr);
+
+/* The calling thread's mailbox, bound by BIND_MAILBOX; NULL if none. */
+PtMailbox *pt_control_thread_mailbox(void);
+
+/* Serves one gate call from mailbox mb: the data plane's hot path. */
+void pt_control_gate(PtControl *ctl, PtMailbox *mb);
 
 #endif

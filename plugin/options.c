@@ -28,6 +28,7 @@ static bool parse_bool(const char *v, bool *out)
 bool pt_options_parse(PtOptions *opts, int argc, char **argv, char **error)
 {
     memset(opts, 0, sizeof(*opts));
+    opts->gate = true;
     *error = NULL;
 
     for (int i = 0; i < argc; i++) {
@@ -51,6 +52,11 @@ bool pt_options_parse(PtOptions *opts, int argc, char **argv, char **error)
                 *error = g_strdup_printf("verbose=%s: expected on or off", val);
                 goto fail;
             }
+        } else if (!strcmp(key, "gate")) {
+            if (!parse_bool(val, &opts->gate)) {
+                *error = g_strdup_printf("gate=%s: expected on or off", val);
+                goto fail;
+            }
         } else if (!strcmp(key, "stats")) {
             g_free(opts->stats_path);
             opts->stats_path = NULL;
@@ -65,7 +71,7 @@ bool pt_options_parse(PtOptions *opts, int argc, char **argv, char **error)
             }
         } else {
             *error = g_strdup_printf("unknown argument '%s' (known: htl_dir, "
-                                     "verbose, stats)", key);
+                                     "verbose, stats, gate)", key);
             goto fail;
         }
     }

@@ -14,6 +14,7 @@ typedef enum PtStatsMode {
 typedef struct PtOptions {
     char *htl_dir;        /* required: where lib<name>_HTL.so live */
     bool verbose;         /* log every refused request */
+    bool gate;            /* serve the gate (default on) */
     PtStatsMode stats;
     char *stats_path;     /* with PT_STATS_FILE */
 } PtOptions;

@@ -34,6 +34,31 @@ static void on_syscall(qemu_plugin_id_t id, unsigned int vcpu_index,
     pt_control_syscall(&control, args);
 }
 
+/* The gate's first instruction is about to run: serve the thread's call. */
+static void on_gate(unsigned int vcpu_index, void *userdata)
+{
+    PtMailbox *mb = pt_control_thread_mailbox();
+
+    if (mb) {
+        pt_control_gate(&control, mb);
+    }
+}
+
+static void on_tb_trans(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
+{
+    size_t n = qemu_plugin_tb_n_insns(tb);
+
+    for (size_t i = 0; i < n; i++) {
+        struct qemu_plugin_insn *insn = qemu_plugin_tb_get_insn(tb, i);
+
+        if (pt_control_is_gate(&control, qemu_plugin_insn_vaddr(insn))) {
+            qemu_plugin_register_vcpu_insn_exec_cb(insn, on_gate,
+                                                   QEMU_PLUGIN_CB_NO_REGS,
+                                                   NULL);
+        }
+    }
+}
+
 static void write_stats(FILE *out)
 {
     uint64_t sys = pt_registry_calls(control.reg, PT_VIA_SYSCALL);
@@ -41,6 +66,7 @@ static void write_stats(FILE *out)
 
     fprintf(out, "passthrough-stats 1\n");
     fprintf(out, "control_path syscall-entry\n");
+    fprintf(out, "gates %d\n", control.n_gates);
     fprintf(out, "host_calls %" G_GUINT64_FORMAT "\n", sys + gate);
     fprintf(out, "syscall_calls %" G_GUINT64_FORMAT "\n", sys);
     fprintf(out, "gate_calls %" G_GUINT64_FORMAT "\n", gate);
@@ -83,8 +109,10 @@ QEMU_PLUGIN_EXPORT int qemu_plugin_install(qemu_plugin_id_t id,
     pt_log_is_verbose = options.verbose;
     control.reg = pt_registry_new(options.htl_dir);
     control.filter = false;
+    control.gate_disabled = !options.gate;
 
     qemu_plugin_register_vcpu_syscall_cb(id, on_syscall);
+    qemu_plugin_register_vcpu_tb_trans_cb(id, on_tb_trans);
     qemu_plugin_register_atexit_cb(id, on_exit_cb, NULL);
     return 0;
 }

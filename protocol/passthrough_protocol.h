@@ -39,6 +39,10 @@ typedef enum PtOp {
     PT_OP_HELLO = 0x100,
     /* (reply, PtStats *out) -> host calls served so far. */
     PT_OP_STATS = 0x101,
+    /* (reply, gate address) -> 0: calls of that address are gate calls. */
+    PT_OP_REGISTER_GATE = 0x102,
+    /* (reply, PtMailbox *) -> 0: the calling thread's mailbox. */
+    PT_OP_BIND_MAILBOX = 0x103,
 } PtOp;
 
 /* Flag: the op's first argument is a PtReply, its own arguments follow. */
@@ -58,6 +62,7 @@ typedef enum PtStatus {
     PT_E_VERSION = 8,     /* protocol version mismatch */
     PT_E_LIMIT = 9,       /* too many handles or entries */
     PT_E_LOAD = 10,       /* the HTL exists but could not be loaded */
+    PT_E_DISABLED = 11,   /* turned off by the plugin's arguments */
 } PtStatus;
 
 /* Written by the guest before the syscall: magic, nonce, status =
@@ -71,8 +76,20 @@ typedef struct PtReply {
     uint64_t nonce;
     int64_t value;
     int32_t status;
-    int32_t reserved;
+    int32_t host_errno;   /* INVOKE: errno the host entry left, or 0 */
 } PtReply;
+
+/* One per guest thread, in guest memory. */
+typedef struct PtMailbox {
+    uint64_t token;       /* entry to run, or PT_GATE_PING */
+    uint64_t args;        /* void *args[], as for INVOKE */
+    uint64_t ret;         /* where the entry writes its return value */
+    int32_t status;       /* guest presets PT_E_NO_ANSWER */
+    int32_t host_errno;   /* errno the host entry left, or 0 */
+} PtMailbox;
+
+/* A gate call that runs nothing: proves the gate is served. */
+#define PT_GATE_PING 0x50494e4750494e47ULL /* "GNIPGNIP" */
 
 /* HELLO's answer: feature bits in PtReply.value. */
 #define PT_FEATURE_FILTER (1u << 0) /* results also come as syscall value */
@@ -80,6 +97,7 @@ typedef struct PtReply {
 typedef struct PtStats {
     uint64_t host_calls;     /* HTL entries run on the host */
     uint64_t syscall_calls;  /* ... of which through the INVOKE syscall */
+    uint64_t gate_calls;     /* ... of which through the gate */
     uint64_t control_ops;    /* control ops answered */
     uint64_t errors;         /* ops answered with an error */
 } PtStats;

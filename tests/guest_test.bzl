@@ -24,7 +24,7 @@ def guest_program_tests(name, program, modes):
         guest_files(name = prog, arch = arch, srcs = [program])
         for infix, mode in modes.items():
             native.sh_test(
-                name = "%s_%s_%s" % (name, infix, arch),
+                name = "_".join([p for p in [name, infix, arch] if p]),
                 srcs = ["run_guest_test.sh"],
                 args = [
                     mode,

@@ -3,14 +3,18 @@
 #
 # Runs a guest test program under the real qemu-<arch> through
 # tools/qemu-passthrough and checks both its verdict and, from the plugin's
-# stats, where its calls ran.
+# stats, where and how its calls ran.
 #
 # usage: run_guest_test.sh MODE ARCH RUNNER PLUGIN HTL GTL PROGRAM
-#   passthrough: plugin + HTL; every call the program reports ("expect
-#                ENTRY N") must be counted by the plugin as a host call.
-#   fallback:    no plugin; the GTL must run the guest's own zlib.
-#   nohtl:       plugin, but an empty htl_dir; the GTL must warn, fall
-#                back, and the plugin must count no host call.
+#   gate:     plugin + HTL; every call the program reports ("expect ENTRY
+#             N") must have run on the host through the gate.
+#   syscall:  the same with PASSTHROUGH_TRANSPORT=syscall: every call
+#             through the INVOKE syscall.
+#   nogate:   the plugin refuses the gate (gate=off): the GTL must warn and
+#             make every call through the syscall.
+#   fallback: no plugin; the GTL must run the guest's own zlib.
+#   nohtl:    plugin, but an empty htl_dir; the GTL must warn, fall back,
+#             and the plugin must count no host call.
 set -euo pipefail
 
 mode=$1 arch=$2 runner=$3 plugin=$4 htl=$5 gtl=$6 prog=$7
@@ -22,7 +26,7 @@ rm -f "$stats"
 
 fail() {
     echo "FAIL ($mode, $arch): $*" >&2
-    echo "--- guest stdout" >&2; cat "$out" >&2 || true
+    echo "--- guest stdout (last lines)" >&2; tail -n 40 "$out" >&2 || true
     echo "--- guest stderr" >&2; cat "$err" >&2 || true
     echo "--- stats" >&2; cat "$stats" >&2 2>/dev/null || true
     exit 1
@@ -33,51 +37,58 @@ run() {
         "$@" -- "$prog" >"$out" 2>"$err" || fail "guest exited with $?"
 }
 
+with_htl=(--htl-dir "$(dirname "$htl")" --stats="$stats")
 case "$mode" in
-passthrough)
-    run --htl-dir "$(dirname "$htl")" --stats="$stats"
-    ;;
-fallback)
-    run --no-passthrough
-    ;;
+gate) run "${with_htl[@]}" ;;
+syscall) run "${with_htl[@]}" -E PASSTHROUGH_TRANSPORT=syscall ;;
+nogate) run "${with_htl[@]}" --plugin-arg gate=off ;;
+fallback) run --no-passthrough ;;
 nohtl)
     mkdir -p "$tmp/empty_htl_dir"
     run --htl-dir "$tmp/empty_htl_dir" --stats="$stats"
     ;;
-*)
-    echo "unknown mode $mode" >&2
-    exit 2
-    ;;
+*) echo "unknown mode $mode" >&2; exit 2 ;;
 esac
 
 grep -qx PASS "$out" || fail "the program did not report PASS"
 expects=$(grep -c '^expect ' "$out" || true)
 [ "$expects" -gt 0 ] || fail "the program reported no call counts"
 
-host_calls() {
-    awk '$1 == "host_calls" { print $2 }' "$stats"
+stat() {
+    awk -v k="$1" '$1 == k { print $2 }' "$stats"
+}
+
+# Every call the guest made must have run on the host, entry by entry, all
+# through the transport `via` (gate or syscall).
+check_host_calls() {
+    local via=$1 other=$2 entry want got
+    [ -s "$stats" ] || fail "the plugin wrote no stats"
+    while read -r _ entry want; do
+        got=$(awk -v e="$entry" -v f="$via=" '$1 == "call" && $3 == e {
+            for (i = 5; i <= NF; i++) if (index($i, f) == 1) print substr($i, length(f) + 1)
+        }' "$stats")
+        [ "${got:-0}" = "$want" ] ||
+            fail "$entry: guest made $want calls, plugin ran ${got:-0} on the host via $via"
+    done < <(grep '^expect ' "$out")
+    [ "$(stat "${other}_calls")" = 0 ] || fail "calls went through $other"
+    [ "$(stat host_calls)" -gt 0 ] || fail "no host calls counted"
+    echo "ok: $(stat host_calls) host calls via $via, each matching the guest's count"
 }
 
 case "$mode" in
-passthrough)
-    [ -s "$stats" ] || fail "the plugin wrote no stats"
-    # Every call the guest made must have run on the host, entry by entry.
-    while read -r _ entry want; do
-        got=$(awk -v e="$entry" '$1 == "call" && $3 == e { print $4 }' "$stats")
-        [ "${got:-0}" = "$want" ] ||
-            fail "$entry: guest made $want calls, plugin ran ${got:-0} on the host"
-    done < <(grep '^expect ' "$out")
-    total=$(host_calls)
-    [ "${total:-0}" -gt 0 ] || fail "no host calls counted"
-    echo "ok: $total host calls, each matching the guest's own count"
+gate) check_host_calls gate syscall ;;
+syscall) check_host_calls syscall gate ;;
+nogate)
+    check_host_calls syscall gate
+    grep -q 'did not serve the gate' "$err" || fail "the GTL did not warn"
     ;;
 fallback)
     [ ! -e "$stats" ] || fail "stats written without a plugin?"
-    grep -q 'passthrough' "$err" && fail "unexpected passthrough message"
+    ! grep -q 'passthrough' "$err" || fail "unexpected passthrough message"
     echo "ok: passed on the guest's own zlib, no plugin loaded"
     ;;
 nohtl)
-    [ "$(host_calls)" = 0 ] || fail "host calls counted without an HTL"
+    [ "$(stat host_calls)" = 0 ] || fail "host calls counted without an HTL"
     grep -q 'cannot load libz_HTL.so' "$err" ||
         fail "the GTL did not warn that the HTL is missing"
     echo "ok: passed on the guest's own zlib; the plugin ran no host call"

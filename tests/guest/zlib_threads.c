@@ -1,0 +1,126 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Guest stress test: 8 threads, created after start-up, each making 100,000
+ * zlib calls on data of its own and checking every result against a
+ * software CRC-32 / Adler-32 computed in the guest, with a compress2 and
+ * uncompress round trip every 1,000 calls. Prints "expect <entry> <n>"
+ * for the test script to compare with the plugin's stats.
+ */
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <zlib.h>
+
+#define THREADS 8
+#define CALLS 100000
+#define ROUNDTRIP_EVERY 1000
+
+typedef struct Worker {
+    int id;
+    unsigned long crc_calls, adler_calls, compress_calls, uncompress_calls;
+    unsigned long failures;
+} Worker;
+
+static uint32_t soft_crc32(const unsigned char *p, size_t n)
+{
+    uint32_t c = 0xffffffffu;
+
+    for (size_t i = 0; i < n; i++) {
+        c ^= p[i];
+        for (int k = 0; k < 8; k++) {
+            c = (c >> 1) ^ (0xedb88320u & -(c & 1));
+        }
+    }
+    return ~c;
+}
+
+static uint32_t soft_adler32(const unsigned char *p, size_t n)
+{
+    uint32_t a = 1, b = 0;
+
+    for (size_t i = 0; i < n; i++) {
+        a = (a + p[i]) % 65521;
+        b = (b + a) % 65521;
+    }
+    return (b << 16) | a;
+}
+
+static void *work(void *arg)
+{
+    Worker *w = arg;
+    unsigned char buf[64], big[4096], comp[4200], back[4096];
+    uint64_t x = 0x9e3779b97f4a7c15ULL * (w->id + 1);
+
+    for (int i = 0; i < CALLS; i++) {
+        size_t n = 16 + (i % 49);
+
+        for (size_t k = 0; k < n; k++) {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            buf[k] = (unsigned char)x;
+        }
+        if (i % 2 == 0) {
+            uLong c = crc32(0, buf, n);
+            w->crc_calls++;
+            if (c != soft_crc32(buf, n)) {
+                w->failures++;
+            }
+        } else {
+            uLong a = adler32(1, buf, n);
+            w->adler_calls++;
+            if (a != soft_adler32(buf, n)) {
+                w->failures++;
+            }
+        }
+        if (i % ROUNDTRIP_EVERY == 0) {
+            uLongf clen = sizeof(comp), blen = sizeof(back);
+            for (size_t k = 0; k < sizeof(big); k++) {
+                big[k] = (unsigned char)(w->id * 31 + (k * k >> 3) + i);
+            }
+            if (compress2(comp, &clen, big, sizeof(big), 6) != Z_OK ||
+                uncompress(back, &blen, comp, clen) != Z_OK ||
+                blen != sizeof(big) || memcmp(big, back, blen)) {
+                w->failures++;
+            }
+            w->compress_calls++;
+            w->uncompress_calls++;
+        }
+    }
+    return NULL;
+}
+
+int main(void)
+{
+    pthread_t t[THREADS];
+    Worker w[THREADS];
+    unsigned long crc = 0, adler = 0, comp = 0, uncomp = 0, failures = 0;
+
+    for (int i = 0; i < THREADS; i++) {
+        memset(&w[i], 0, sizeof(w[i]));
+        w[i].id = i;
+        if (pthread_create(&t[i], NULL, work, &w[i])) {
+            printf("FAIL: pthread_create\n");
+            return 1;
+        }
+    }
+    for (int i = 0; i < THREADS; i++) {
+        pthread_join(t[i], NULL);
+        crc += w[i].crc_calls;
+        adler += w[i].adler_calls;
+        comp += w[i].compress_calls;
+        uncomp += w[i].uncompress_calls;
+        failures += w[i].failures;
+        if (w[i].failures) {
+            printf("FAIL: thread %d: %lu wrong results\n", i, w[i].failures);
+        }
+    }
+    printf("expect crc32_HTL %lu\n", crc);
+    printf("expect adler32_HTL %lu\n", adler);
+    printf("expect compress2_HTL %lu\n", comp);
+    printf("expect uncompress_HTL %lu\n", uncomp);
+    printf("%d threads x %d calls: %lu wrong\n", THREADS, CALLS, failures);
+    printf("%s\n", failures ? "FAIL" : "PASS");
+    return failures ? 1 : 0;
+}
