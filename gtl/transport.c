@@ -61,76 +61,60 @@ static PtStatus hello(void)
  * instruction does the work. noipa: the compiler must assume a call may
  * change any memory (the mailbox), and must not inline or clone it.
  */
-__attribute__((noinline, noipa)) static void gtl_gate(void)
+__attribute__((noinline, noipa)) void gtl_gate(void)
 {
     __asm__ volatile("" ::: "memory");
 }
 
-/* Initial-exec: libz.so.1 is normally loaded at start-up, and the fast path
- * must not call __tls_get_addr. */
-#define GTL_TLS __thread __attribute__((tls_model("initial-exec")))
-
-static GTL_TLS PtMailbox mailbox;
-static GTL_TLS int mailbox_state;  /* 0 not yet bound, 1 bound, -1 failed */
+GTL_TLS PtMailbox gtl_mailbox;
+GTL_TLS int gtl_mailbox_state;
 
 /* The calling thread's mailbox, bound on its first call in this thread. */
-static PtMailbox *thread_mailbox(void)
+static volatile PtMailbox *thread_mailbox(void)
 {
-    if (__builtin_expect(mailbox_state > 0, 1)) {
-        return &mailbox;
-    }
-    if (mailbox_state == 0) {
+    if (gtl_mailbox_state == 0) {
         PtStatus st = gtl_control(PT_OP_BIND_MAILBOX, NULL,
-                                  (uint64_t)(uintptr_t)&mailbox, 0, 0, 0);
-        mailbox_state = st == PT_OK ? 1 : -1;
+                                  (uint64_t)(uintptr_t)&gtl_mailbox, 0, 0, 0);
+        gtl_mailbox_state = st == PT_OK ? 1 : -1;
     }
-    return mailbox_state > 0 ? &mailbox : NULL;
+    return gtl_mailbox_state > 0 ? &gtl_mailbox : NULL;
 }
 
-static PtStatus gate_call(uint64_t token, void **args, void *ret)
+/* The syscall transport: the mailbox's call, run by the MAILBOX_CALL op. */
+static PtStatus mailbox_syscall(volatile PtMailbox *mb, uint64_t token,
+                                void **args, void *ret)
 {
-    volatile PtMailbox *mb = thread_mailbox();
+    int saved = errno;
 
-    if (!mb) {
-        return PT_E_NO_ANSWER;
-    }
     mb->token = token;
     mb->args = (uint64_t)(uintptr_t)args;
     mb->ret = (uint64_t)(uintptr_t)ret;
     mb->status = PT_E_NO_ANSWER;
-    mb->host_errno = 0;
-    gtl_gate();
-    if (mb->host_errno) {
-        errno = mb->host_errno;
-    }
+    syscall(PT_SYSCALL_NR, PT_OP_MAILBOX_CALL);
+    errno = mb->host_errno ? mb->host_errno : saved;
     return (PtStatus)mb->status;
 }
 
-static PtStatus syscall_call(uint64_t token, void **args, void *ret)
+PtStatus gtl_call_slow(uint64_t token, void **args, void *ret)
 {
+    volatile PtMailbox *mb = thread_mailbox();
     int32_t host_errno = 0;
-    PtStatus st = control_nonce(PT_OP_INVOKE, 0, NULL, &host_errno, token,
-                                (uint64_t)(uintptr_t)args,
-                                (uint64_t)(uintptr_t)ret, 0);
+    PtStatus st;
 
+    if (mb && gtl_transport == GTL_GATE) {
+        /* First call in this thread: now bound, the gate serves it. */
+        return gtl_call(token, args, ret);
+    }
+    if (mb) {
+        return mailbox_syscall(mb, token, args, ret);
+    }
+    /* No mailbox for this thread: INVOKE with a reply block. */
+    st = control_nonce(PT_OP_INVOKE, 0, NULL, &host_errno, token,
+                       (uint64_t)(uintptr_t)args, (uint64_t)(uintptr_t)ret, 0);
     if (st == PT_OK && host_errno) {
         errno = host_errno;
     }
     return st;
-}
-
-PtStatus gtl_call(uint64_t token, void **args, void *ret)
-{
-    PtStatus st;
-
-    if (gtl_transport == GTL_GATE) {
-        st = gate_call(token, args, ret);
-        if (st != PT_E_NO_ANSWER) {
-            return st;
-        }
-        /* This thread's mailbox could not be bound: the slow path. */
-    }
-    return syscall_call(token, args, ret);
 }
 
 static int gate_works(void)

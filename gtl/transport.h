@@ -8,6 +8,7 @@
 #ifndef PASSTHROUGH_GTL_TRANSPORT_H
 #define PASSTHROUGH_GTL_TRANSPORT_H
 
+#include <errno.h>
 #include <stdint.h>
 
 #include "passthrough_protocol.h"
@@ -38,12 +39,48 @@ GTL_HIDDEN GtlTransport gtl_transport_init(void);
 /* The transport gtl_transport_init() chose. */
 GTL_HIDDEN extern GtlTransport gtl_transport;
 
+/* Initial-exec: libz.so.1 is normally loaded at start-up, and the fast path
+ * must not call __tls_get_addr. */
+#define GTL_TLS __thread __attribute__((tls_model("initial-exec")))
+
+/* The calling thread's mailbox; state 0 not yet bound, 1 bound, -1 failed. */
+GTL_HIDDEN extern GTL_TLS PtMailbox gtl_mailbox;
+GTL_HIDDEN extern GTL_TLS int gtl_mailbox_state;
+
+/* The gate: the plugin runs the mailbox's call before its first insn. */
+GTL_HIDDEN void gtl_gate(void);
+
+/* Everything but a gate call on a bound thread: binding, the syscall path. */
+GTL_HIDDEN PtStatus gtl_call_slow(uint64_t token, void **args, void *ret);
+
 /*
  * Runs entry `token` on the host: args[i] points at argument i, the entry
  * writes its return value at ret. Sets errno if the host entry did. Returns
  * PT_OK, or an error status (the caller then runs the guest's own code).
+ * Inline: this is every passed-through call's fast path.
  */
-GTL_HIDDEN PtStatus gtl_call(uint64_t token, void **args, void *ret);
+static inline PtStatus gtl_call(uint64_t token, void **args, void *ret)
+{
+    if (__builtin_expect(gtl_transport == GTL_GATE && gtl_mailbox_state > 0,
+                         1)) {
+        volatile PtMailbox *mb = &gtl_mailbox;
+        PtStatus st;
+
+        mb->token = token;
+        mb->args = (uint64_t)(uintptr_t)args;
+        mb->ret = (uint64_t)(uintptr_t)ret;
+        mb->status = PT_E_NO_ANSWER;
+        gtl_gate();
+        st = (PtStatus)mb->status;
+        if (__builtin_expect(st != PT_E_NO_ANSWER, 1)) {
+            if (__builtin_expect(mb->host_errno != 0, 0)) {
+                errno = mb->host_errno;
+            }
+            return st;
+        }
+    }
+    return gtl_call_slow(token, args, ret);
+}
 
 /* Writes a warning to stderr unless PASSTHROUGH_QUIET is set. */
 GTL_HIDDEN void gtl_warn(const char *fmt, ...)

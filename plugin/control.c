@@ -28,6 +28,8 @@ static const char *op_name(uint64_t op)
         return "REGISTER_GATE";
     case PT_OP_BIND_MAILBOX:
         return "BIND_MAILBOX";
+    case PT_OP_MAILBOX_CALL:
+        return "MAILBOX_CALL";
     default:
         return "unknown";
     }
@@ -52,30 +54,28 @@ static PtStatus read_name(uint64_t addr, char *buf)
 static __thread PtMailbox *thread_mailbox
     __attribute__((tls_model("initial-exec")));
 
-PtMailbox *pt_control_thread_mailbox(void)
-{
-    return thread_mailbox;
-}
-
 /* Runs an entry; returns the errno it left (errno itself is preserved). */
-static int run_entry(PtHtlEntry fn, uint64_t args, uint64_t ret)
+static inline int run_entry(PtHtlEntry fn, uint64_t args, uint64_t ret)
 {
-    int saved = errno, host_errno;
+    int *err = &errno;
+    int saved = *err, host_errno;
 
-    errno = 0;
+    *err = 0;
     /* guest_base == 0: guest pointers are host pointers (checked at HELLO). */
     fn((void **)(uintptr_t)args, (void *)(uintptr_t)ret);
-    host_errno = errno;
-    errno = saved;
+    host_errno = *err;
+    *err = saved;
     return host_errno;
 }
 
-void pt_control_gate(PtControl *ctl, PtMailbox *mb)
+/* Runs the call described in mailbox mb: the data plane's hot path. */
+static inline void serve(PtControl *ctl, PtMailbox *mb, PtTransport via)
 {
     PtHtlEntry fn;
     PtStatus st;
 
-    if (mb->token == PT_GATE_PING) {
+    if (__builtin_expect(mb->token == PT_GATE_PING, 0)) {
+        mb->host_errno = 0;
         mb->status = PT_OK;
         return;
     }
@@ -83,11 +83,18 @@ void pt_control_gate(PtControl *ctl, PtMailbox *mb)
         mb->status = PT_E_FAULT;
         return;
     }
-    st = pt_registry_entry(ctl->reg, mb->token, PT_VIA_GATE, &fn);
-    if (st == PT_OK) {
-        mb->host_errno = run_entry(fn, mb->args, mb->ret);
-    }
+    st = pt_registry_entry(ctl->reg, mb->token, via, &fn);
+    mb->host_errno = st == PT_OK ? run_entry(fn, mb->args, mb->ret) : 0;
     mb->status = st;
+}
+
+void pt_control_gate(PtControl *ctl)
+{
+    PtMailbox *mb = thread_mailbox;
+
+    if (mb) {
+        serve(ctl, mb, PT_VIA_GATE);
+    }
 }
 
 bool pt_control_is_gate(PtControl *ctl, uint64_t vaddr)
@@ -217,6 +224,12 @@ static PtStatus dispatch(PtControl *ctl, uint64_t op, const uint64_t *a,
         return register_gate(ctl, a[0]);
     case PT_OP_BIND_MAILBOX:
         return bind_mailbox(a[0]);
+    case PT_OP_MAILBOX_CALL:
+        if (!thread_mailbox) {
+            return PT_E_FAULT;
+        }
+        serve(ctl, thread_mailbox, PT_VIA_SYSCALL);
+        return PT_OK;
     default:
         return PT_E_BAD_OP;
     }
@@ -252,7 +265,8 @@ static bool reply_usable(uint64_t addr, uint64_t op, uint64_t nonce)
 int64_t pt_control_syscall(PtControl *ctl, const uint64_t args[6])
 {
     uint64_t op = args[0];
-    bool with_reply = (op & PT_OP_REPLY) || op >= PT_OP_HELLO;
+    bool with_reply = (op & PT_OP_REPLY) ||
+                      (op >= PT_OP_HELLO && op != PT_OP_MAILBOX_CALL);
     uint64_t base = op & ~(uint64_t)PT_OP_REPLY;
     const uint64_t *a = with_reply ? args + 2 : args + 1;
     uint64_t reply = args[1];

@@ -35,10 +35,11 @@ int64_t pt_control_syscall(PtControl *ctl, const uint64_t args[6]);
 /* True if vaddr is a registered gate (called at translation time). */
 bool pt_control_is_gate(PtControl *ctl, uint64_t vaddr);
 
-/* The calling thread's mailbox, bound by BIND_MAILBOX; NULL if none. */
-PtMailbox *pt_control_thread_mailbox(void);
-
-/* Serves one gate call from mailbox mb: the data plane's hot path. */
-void pt_control_gate(PtControl *ctl, PtMailbox *mb);
+/*
+ * Serves one gate call: runs the call in the calling thread's mailbox
+ * (bound by BIND_MAILBOX). Does nothing for a thread without a mailbox; the
+ * guest then sees its preset status and takes the syscall path.
+ */
+void pt_control_gate(PtControl *ctl);
 
 #endif

@@ -37,11 +37,7 @@ static void on_syscall(qemu_plugin_id_t id, unsigned int vcpu_index,
 /* The gate's first instruction is about to run: serve the thread's call. */
 static void on_gate(unsigned int vcpu_index, void *userdata)
 {
-    PtMailbox *mb = pt_control_thread_mailbox();
-
-    if (mb) {
-        pt_control_gate(&control, mb);
-    }
+    pt_control_gate(userdata);
 }
 
 static void on_tb_trans(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
@@ -54,7 +50,7 @@ static void on_tb_trans(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
         if (pt_control_is_gate(&control, qemu_plugin_insn_vaddr(insn))) {
             qemu_plugin_register_vcpu_insn_exec_cb(insn, on_gate,
                                                    QEMU_PLUGIN_CB_NO_REGS,
-                                                   NULL);
+                                                   &control);
         }
     }
 }

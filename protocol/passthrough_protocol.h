@@ -43,6 +43,9 @@ typedef enum PtOp {
     PT_OP_REGISTER_GATE = 0x102,
     /* (reply, PtMailbox *) -> 0: the calling thread's mailbox. */
     PT_OP_BIND_MAILBOX = 0x103,
+    /* () : runs the call in the thread's mailbox, as the gate would. The
+     * syscall transport: no reply block, the mailbox was checked at bind. */
+    PT_OP_MAILBOX_CALL = 0x104,
 } PtOp;
 
 /* Flag: the op's first argument is a PtReply, its own arguments follow. */
