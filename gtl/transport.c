@@ -67,17 +67,18 @@ __attribute__((noinline, noipa)) void gtl_gate(void)
 }
 
 GTL_TLS PtMailbox gtl_mailbox;
-GTL_TLS int gtl_mailbox_state;
+GTL_TLS volatile int gtl_mailbox_state;
 
-/* The calling thread's mailbox, bound on its first call in this thread. */
+/* The calling thread's idle mailbox, bound on its first call in this thread;
+ * NULL if it cannot be bound or is busy. */
 static volatile PtMailbox *thread_mailbox(void)
 {
-    if (gtl_mailbox_state == 0) {
+    if (gtl_mailbox_state == GTL_MAILBOX_UNBOUND) {
         PtStatus st = gtl_control(PT_OP_BIND_MAILBOX, NULL,
                                   (uint64_t)(uintptr_t)&gtl_mailbox, 0, 0, 0);
-        gtl_mailbox_state = st == PT_OK ? 1 : -1;
+        gtl_mailbox_state = st == PT_OK ? GTL_MAILBOX_IDLE : GTL_MAILBOX_FAILED;
     }
-    return gtl_mailbox_state > 0 ? &gtl_mailbox : NULL;
+    return gtl_mailbox_state == GTL_MAILBOX_IDLE ? &gtl_mailbox : NULL;
 }
 
 /* The syscall transport: the mailbox's call, run by the MAILBOX_CALL op. */
@@ -85,14 +86,18 @@ static PtStatus mailbox_syscall(volatile PtMailbox *mb, uint64_t token,
                                 void **args, void *ret)
 {
     int saved = errno;
+    PtStatus st;
 
+    gtl_mailbox_state = GTL_MAILBOX_BUSY;
     mb->token = token;
     mb->args = (uint64_t)(uintptr_t)args;
     mb->ret = (uint64_t)(uintptr_t)ret;
     mb->status = PT_E_NO_ANSWER;
     syscall(PT_SYSCALL_NR, PT_OP_MAILBOX_CALL);
-    errno = mb->host_errno ? mb->host_errno : saved;
-    return (PtStatus)mb->status;
+    st = (PtStatus)mb->status;
+    errno = st == PT_OK && mb->host_errno ? mb->host_errno : saved;
+    gtl_mailbox_state = GTL_MAILBOX_IDLE;
+    return st;
 }
 
 PtStatus gtl_call_slow(uint64_t token, void **args, void *ret)
@@ -108,7 +113,7 @@ PtStatus gtl_call_slow(uint64_t token, void **args, void *ret)
     if (mb) {
         return mailbox_syscall(mb, token, args, ret);
     }
-    /* No mailbox for this thread: INVOKE with a reply block. */
+    /* No mailbox for this thread, or it is busy: INVOKE with a reply block. */
     st = control_nonce(PT_OP_INVOKE, 0, NULL, &host_errno, token,
                        (uint64_t)(uintptr_t)args, (uint64_t)(uintptr_t)ret, 0);
     if (st == PT_OK && host_errno) {
@@ -131,9 +136,11 @@ static int gate_works(void)
         return 0;
     }
     /* A call that runs nothing: answered only if the gate is served. */
+    gtl_mailbox_state = GTL_MAILBOX_BUSY;
     mb->token = PT_GATE_PING;
     mb->status = PT_E_NO_ANSWER;
     gtl_gate();
+    gtl_mailbox_state = GTL_MAILBOX_IDLE;
     return mb->status == PT_OK;
 }
 

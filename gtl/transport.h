@@ -43,9 +43,17 @@ GTL_HIDDEN extern GtlTransport gtl_transport;
  * must not call __tls_get_addr. */
 #define GTL_TLS __thread __attribute__((tls_model("initial-exec")))
 
-/* The calling thread's mailbox; state 0 not yet bound, 1 bound, -1 failed. */
+/* The calling thread's mailbox and its state. */
+enum {
+    GTL_MAILBOX_FAILED = -1,
+    GTL_MAILBOX_UNBOUND = 0,
+    GTL_MAILBOX_IDLE = 1,
+    /* A call is using it: a call made meanwhile (from a signal handler)
+     * must not touch it, and takes the reply-block path instead. */
+    GTL_MAILBOX_BUSY = 2,
+};
 GTL_HIDDEN extern GTL_TLS PtMailbox gtl_mailbox;
-GTL_HIDDEN extern GTL_TLS int gtl_mailbox_state;
+GTL_HIDDEN extern GTL_TLS volatile int gtl_mailbox_state;
 
 /* The gate: the plugin runs the mailbox's call before its first insn. */
 GTL_HIDDEN void gtl_gate(void);
@@ -61,17 +69,19 @@ GTL_HIDDEN PtStatus gtl_call_slow(uint64_t token, void **args, void *ret);
  */
 static inline PtStatus gtl_call(uint64_t token, void **args, void *ret)
 {
-    if (__builtin_expect(gtl_transport == GTL_GATE && gtl_mailbox_state > 0,
-                         1)) {
+    if (__builtin_expect(gtl_transport == GTL_GATE &&
+                         gtl_mailbox_state == GTL_MAILBOX_IDLE, 1)) {
         volatile PtMailbox *mb = &gtl_mailbox;
         PtStatus st;
 
+        gtl_mailbox_state = GTL_MAILBOX_BUSY;
         mb->token = token;
         mb->args = (uint64_t)(uintptr_t)args;
         mb->ret = (uint64_t)(uintptr_t)ret;
         mb->status = PT_E_NO_ANSWER;
         gtl_gate();
         st = (PtStatus)mb->status;
+        gtl_mailbox_state = GTL_MAILBOX_IDLE;
         if (__builtin_expect(st != PT_E_NO_ANSWER, 1)) {
             if (__builtin_expect(mb->host_errno != 0, 0)) {
                 errno = mb->host_errno;

@@ -1,0 +1,106 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Guest test: zlib calls from a signal handler that interrupts zlib calls.
+ * The main thread makes checked crc32 calls on data of its own while a
+ * second thread keeps sending it SIGUSR1; the handler makes checked crc32
+ * calls on other data. A handler that reused the interrupted call's mailbox
+ * would make one of the two compute over the other's buffer.
+ */
+#include <pthread.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <zlib.h>
+
+/* At least this many calls, and on until enough signals have landed. */
+#define MAIN_CALLS 300000
+#define MAIN_CALLS_MAX 20000000
+#define HANDLER_CALLS 2000
+
+static volatile sig_atomic_t stop;
+static volatile unsigned long handler_calls, handler_wrong;
+static unsigned char handler_buf[40];
+static uLong handler_expect;
+static pthread_t main_thread;
+
+static uint32_t soft_crc32(const unsigned char *p, size_t n)
+{
+    uint32_t c = 0xffffffffu;
+
+    for (size_t i = 0; i < n; i++) {
+        c ^= p[i];
+        for (int k = 0; k < 8; k++) {
+            c = (c >> 1) ^ (0xedb88320u & -(c & 1));
+        }
+    }
+    return ~c;
+}
+
+static void on_signal(int sig)
+{
+    (void)sig;
+    handler_calls++;
+    if (crc32(0, handler_buf, sizeof(handler_buf)) != handler_expect) {
+        handler_wrong++;
+    }
+}
+
+static void *bombard(void *arg)
+{
+    (void)arg;
+    while (!stop) {
+        pthread_kill(main_thread, SIGUSR1);
+        for (volatile int i = 0; i < 200; i++) {
+        }
+    }
+    return NULL;
+}
+
+int main(void)
+{
+    unsigned char buf[32];
+    uint32_t expect[256];
+    unsigned long wrong = 0, calls;
+    pthread_t t;
+    struct sigaction sa;
+
+    for (size_t i = 0; i < sizeof(handler_buf); i++) {
+        handler_buf[i] = (unsigned char)(0xa5 ^ (i * 37));
+    }
+    handler_expect = soft_crc32(handler_buf, sizeof(handler_buf));
+    for (int v = 0; v < 256; v++) {
+        memset(buf, v, sizeof(buf));
+        expect[v] = soft_crc32(buf, sizeof(buf));
+    }
+
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = on_signal;
+    sa.sa_flags = SA_RESTART;
+    sigaction(SIGUSR1, &sa, NULL);
+    main_thread = pthread_self();
+    /* Bind this thread's mailbox before the signals start. */
+    crc32(0, buf, 1);
+    pthread_create(&t, NULL, bombard, NULL);
+
+    for (calls = 0; calls < MAIN_CALLS_MAX &&
+         (calls < MAIN_CALLS || handler_calls < HANDLER_CALLS); calls++) {
+        memset(buf, calls & 0xff, sizeof(buf));
+        if (crc32(0, buf, sizeof(buf)) != expect[calls & 0xff]) {
+            wrong++;
+        }
+    }
+    stop = 1;
+    pthread_join(t, NULL);
+
+    printf("main: %lu calls, %lu wrong; handler: %lu calls, %lu wrong\n",
+           calls, wrong, handler_calls, handler_wrong);
+    printf("expect crc32_HTL %lu\n", calls + 1 + handler_calls);
+    if (handler_calls < HANDLER_CALLS) {
+        printf("FAIL: too few signals arrived (%lu) to test anything\n",
+               handler_calls);
+        return 1;
+    }
+    printf("%s\n", wrong || handler_wrong ? "FAIL" : "PASS");
+    return wrong || handler_wrong ? 1 : 0;
+}
