@@ -92,3 +92,37 @@ def guest_program_tests(name, program, modes):
                 size = "small",
                 tags = ["qemu"],
             )
+
+def zlib_programs_tests(name):
+    """<name>_<arch>: zlib's own example and minigzip, unmodified, against
+    the GTL (run_zlib_programs_test.sh)."""
+    for arch in GUEST_ARCHES:
+        example = "%s_example_%s" % (name, arch)
+        minigzip = "%s_minigzip_%s" % (name, arch)
+        guest_files(name = example, arch = arch, srcs = ["//deps:zlib_example"])
+        guest_files(name = minigzip, arch = arch, srcs = ["//deps:zlib_minigzip"])
+        native.sh_test(
+            name = "%s_%s" % (name, arch),
+            srcs = ["run_zlib_programs_test.sh"],
+            args = [
+                arch,
+                "$(rootpath //tools:qemu-passthrough)",
+                "$(rootpath //plugin:libpassthrough.so)",
+                "$(rootpath //htl:libz_HTL.so)",
+                "$(rootpath :gtl_%s)" % arch,
+                "$(rootpath :guest_zlib_%s)" % arch,
+                "$(rootpath :%s)" % example,
+                "$(rootpath :%s)" % minigzip,
+            ],
+            data = [
+                ":gtl_" + arch,
+                ":guest_zlib_" + arch,
+                ":" + example,
+                ":" + minigzip,
+                "//htl:libz_HTL.so",
+                "//plugin:libpassthrough.so",
+                "//tools:qemu-passthrough",
+            ],
+            size = "medium",
+            tags = ["qemu"],
+        )
