@@ -697,6 +697,17 @@ static void gz_files(const Input *in)
         gzclose(f);
     }
 
+    /* An I/O error on the host side: errno and message come back. */
+    {
+        int fd = open(dir, O_RDONLY | O_DIRECTORY);
+        f = gzdopen(fd, "rb");
+        errno = 0;
+        rc = gzread(f, b, 10);
+        emit("gzread dir=%d errno=%d", rc, errno);
+        emit("gzerror dir=%s", gzerror(f, &err));
+        emit("gzclose dir=%d", gzclose(f));
+    }
+
     /* A path that means something else to the guest than to the host:
      * qemu-user serves /proc/self/exe as the guest's program. */
     f = gzopen("/proc/self/exe", "rb");
