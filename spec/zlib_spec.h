@@ -5,8 +5,9 @@
  *
  * Each X-macro gets (return type, name, arity, (parameter types), value
  * returned if a host call cannot be made once the object lives on the
- * host), and SIZED a sixth column; consumers take `...` after the fifth. The lists say where a function's state lives, which decides how
- * the GTL routes it:
+ * host), and SIZED a sixth column; consumers take `...` after the fifth.
+ * The lists say where a function's state lives, which decides how the GTL
+ * routes it:
  *
  * PLAIN       no state: the host if its entry resolved, else (or if the
  *             call is refused) the guest's own zlib; buffers used in place.
