@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <stdio.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include "bench_util.h"
+#include "passthrough_protocol.h"
+
+double bench_now(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+long long bench_host_calls(void)
+{
+    volatile PtReply reply = {
+        .magic = PT_REPLY_MAGIC,
+        .status = PT_E_NO_ANSWER,
+    };
+
+    /* Without a plugin QEMU (or the kernel) answers ENOSYS and leaves the
+     * reply as preset. */
+    syscall(PT_SYSCALL_NR, PT_OP_STATS, &reply, 0);
+    return reply.status == PT_OK ? (long long)reply.value : -1;
+}
+
+void bench_print_origin(void)
+{
+    Dl_info info;
+
+    printf("zlib %s\n", zlibVersion());
+    if (dladdr((void *)compress2, &info) && info.dli_fname) {
+        printf("lib %s\n", info.dli_fname);
+    } else {
+        printf("lib ?\n");
+    }
+    printf("host_calls %lld\n", bench_host_calls());
+}

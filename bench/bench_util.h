@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Small helpers the benchmark guest programs share: a clock, and what a
+ * program can say about where its zlib calls run, so the runner can check
+ * that each configuration really runs what it claims.
+ */
+#ifndef PASSTHROUGH_BENCH_UTIL_H
+#define PASSTHROUGH_BENCH_UTIL_H
+
+/* Monotonic time in seconds. */
+double bench_now(void);
+
+/* Host calls the plugin has served so far, or -1 without a plugin. */
+long long bench_host_calls(void);
+
+/*
+ * Prints the lines the runners check: "zlib VERSION", "lib PATH" (the file
+ * that provides compress2 in this process) and "host_calls N" (-1: no
+ * plugin answered).
+ */
+void bench_print_origin(void);
+
+#endif
