@@ -43,3 +43,24 @@ void bench_print_origin(void)
     }
     printf("host_calls %lld\n", bench_host_calls());
 }
+
+unsigned long long bench_calls[BENCH_NFUNCS];
+
+void bench_print_calls(void)
+{
+    static const char *const names[BENCH_NFUNCS] = {
+        [BENCH_COMPRESS2] = "compress2",
+        [BENCH_UNCOMPRESS] = "uncompress",
+        [BENCH_DEFLATE] = "deflate",
+        [BENCH_INFLATE] = "inflate",
+        [BENCH_INFLATE_RESET] = "inflateReset",
+        [BENCH_CRC32] = "crc32",
+        [BENCH_ADLER32] = "adler32",
+    };
+
+    for (int i = 0; i < BENCH_NFUNCS; i++) {
+        if (bench_calls[i]) {
+            printf("calls %s %llu\n", names[i], bench_calls[i]);
+        }
+    }
+}

@@ -20,4 +20,24 @@ long long bench_host_calls(void);
  */
 void bench_print_origin(void);
 
+/*
+ * The zlib calls this program made, per function: the runner compares them
+ * with the plugin's host-call counts.
+ */
+typedef enum BenchFunc {
+    BENCH_COMPRESS2,
+    BENCH_UNCOMPRESS,
+    BENCH_DEFLATE,
+    BENCH_INFLATE,
+    BENCH_INFLATE_RESET,
+    BENCH_CRC32,
+    BENCH_ADLER32,
+    BENCH_NFUNCS,
+} BenchFunc;
+
+extern unsigned long long bench_calls[BENCH_NFUNCS];
+
+/* Prints "calls NAME N" for each function called at least once. */
+void bench_print_calls(void);
+
 #endif

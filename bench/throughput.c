@@ -78,6 +78,7 @@ static double time_compress2(const unsigned char *src, size_t len, int level,
     int rc = compress2(b->comp, &out_len, src, len, level);
     double t = bench_now() - t0;
 
+    bench_calls[BENCH_COMPRESS2]++;
     if (rc != Z_OK) {
         die("compress2", rc);
     }
@@ -93,6 +94,7 @@ static double time_uncompress(const unsigned char *src, size_t len,
     int rc = uncompress(b->back, &back_len, b->comp, b->comp_len);
     double t = bench_now() - t0;
 
+    bench_calls[BENCH_UNCOMPRESS]++;
     if (rc != Z_OK) {
         die("uncompress", rc);
     }
@@ -126,6 +128,7 @@ static double time_deflate(const unsigned char *src, size_t len, int level,
             die("deflate (output beyond compressBound)", 0);
         }
         rc = deflate(&s, fed == len ? Z_FINISH : Z_NO_FLUSH);
+        bench_calls[BENCH_DEFLATE]++;
         if (rc != Z_OK && rc != Z_STREAM_END && rc != Z_BUF_ERROR) {
             die("deflate", rc);
         }
@@ -162,6 +165,7 @@ static double time_inflate(const unsigned char *src, size_t len, size_t chunk,
         }
         s.avail_out = min_size(chunk, len - s.total_out);
         rc = inflate(&s, Z_NO_FLUSH);
+        bench_calls[BENCH_INFLATE]++;
         if (rc != Z_OK && rc != Z_STREAM_END) {
             die("inflate", rc);
         }
@@ -188,6 +192,7 @@ static void check_stream(const unsigned char *src, size_t len, Buffers *b,
         return;
     }
     rc = uncompress(b->back, &back_len, b->stream, stream_len);
+    bench_calls[BENCH_UNCOMPRESS]++;
     if (rc != Z_OK) {
         die("uncompress of deflate's output", rc);
     }
@@ -359,6 +364,7 @@ int main(int argc, char **argv)
                 budget_ms / 1e3, chunk);
         free(buf);
     }
+    bench_print_calls();
     printf("host_calls_during %lld\n",
            calls_before < 0 ? -1 : bench_host_calls() - calls_before);
     printf("done\n");
