@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 #
-# Shared by the benchmark runners (throughput.sh, crossover.sh, all.sh):
+# Shared by the benchmark runners (throughput.sh, crossover.sh, bench.sh):
 # options, the three configurations, and the checks that each
 # configuration really runs what its name says. Sourced, not run.
 #

@@ -5,7 +5,7 @@
 # the demo on a guest with and without passthrough, printing the speed-up.
 # usage: tools/demo.sh [ARCH...|all]    (default: aarch64)
 #        tools/demo.sh --bench [OPTIONS]  the whole benchmark set instead
-#                                         (//bench:all; results/report.md)
+#                                         (//bench; results/report.md)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -17,7 +17,7 @@ fi
 if [ "${1:-}" = --bench ]; then
     shift
     # Ends with the report's headline.
-    exec bazel run //bench:all -- "$@"
+    exec bazel run //bench -- "$@"
 fi
 bazel run //demo:compare -- "$@"
 

@@ -4,8 +4,8 @@
 # The whole benchmark set into one results directory: throughput, then the
 # crossover sweep, then report.md (headline first) and a sanity check of
 # what was written. Takes the runners' options (bench_lib.sh), e.g.
-#   bazel run //bench:all                 every guest, results/ (~5 min)
-#   bazel run //bench:all -- --quick      every row once (~30 s)
+#   bazel run //bench                 every guest, results/ (~5 min)
+#   bazel run //bench -- --quick      every row once (seconds)
 set -euo pipefail
 
 export RUNFILES_DIR=${RUNFILES_DIR:-$0.runfiles}
