@@ -13,11 +13,15 @@
  *
  * Environment: PASSTHROUGH=off forces the guest's own zlib;
  * PASSTHROUGH_TRANSPORT=syscall forces the syscall path;
+ * PASSTHROUGH_DISPATCH=host sends small work to the host too;
  * PASSTHROUGH_QUIET=1 silences the warnings.
  */
 #include "libz_gtl.h"
 
+#include "dispatch_thresholds.h"
+
 #include <pthread.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -28,13 +32,13 @@ alloc_func gtl_host_zalloc;
 free_func gtl_host_zfree;
 
 static const char *const entry_names[GTL_N_ENTRIES] = {
-#define GTL_ENTRY_NAME(ret_t, name, n, types, err) PT_STR(name) "_HTL",
+#define GTL_ENTRY_NAME(ret_t, name, n, types, err, ...) PT_STR(name) "_HTL",
     ZLIB_ALL_ENTRIES(GTL_ENTRY_NAME)
 #undef GTL_ENTRY_NAME
 };
 
 /* PLAIN: the host, else the guest's own zlib. */
-#define GTL_WRAP_PLAIN(ret_t, name, n, types, err)                \
+#define GTL_WRAP_PLAIN(ret_t, name, n, types, err, ...)                \
     GTL_EXPORT ret_t name(PT_PARAMS_##n types)                    \
     {                                                             \
         void *args[] = { PT_ADDRS_##n types NULL };               \
@@ -46,8 +50,46 @@ static const char *const entry_names[GTL_N_ENTRIES] = {
     }
 ZLIB_PLAIN(GTL_WRAP_PLAIN)
 
+/*
+ * SIZED: as PLAIN, but work smaller than the function's threshold runs on
+ * the guest's own zlib, where it is cheaper than a host round trip
+ * (dispatch_thresholds.h; PASSTHROUGH_DISPATCH=host sends everything to
+ * the host).
+ */
+static size_t min_host_size[GTL_N_ENTRIES];
+
+#define GTL_WRAP_SIZED(ret_t, name, n, types, err, size)          \
+    GTL_EXPORT ret_t name(PT_PARAMS_##n types)                    \
+    {                                                             \
+        void *args[] = { PT_ADDRS_##n types NULL };               \
+        ret_t ret;                                                \
+        if ((size_t)(size) >= min_host_size[GTL_ID_##name] &&     \
+            gtl_host(GTL_ID_##name, args, &ret)) {                \
+            return ret;                                           \
+        }                                                         \
+        return z_##name(PT_NAMES_##n types);                      \
+    }
+ZLIB_SIZED(GTL_WRAP_SIZED)
+
+static void dispatch_init(void)
+{
+    const char *mode = getenv("PASSTHROUGH_DISPATCH");
+
+    if (mode && !strcmp(mode, "host")) {
+        return;   /* every size to the host */
+    }
+    if (mode && strcmp(mode, "adaptive")) {
+        gtl_warn("PASSTHROUGH_DISPATCH=%s: expected adaptive or host; "
+                 "using adaptive", mode);
+    }
+    min_host_size[GTL_ID_crc32] = GTL_MIN_HOST_CRC32;
+    min_host_size[GTL_ID_crc32_z] = GTL_MIN_HOST_CRC32;
+    min_host_size[GTL_ID_adler32] = GTL_MIN_HOST_ADLER32;
+    min_host_size[GTL_ID_adler32_z] = GTL_MIN_HOST_ADLER32;
+}
+
 /* STRING: the host's string, copied into guest memory. */
-#define GTL_WRAP_STRING(ret_t, name, n, types, err)               \
+#define GTL_WRAP_STRING(ret_t, name, n, types, err, ...)               \
     GTL_EXPORT ret_t name(PT_PARAMS_##n types)                    \
     {                                                             \
         void *args[] = { PT_ADDRS_##n types NULL };               \
@@ -60,7 +102,7 @@ ZLIB_PLAIN(GTL_WRAP_PLAIN)
 ZLIB_STRING(GTL_WRAP_STRING)
 
 /* STREAM_INIT: on the host unless the guest brought its own allocator. */
-#define GTL_WRAP_STREAM_INIT(ret_t, name, n, types, err)          \
+#define GTL_WRAP_STREAM_INIT(ret_t, name, n, types, err, ...)          \
     GTL_EXPORT ret_t name(PT_PARAMS_##n types)                    \
     {                                                             \
         void *args[] = { PT_ADDRS_##n types NULL };               \
@@ -96,7 +138,7 @@ ZLIB_STREAM(GTL_WRAP_STREAM)
 ZLIB_STREAM_COPY(GTL_WRAP_STREAM_COPY)
 
 /* GZ: all gzFiles on one side, chosen at load time. */
-#define GTL_WRAP_GZ(ret_t, name, n, types, err)                   \
+#define GTL_WRAP_GZ(ret_t, name, n, types, err, ...)                   \
     GTL_EXPORT ret_t name(PT_PARAMS_##n types)                    \
     {                                                             \
         if (gtl_gz_on_host) {                                     \
@@ -111,7 +153,7 @@ ZLIB_STREAM_COPY(GTL_WRAP_STREAM_COPY)
     }
 ZLIB_GZ(GTL_WRAP_GZ)
 
-#define GTL_WRAP_GZ_VOID(ret_t, name, n, types, err)              \
+#define GTL_WRAP_GZ_VOID(ret_t, name, n, types, err, ...)              \
     GTL_EXPORT void name(PT_PARAMS_##n types)                     \
     {                                                             \
         if (gtl_gz_on_host) {                                     \
@@ -181,7 +223,7 @@ static int all_resolved(const int *ids, int n)
 
 static void gtl_connect(void)
 {
-#define GTL_ID_OF(ret_t, name, n, types, err) GTL_ID_##name,
+#define GTL_ID_OF(ret_t, name, n, types, err, ...) GTL_ID_##name,
     static const int stream_ids[] = {
         ZLIB_STREAM_INIT(GTL_ID_OF) ZLIB_STREAM_COPY(GTL_ID_OF)
         ZLIB_STREAM(GTL_ID_OF)
@@ -198,6 +240,7 @@ static void gtl_connect(void)
     if (gtl_transport_init() == GTL_NONE) {
         return;
     }
+    dispatch_init();
     st = gtl_control(PT_OP_LOAD_HTL, &handle, (uint64_t)(uintptr_t)"libz.so",
                      0, 0, 0);
     if (st != PT_OK) {

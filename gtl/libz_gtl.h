@@ -19,7 +19,7 @@
 #define GTL_EXPORT __attribute__((visibility("default")))
 
 enum {
-#define GTL_ID(ret_t, name, n, types, err) GTL_ID_##name,
+#define GTL_ID(ret_t, name, n, types, err, ...) GTL_ID_##name,
     ZLIB_ALL_ENTRIES(GTL_ID)
 #undef GTL_ID
     GTL_N_ENTRIES
@@ -33,7 +33,7 @@ GTL_HIDDEN extern int gtl_streams_on_host;
 GTL_HIDDEN extern int gtl_gz_on_host;
 
 /* The guest's own zlib, built into the GTL with Z_PREFIX. */
-#define GTL_FALLBACK_DECL(ret_t, name, n, types, err) \
+#define GTL_FALLBACK_DECL(ret_t, name, n, types, err, ...) \
     extern __typeof__(name) z_##name GTL_HIDDEN;
 ZLIB_GENERATED_ENTRIES(GTL_FALLBACK_DECL)
 ZLIB_GZ_VOID(GTL_FALLBACK_DECL)

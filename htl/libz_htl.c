@@ -18,7 +18,7 @@
 
 #define HTL_EXPORT __attribute__((visibility("default")))
 
-#define HTL_ENTRY(ret_t, name, n, types, err)                   \
+#define HTL_ENTRY(ret_t, name, n, types, err, ...)                   \
     HTL_EXPORT void name##_HTL(void **args, void *ret);         \
     void name##_HTL(void **args, void *ret)                     \
     {                                                           \
@@ -27,7 +27,7 @@
     }
 ZLIB_GENERATED_ENTRIES(HTL_ENTRY)
 
-#define HTL_ENTRY_VOID(ret_t, name, n, types, err)              \
+#define HTL_ENTRY_VOID(ret_t, name, n, types, err, ...)              \
     HTL_EXPORT void name##_HTL(void **args, void *ret);         \
     void name##_HTL(void **args, void *ret)                     \
     {                                                           \

@@ -5,11 +5,15 @@
  *
  * Each X-macro gets (return type, name, arity, (parameter types), value
  * returned if a host call cannot be made once the object lives on the
- * host). The lists say where a function's state lives, which decides how
- * the GTL routes it:
+ * host), and SIZED a sixth column; consumers take `...` after the fifth.
+ * The lists say where a function's state lives, which decides how the GTL
+ * routes it:
  *
  * PLAIN       no state: the host if its entry resolved, else (or if the
  *             call is refused) the guest's own zlib; buffers used in place.
+ * SIZED       PLAIN, with one more column: the parameter (a0, a1, ...)
+ *             giving the work's size. Below a size measured per guest, the
+ *             guest's own code is faster than a host round trip, and runs.
  * STRING      no state, returns a static string of the library's: the GTL
  *             hands the guest a copy in guest memory, so the guest may pass
  *             it to system calls (QEMU checks their buffers).
@@ -34,18 +38,20 @@
     FN(int, compress2, 5, (Bytef *, uLongf *, const Bytef *, uLong, int), 0) \
     FN(int, uncompress, 4, (Bytef *, uLongf *, const Bytef *, uLong), 0)     \
     FN(int, uncompress2, 4, (Bytef *, uLongf *, const Bytef *, uLong *), 0)  \
-    FN(uLong, crc32, 3, (uLong, const Bytef *, uInt), 0)                     \
-    FN(uLong, crc32_z, 3, (uLong, const Bytef *, z_size_t), 0)               \
     FN(uLong, crc32_combine, 3, (uLong, uLong, z_off_t), 0)                  \
     FN(uLong, crc32_combine64, 3, (uLong, uLong, z_off64_t), 0)              \
     FN(uLong, crc32_combine_gen, 1, (z_off_t), 0)                            \
     FN(uLong, crc32_combine_gen64, 1, (z_off64_t), 0)                        \
     FN(uLong, crc32_combine_op, 3, (uLong, uLong, uLong), 0)                 \
-    FN(uLong, adler32, 3, (uLong, const Bytef *, uInt), 0)                   \
-    FN(uLong, adler32_z, 3, (uLong, const Bytef *, z_size_t), 0)             \
     FN(uLong, adler32_combine, 3, (uLong, uLong, z_off_t), 0)                \
     FN(uLong, adler32_combine64, 3, (uLong, uLong, z_off64_t), 0)            \
     FN(uLong, zlibCompileFlags, 0, (), 0)
+
+#define ZLIB_SIZED(FN)                                                      \
+    FN(uLong, crc32, 3, (uLong, const Bytef *, uInt), 0, a2)                 \
+    FN(uLong, crc32_z, 3, (uLong, const Bytef *, z_size_t), 0, a2)           \
+    FN(uLong, adler32, 3, (uLong, const Bytef *, uInt), 0, a2)               \
+    FN(uLong, adler32_z, 3, (uLong, const Bytef *, z_size_t), 0, a2)
 
 #define ZLIB_STRING(FN)                                                     \
     FN(const char *, zlibVersion, 0, (), 0)                                  \
@@ -151,6 +157,7 @@
 /* Every function with a host entry, for ids and entry names. */
 #define ZLIB_ALL_ENTRIES(FN) \
     ZLIB_PLAIN(FN)           \
+    ZLIB_SIZED(FN)           \
     ZLIB_STRING(FN)          \
     ZLIB_STREAM_INIT(FN)     \
     ZLIB_STREAM_COPY(FN)     \
@@ -164,6 +171,7 @@
 /* Entries generated on the host side (all but ZLIB_HTL_ONLY). */
 #define ZLIB_GENERATED_ENTRIES(FN) \
     ZLIB_PLAIN(FN)                 \
+    ZLIB_SIZED(FN)                 \
     ZLIB_STRING(FN)                \
     ZLIB_STREAM_INIT(FN)           \
     ZLIB_STREAM_COPY(FN)           \

@@ -33,11 +33,15 @@ run() {
     [ "$(tail -n 1 "$tmp/$name.txt")" = END ] || fail "$name run did not finish"
 }
 
-run passthrough --htl-dir "$(dirname "$htl")" --stats="$stats"
+# Every call to the host, so each host entry is exercised (the adaptive
+# dispatcher's own runs are below).
+run passthrough --htl-dir "$(dirname "$htl")" --stats="$stats" \
+    -E PASSTHROUGH_DISPATCH=host
+run adaptive --htl-dir "$(dirname "$htl")"
 run fallback --no-passthrough
 run own --no-gtl -E "LD_LIBRARY_PATH=$(dirname "$guest_zlib")"
 
-for other in fallback passthrough; do
+for other in fallback passthrough adaptive; do
     if ! cmp -s "$tmp/own.txt" "$tmp/$other.txt"; then
         diff "$tmp/own.txt" "$tmp/$other.txt" | head -n 40 >&2
         fail "$other differs from the guest's own zlib"
