@@ -10,7 +10,11 @@
 #   emulated     the guest build under qemu-<arch>, on the guest's own real
 #                zlib (//deps:libz.so.1), no GTL, no plugin
 #   passthrough  the guest build under qemu-<arch> with the GTL in place of
-#                libz.so.1 and the plugin: zlib runs on the host
+#                libz.so.1 and the plugin: zlib runs on the host, as the GTL
+#                dispatches by default (small checksums may stay in the
+#                guest: adaptive dispatch)
+#   host         the same with PASSTHROUGH_DISPATCH=host: every call on the
+#                host, the raw cost of passthrough (crossover sweep)
 
 bench_runfiles=${RUNFILES_DIR:-$0.runfiles}/qemu_passthrough
 bench_dir=$bench_runfiles/bench
@@ -33,7 +37,7 @@ Options (all runners):
   --quick                every row once on small data: checks the pipeline,
                          not the machine (CI)
   -E VAR=VALUE           extra guest environment for the passthrough runs
-                         (repeatable), e.g. a GTL dispatch setting
+                         (repeatable), e.g. PASSTHROUGH_TRANSPORT=syscall
   -h, --help             this text
 USAGE
 }
@@ -120,12 +124,14 @@ bench_run() {
             { cat "$err" >&2; bench_die "$prog emulated on $arch failed"; }
         want=$(readlink -f "$bench_dir/guest_zlib_$arch/libz.so.1")
         ;;
-    passthrough)
+    passthrough|host)
+        local dispatch=()
+        [ "$config" = passthrough ] || dispatch=(-E PASSTHROUGH_DISPATCH=host)
         "$bench_runner" --arch "$arch" --plugin "$bench_plugin" \
             --htl-dir "$bench_htl_dir" --gtl-dir "$bench_dir/gtl_$arch" \
-            --stats="$stats" "${bench_pt_env[@]}" \
+            --stats="$stats" "${dispatch[@]}" "${bench_pt_env[@]}" \
             "$bin" "$@" >"$out" 2>"$err" ||
-            { cat "$err" >&2; bench_die "$prog passthrough on $arch failed"; }
+            { cat "$err" >&2; bench_die "$prog $config on $arch failed"; }
         want=$(readlink -f "$bench_dir/gtl_$arch/libz.so.1")
         ;;
     *) bench_die "unknown configuration $config" ;;
@@ -135,25 +141,25 @@ bench_run() {
     [ "$lib" = "$want" ] ||
         bench_die "$prog $config $arch: compress2 came from $lib, not $want"
     calls=$(bench_field host_calls "$out")
-    if [ "$config" = passthrough ]; then
-        [ -s "$stats" ] || bench_die "$prog passthrough $arch: the plugin wrote no stats"
+    if [ "$config" = passthrough ] || [ "$config" = host ]; then
+        [ -s "$stats" ] || bench_die "$prog $config $arch: the plugin wrote no stats"
         n=$(bench_field host_calls "$stats")
         [ "${n:-0}" -gt 0 ] ||
-            bench_die "$prog passthrough $arch: the plugin counted no host calls"
+            bench_die "$prog $config $arch: the plugin counted no host calls"
         : > "$out.share"
         while read -r _ name n; do
             m=$(awk -v e="${name}_HTL" '$1 == "call" && $3 == e { print $4 }' "$stats")
             m=${m:-0}
             echo "$name $m $n" >> "$out.share"
             if [ "$check" = all ] && [ "$m" != "$n" ]; then
-                bench_die "$prog passthrough $arch: $name: $n calls, $m on the host (stats: $stats)"
+                bench_die "$prog $config $arch: $name: $n calls, $m on the host (stats: $stats)"
             fi
             [ "$m" -gt 0 ] && [ "$m" -le "$n" ] ||
-                bench_die "$prog passthrough $arch: $name: $n calls, $m on the host (stats: $stats)"
+                bench_die "$prog $config $arch: $name: $n calls, $m on the host (stats: $stats)"
         done < <(grep '^calls ' "$out")
         [ -s "$out.share" ] || bench_die "$prog $config $arch: no 'calls' lines"
         [ "$calls" -ge 0 ] ||
-            bench_die "$prog passthrough $arch: the guest saw no plugin"
+            bench_die "$prog $config $arch: the guest saw no plugin"
     else
         # No plugin answered: nothing this process did can have run on the
         # host through passthrough.

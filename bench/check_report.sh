@@ -48,9 +48,9 @@ for arch in "${arches[@]}"; do
             done
         done
     done
-    # Crossover: 4 functions x sizes from 16 B x 3 configurations.
+    # Crossover: 4 functions x sizes from 16 B x 4 configurations.
     for f in crc32 adler32 compress2 inflate; do
-        for config in native emulated passthrough; do
+        for config in native emulated host passthrough; do
             n=$(awk -F'\t' -v a="$arch" -v f="$f" -v c="$config" '
                 NR > 1 && $1 == a && $2 == f && $4 == c && $5 > 0 && $6 > 0' \
                 "$dir/crossover.tsv" | wc -l)

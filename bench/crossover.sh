@@ -3,12 +3,15 @@
 #
 # Crossover sweep runner: per guest, side by side in one run, the time of
 # one crc32, adler32, compress2 (level 6) and inflate call for buffers of
-# 16 bytes to 16 MiB (powers of 4), native, emulated and passthrough
-# (bench_lib.sh), and the size from which passthrough beats emulation.
-# Writes crossover.tsv (every point), crossover_sizes.tsv (per guest and
-# function: where passthrough starts to win, for the GTL's dispatch
-# thresholds), crossover.md, PNG charts and report.md into the results
-# directory. Figures, not a timed test.
+# 16 bytes to 16 MiB (powers of 4), in four configurations (bench_lib.sh):
+# native, emulated, host (passthrough with every call on the host) and
+# passthrough (the GTL's default, adaptive dispatch). From emulated vs host:
+# the size from which a host call wins, per guest and function, for the
+# GTL's dispatch thresholds; from emulated vs passthrough: whether the
+# default GTL is ever slower than emulation (target T3).
+# Writes crossover.tsv (every point), crossover_sizes.tsv, crossover.md,
+# PNG charts and report.md into the results directory. Figures, not a
+# timed test.
 # usage: crossover.sh [--arch=ARCH] [--out=DIR] [--quick] [-E VAR=VALUE]
 set -euo pipefail
 
@@ -39,51 +42,57 @@ load_start=$(bench_load)
 start=$(date +%s)
 shares=()
 for arch in "${bench_arches[@]}"; do
-    for config in native emulated passthrough; do
+    for config in native emulated host passthrough; do
         echo "crossover: $arch $config" >&2
-        # A GTL that keeps small calls in the guest (adaptive dispatch)
-        # still passes; the share of calls on the host is reported.
-        bench_run "$config" "$arch" crossover "$tmp/$arch.$config" some -- "${args[@]}"
+        # host: every call must have run on the host. passthrough: the
+        # GTL may keep small calls in the guest; the share is reported.
+        check=all
+        [ "$config" != passthrough ] || check=some
+        bench_run "$config" "$arch" crossover "$tmp/$arch.$config" "$check" -- "${args[@]}"
         awk -v a="$arch" -v c="$config" -v OFS='\t' '$1 == "point" {
             print a, $2, $3, c, $4, $5, $6 }' "$tmp/$arch.$config" >> "$tsv"
     done
-    share=$(awk '{ printf "%s%s %.0f%%", sep, $1, 100 * $2 / $3; sep = ", " }' \
+    share=$(awk '{ printf "%s%s %.1f%%", sep, $1, 100 * $2 / $3; sep = ", " }' \
         "$tmp/$arch.passthrough.share")
     shares+=("$arch: $share")
 done
 elapsed=$(($(date +%s) - start))
 
-# Per guest and function, from the ratio r = passthrough/emulated time at
-# each size (sizes ascending):
-#   win_from_bytes    smallest size from which passthrough is faster at
+# Per guest and function, from r = host/emulated time at each size (sizes
+# ascending):
+#   win_from_bytes    smallest size from which a host call is faster at
 #                     every measured size ("none": not even at the largest)
 #   last_loss_bytes   largest size at which it is not faster (0: none)
 #   break_even_bytes  where r crosses 1 between those two, interpolated on
 #                     log(size) and log(r) (0: wins everywhere; "none")
-#   pt_over_emu_min_size, pt_over_emu_max_size   r at both ends
-#   t3_fail_sizes     sizes where passthrough is over 5% slower (target T3)
+#   host_over_emu_min_size, host_over_emu_max_size   r at both ends
+# and from a = passthrough (default dispatch)/emulated time:
+#   worst_pt_over_emu, worst_pt_bytes   the largest a, and its size
+#   t3_fail_sizes     sizes where a > 1.05 (target T3; "-": none)
 sizes_tsv=$out/crossover_sizes.tsv
 awk -F'\t' -v OFS='\t' '
 NR == 1 { next }
 {
     k = $1 OFS $2
     if (!(k in seen)) { seen[k] = 1; order[n++] = k }
-    if ($4 == "emulated") emu[k, $3] = $5
-    if ($4 == "passthrough") pt[k, $3] = $5
+    v[k, $3, $4] = $5
     if (!((k, $3) in has)) { has[k, $3] = 1; sz[k, cnt[k]++] = $3 }
 }
 END {
     print "arch", "function", "win_from_bytes", "last_loss_bytes",
-          "break_even_bytes", "pt_over_emu_min_size", "pt_over_emu_max_size",
+          "break_even_bytes", "host_over_emu_min_size",
+          "host_over_emu_max_size", "worst_pt_over_emu", "worst_pt_bytes",
           "t3_fail_sizes"
     for (i = 0; i < n; i++) {
         k = order[i]
         m = cnt[k]
-        win = "none"; loss = 0; fails = ""
+        win = "none"; loss = 0; fails = ""; worst = 0; worst_s = 0
         for (j = 0; j < m; j++) {
             s = sz[k, j]
-            r[j] = pt[k, s] / emu[k, s]
-            if (r[j] > 1.05) fails = fails (fails == "" ? "" : ",") s
+            r[j] = v[k, s, "host"] / v[k, s, "emulated"]
+            a = v[k, s, "passthrough"] / v[k, s, "emulated"]
+            if (a > worst) { worst = a; worst_s = s }
+            if (a > 1.05) fails = fails (fails == "" ? "" : ",") s
         }
         c = m
         while (c > 0 && r[c - 1] < 1) c--
@@ -97,7 +106,8 @@ END {
             be = sprintf("%d", exp(x1 + (0 - y1) * (x2 - x1) / (y2 - y1)))
         }
         print k, win, loss, be, sprintf("%.3f", r[0]),
-              sprintf("%.3f", r[m - 1]), fails == "" ? "-" : fails
+              sprintf("%.3f", r[m - 1]), sprintf("%.3f", worst), worst_s,
+              fails == "" ? "-" : fails
     }
 }' "$tsv" > "$sizes_tsv"
 
@@ -113,24 +123,28 @@ md=$out/crossover.md
 {
     echo "## Crossover: from which size passthrough wins$quick_note"
     echo
-    echo "Time of one call, emulated (guest zlib under qemu-user) against"
-    echo "passthrough, by buffer size: crc32, adler32, compress2 at level 6,"
-    echo "and inflate (one z_stream per size; each call is inflateReset +"
-    echo "one inflate(Z_FINISH) over the level-6 stream of that size: two"
-    echo "host calls under passthrough). Each point is the best of up to 3"
-    echo "runs of at least 20 ms (quick runs: one short run). Data: the demo"
-    echo "payload's first bytes."
+    echo "Time of one call by buffer size: crc32, adler32, compress2 at level"
+    echo "6, and inflate (one z_stream per size; each call is inflateReset +"
+    echo "one inflate(Z_FINISH) over the level-6 stream of that size: two host"
+    echo "calls). **emulated**: the guest's zlib under qemu-user; **host**:"
+    echo "passthrough with every call on the host (PASSTHROUGH_DISPATCH=host),"
+    echo "the raw cost of a host call; **passthrough**: the GTL as it ships"
+    echo "(its default dispatch may keep small calls in the guest). Each point"
+    echo "is the best of up to 3 runs of at least 20 ms, at most ~1.5 s per"
+    echo "point (quick runs: one short run). Data: the demo payload's first"
+    echo "bytes."
     echo
-    echo "**Wins from**: the smallest measured size from which passthrough is"
-    echo "faster at every larger measured size; **break-even**: where the"
-    echo "time ratio crosses 1, interpolated (log-log) between the two sizes"
-    echo "around it. **T3** (issue 7): at no size is passthrough more than 5%"
-    echo "slower than emulation; it lists the sizes where it is. Machine-"
-    echo "readable: \`crossover_sizes.tsv\` (every point: \`crossover.tsv\`)."
+    echo "**Host wins from**: the smallest measured size from which a host"
+    echo "call is faster than emulation at every larger measured size;"
+    echo "**break-even**: where host/emulated time crosses 1, interpolated"
+    echo "(log-log) between the sizes around it: the dispatch threshold."
+    echo "**T3** (issue 7): at no size is passthrough (default dispatch) more"
+    echo "than 5% slower than emulation. Machine-readable:"
+    echo "\`crossover_sizes.tsv\` (every point: \`crossover.tsv\`)."
     echo
-    echo "| guest | function | passthrough wins from | break-even | pt/emu at smallest | pt/emu at largest | T3: sizes > 5% slower |"
-    echo "|---|---|---:|---:|---:|---:|---|"
-    while IFS=$'\t' read -r a f win loss be rmin rmax fails; do
+    echo "| guest | function | host wins from | break-even | host/emu at smallest | host/emu at largest | passthrough/emu, worst (size) | T3: sizes > 5% slower |"
+    echo "|---|---|---:|---:|---:|---:|---:|---|"
+    while IFS=$'\t' read -r a f win _ be rmin rmax worst worst_s fails; do
         [ "$a" != arch ] || continue
         be_h=$be
         case "$be" in
@@ -138,23 +152,25 @@ md=$out/crossover.md
         0) be_h="below $(human 16)" ;;
         *) be_h="~$(human "$be")" ;;
         esac
-        fails_h="none (holds)"
+        fails_h="none: holds"
         if [ "$fails" != - ]; then
-            fails_h=$(tr ',' '\n' <<<"$fails" | while read -r s; do human "$s"; done |
-                paste -sd, - | sed 's/,/, /g')
+            fails_h="**$(tr ',' '\n' <<<"$fails" | while read -r s; do human "$s"; done |
+                paste -sd, - | sed 's/,/, /g')**"
         fi
-        printf '| %s | %s | %s | %s | %s | %s | %s |\n' "$a" "$f" \
-            "$(human "$win")" "$be_h" "$rmin" "$rmax" "$fails_h"
+        printf '| %s | %s | %s | %s | %s | %s | %s (%s) | %s |\n' "$a" "$f" \
+            "$(human "$win")" "$be_h" "$rmin" "$rmax" "$worst" \
+            "$(human "$worst_s")" "$fails_h"
     done < "$sizes_tsv"
     echo
-    echo "Calls the passthrough runs made on the host (plugin stats), of all"
-    echo "calls the program made:"
+    echo "Calls the passthrough runs (default dispatch) made on the host, of"
+    echo "all calls the program made (plugin stats):"
     echo
     for sh in "${shares[@]}"; do
         echo "- $sh"
     done
     echo
-    echo "Time per call (ns), emulated / passthrough, and their ratio:"
+    echo "Time per call (ns) and ratios of time; **bold**: more than 5% slower"
+    echo "than emulated."
     for arch in "${bench_arches[@]}"; do
         echo
         echo "**$arch guest**"
@@ -165,29 +181,37 @@ md=$out/crossover.md
             if (b >= 1024) return sprintf("%g KiB", b / 1024)
             return sprintf("%d B", b)
         }
+        function row(label, f, c) {
+            printf "| %s %s |", f, label
+            for (j = 0; j < ns; j++) printf " %.0f |", v[f, so[j], c]
+            printf "\n"
+        }
+        function ratio(label, f, c) {
+            printf "| %s %s |", f, label
+            for (j = 0; j < ns; j++) {
+                r = v[f, so[j], c] / v[f, so[j], "emulated"]
+                printf (r > 1.05 ? " **%.2f** |" : " %.2f |"), r
+            }
+            printf "\n"
+        }
         NR > 1 && $1 == a {
             if (!($2 in fseen)) { fseen[$2] = 1; fo[nf++] = $2 }
             if (!($3 in sseen)) { sseen[$3] = 1; so[ns++] = $3 }
             v[$2, $3, $4] = $5
         }
         END {
-            printf "| function |"
+            printf "| |"
             for (j = 0; j < ns; j++) printf " %s |", human(so[j])
             printf "\n|---|"
             for (j = 0; j < ns; j++) printf "---:|"
             printf "\n"
             for (i = 0; i < nf; i++) {
                 f = fo[i]
-                printf "| %s emulated |", f
-                for (j = 0; j < ns; j++) printf " %.0f |", v[f, so[j], "emulated"]
-                printf "\n| %s passthrough |", f
-                for (j = 0; j < ns; j++) printf " %.0f |", v[f, so[j], "passthrough"]
-                printf "\n| %s pt/emu |", f
-                for (j = 0; j < ns; j++) {
-                    r = v[f, so[j], "passthrough"] / v[f, so[j], "emulated"]
-                    printf (r > 1.05 ? " **%.2f** |" : " %.2f |"), r
-                }
-                printf "\n"
+                row("emulated", f, "emulated")
+                row("host", f, "host")
+                row("passthrough", f, "passthrough")
+                ratio("host/emu", f, "host")
+                ratio("passthrough/emu", f, "passthrough")
             }
         }' "$tsv"
     done
@@ -202,8 +226,8 @@ md=$out/crossover.md
         "$(bench_load) at the end, on $(nproc) CPUs."
 } > "$md"
 
-# Chart data: per guest and function, "BYTES NATIVE EMULATED PASSTHROUGH"
-# in ns per call.
+# Chart data: per guest and function, "BYTES NATIVE EMULATED HOST
+# PASSTHROUGH" in ns per call.
 for arch in "${bench_arches[@]}"; do
     for f in $funcs; do
         awk -F'\t' -v a="$arch" -v f="$f" '
@@ -213,7 +237,8 @@ for arch in "${bench_arches[@]}"; do
         }
         END {
             for (j = 0; j < n; j++)
-                print so[j], v[so[j], "native"], v[so[j], "emulated"], v[so[j], "passthrough"]
+                print so[j], v[so[j], "native"], v[so[j], "emulated"],
+                      v[so[j], "host"], v[so[j], "passthrough"]
         }' "$tsv" > "$out/data/crossover_${arch}_$f.dat"
     done
     gnuplot -e "arch='$arch'; datadir='$out/data'; outfile='$out/crossover_$arch.png'" \
