@@ -15,7 +15,8 @@
  * BUDGET_MS (a 16 MiB compress2 under emulation takes a second or more).
  *
  * usage: crossover [-m MAX_BYTES] [-t MIN_MS] [-r REPS] [-b BUDGET_MS]
- * prints "point FUNC BYTES NS_PER_CALL ITERATIONS RUNS" per point, between
+ *                  [-F FUNCTION]
+ * (-F: only that function) prints "point FUNC BYTES NS_PER_CALL ITERATIONS RUNS" per point, between
  * the lines of bench_print_origin().
  */
 #include <getopt.h>
@@ -149,11 +150,12 @@ int main(int argc, char **argv)
 {
     size_t max = 16u << 20;
     double min_ms = 20, budget_ms = 1500;
+    const char *only = NULL;
     int reps = 3, opt;
     unsigned char *src;
     Ctx c;
 
-    while ((opt = getopt(argc, argv, "m:t:r:b:")) != -1) {
+    while ((opt = getopt(argc, argv, "m:t:r:b:F:")) != -1) {
         switch (opt) {
         case 'm':
             max = strtoul(optarg, NULL, 0);
@@ -167,9 +169,12 @@ int main(int argc, char **argv)
         case 'b':
             budget_ms = atof(optarg);
             break;
+        case 'F':
+            only = optarg;
+            break;
         default:
             fprintf(stderr, "usage: crossover [-m MAX_BYTES] [-t MIN_MS] "
-                    "[-r REPS] [-b BUDGET_MS]\n");
+                    "[-r REPS] [-b BUDGET_MS] [-F FUNCTION]\n");
             return 2;
         }
     }
@@ -197,6 +202,9 @@ int main(int argc, char **argv)
     }
 
     for (size_t i = 0; i < sizeof(funcs) / sizeof(funcs[0]); i++) {
+        if (only && strcmp(only, funcs[i].name)) {
+            continue;
+        }
         for (size_t size = 16; size <= max; size *= 4) {
             c.size = size;
             if (funcs[i].fn == run_inflate) {

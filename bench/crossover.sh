@@ -42,18 +42,27 @@ load_start=$(bench_load)
 start=$(date +%s)
 shares=()
 for arch in "${bench_arches[@]}"; do
-    for config in native emulated host passthrough; do
-        echo "crossover: $arch $config" >&2
-        # host: every call must have run on the host. passthrough: the
-        # GTL may keep small calls in the guest; the share is reported.
-        check=all
-        [ "$config" != passthrough ] || check=some
-        bench_run "$config" "$arch" crossover "$tmp/$arch.$config" "$check" -- "${args[@]}"
-        awk -v a="$arch" -v c="$config" -v OFS='\t' '$1 == "point" {
-            print a, $2, $3, c, $4, $5, $6 }' "$tmp/$arch.$config" >> "$tsv"
+    echo "crossover: $arch" >&2
+    for f in $funcs; do
+        # One function in every configuration back to back, so that a
+        # change in the machine's load between them skews the ratios least.
+        for config in native emulated host passthrough; do
+            run=$tmp/$arch.$f.$config
+            # host: every call must have run on the host. passthrough: the
+            # GTL may keep small calls in the guest; the share is reported.
+            check=all
+            [ "$config" != passthrough ] || check=some
+            bench_run "$config" "$arch" crossover "$run" "$check" -- "${args[@]}" -F "$f"
+            awk -v a="$arch" -v c="$config" -v OFS='\t' '$1 == "point" {
+                print a, $2, $3, c, $4, $5, $6 }' "$run" >> "$tsv"
+        done
     done
-    share=$(awk '{ printf "%s%s %.1f%%", sep, $1, 100 * $2 / $3; sep = ", " }' \
-        "$tmp/$arch.passthrough.share")
+    # Calls on the host per function, over the passthrough runs.
+    share=$(cat "$tmp/$arch".*.passthrough.share | awk '
+        !($1 in h) { order[n++] = $1 }
+        { h[$1] += $2; g[$1] += $3 }
+        END { for (i = 0; i < n; i++) printf "%s%s %.1f%%", i ? ", " : "",
+                  order[i], 100 * h[order[i]] / g[order[i]] }')
     shares+=("$arch: $share")
 done
 elapsed=$(($(date +%s) - start))

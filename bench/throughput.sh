@@ -28,11 +28,15 @@ bash "$bench_dir/corpus.sh" build "$bench_dir/corpus.sha256" "$corpus"
 
 if [ "$bench_quick" = 1 ]; then
     # Every row once, on small data: the pipeline, not the machine.
-    args=(-r 1 -p $((256 << 10)) -f "$corpus" -n $((512 << 10)))
+    reps=(-r 1)
+    payload=(-p $((256 << 10)))
+    corpus_args=(-p 0 -f "$corpus" -n $((512 << 10)))
 else
     # Up to 5 runs per row, more only while the row is under 0.4 s: the
     # short rows (inflate) get several, the multi-second ones one.
-    args=(-r 5 -b 400 -f "$corpus")
+    reps=(-r 5 -b 400)
+    payload=()
+    corpus_args=(-p 0 -f "$corpus")
 fi
 
 tsv=$out/throughput.tsv
@@ -40,12 +44,25 @@ printf 'arch\tdataset\tbytes\top\tlevel\tconfig\tseconds\tout_bytes\n' > "$tsv"
 load_start=$(bench_load)
 start=$(date +%s)
 for arch in "${bench_arches[@]}"; do
-    for config in native emulated passthrough; do
-        echo "throughput: $arch $config" >&2
-        # Buffers of 64 KiB and more: every call must run on the host.
-        bench_run "$config" "$arch" throughput "$tmp/$arch.$config" all -- "${args[@]}"
-        awk -v a="$arch" -v c="$config" -v OFS='\t' '$1 == "row" {
-            print a, $2, $3, $4, $5, c, $6, $7 }' "$tmp/$arch.$config" >> "$tsv"
+    echo "throughput: $arch" >&2
+    for ds in payload corpus; do
+        for level in 1 6 9; do
+            if [ "$ds" = payload ]; then
+                args=("${reps[@]}" "${payload[@]}" -l "$level")
+            else
+                args=("${reps[@]}" "${corpus_args[@]}" -l "$level")
+            fi
+            # The three configurations of one data set and level run back
+            # to back, passthrough right after native, so that a change in
+            # the machine's load between them skews the ratios least.
+            for config in native passthrough emulated; do
+                run=$tmp/$arch.$ds.$level.$config
+                # Buffers of 64 KiB and more: every call on the host.
+                bench_run "$config" "$arch" throughput "$run" all -- "${args[@]}"
+                awk -v a="$arch" -v c="$config" -v OFS='\t' '$1 == "row" {
+                    print a, $2, $3, $4, $5, c, $6, $7 }' "$run" >> "$tsv"
+            done
+        done
     done
 done
 elapsed=$(($(date +%s) - start))
@@ -104,8 +121,9 @@ md=$out/throughput.md
     echo "\"-\": does not apply. Streaming rows feed 64 KiB in and 64 KiB of"
     echo "output space per call. Each row is the best of up to 5 runs, further"
     echo "runs only while the row has taken under 0.4 s (quick runs: one)."
-    echo "Native is the x86_64 build on the host with Debian's zlib, run next"
-    echo "to each guest's emulated and passthrough runs. Machine-readable:"
+    echo "Native is the x86_64 build on the host with Debian's zlib. Each data"
+    echo "set and level runs native, passthrough and emulated back to back, so"
+    echo "a change in load between them skews ratios least. Machine-readable:"
     echo "\`throughput_table.tsv\` (raw times: \`throughput.tsv\`)."
     echo
     echo "| guest | data | op | level | native MB/s | emulated MB/s | passthrough MB/s | pt/nat | emu/pt | emu/nat | T1 | T2 |"
