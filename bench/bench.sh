@@ -17,6 +17,7 @@ start=$(date +%s)
 # The same arguments, with the results directory made absolute.
 args=(--out="$bench_out" --arch="$(IFS=,; echo "${bench_arches[*]}")" "${bench_pt_env[@]}")
 [ "$bench_quick" = 0 ] || args+=(--quick)
+args+=(--clock="$bench_clock")
 bash "$bench_dir/throughput.sh" "${args[@]}"
 echo
 bash "$bench_dir/crossover.sh" "${args[@]}"

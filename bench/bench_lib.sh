@@ -36,16 +36,21 @@ Options (all runners):
                          checkout under bazel run, else ./results)
   --quick                every row once on small data: checks the pipeline,
                          not the machine (CI)
+  --clock=cpu|wall       time the calling thread's CPU time (default: other
+                         work on a shared machine does not count) or the
+                         wall clock
   -E VAR=VALUE           extra guest environment for the passthrough runs
                          (repeatable), e.g. PASSTHROUGH_TRANSPORT=syscall
   -h, --help             this text
 USAGE
 }
 
-# Sets bench_arches (array), bench_out, bench_quick, bench_pt_env (array).
+# Sets bench_arches (array), bench_out, bench_quick, bench_clock,
+# bench_pt_env (array).
 bench_parse_args() {
     local a list=()
     bench_quick=0
+    bench_clock=cpu
     bench_out=
     bench_pt_env=()
     while [ $# -gt 0 ]; do
@@ -55,6 +60,7 @@ bench_parse_args() {
         --out=*) bench_out=${1#*=}; shift ;;
         --out) bench_out=${2:?--out needs a value}; shift 2 ;;
         --quick) bench_quick=1; shift ;;
+        --clock=cpu|--clock=wall) bench_clock=${1#*=}; shift ;;
         -E) bench_pt_env+=(-E "${2:?-E needs VAR=VALUE}"); shift 2 ;;
         -h|--help) bench_usage; exit 0 ;;
         # Bare guest names, as call_overhead and demo/compare take them.
@@ -107,6 +113,7 @@ bench_field() {
 bench_run() {
     local config=$1 arch=$2 prog=$3 out=$4 check=$5
     shift 6
+    set -- "$@" -k "$bench_clock"
     local bin=$bench_dir/${prog}_$arch err=$out.err stats=$out.stats
     local want lib calls name n m
     rm -f "$stats"
@@ -137,6 +144,8 @@ bench_run() {
     *) bench_die "unknown configuration $config" ;;
     esac
     grep -qx done "$out" || bench_die "$prog $config $arch: no 'done' line"
+    [ "$(bench_field clock "$out")" = "$bench_clock" ] ||
+        bench_die "$prog $config $arch: not timed with the $bench_clock clock"
     lib=$(bench_lib_of "$out") || bench_die "$prog $config $arch: no 'lib' line"
     [ "$lib" = "$want" ] ||
         bench_die "$prog $config $arch: compress2 came from $lib, not $want"
@@ -165,6 +174,19 @@ bench_run() {
         # host through passthrough.
         [ "$calls" = -1 ] ||
             bench_die "$prog $config $arch: a plugin answered ($calls host calls)"
+    fi
+}
+
+# What the times are, for the reports.
+bench_clock_note() {
+    if [ "$bench_clock" = cpu ]; then
+        echo "Times are the CPU time (user + system) of the thread making the"
+        echo "calls (under qemu-user: the host thread running it, host calls"
+        echo "included), so that other work on a shared machine does not count;"
+        echo "\`--clock=wall\` times the wall clock."
+    else
+        echo "Times are wall-clock time (\`--clock=wall\`): other work on the"
+        echo "machine counts."
     fi
 }
 

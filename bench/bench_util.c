@@ -2,6 +2,7 @@
 #define _GNU_SOURCE
 #include <dlfcn.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -10,12 +11,31 @@
 #include "bench_util.h"
 #include "passthrough_protocol.h"
 
+static clockid_t bench_clock = CLOCK_THREAD_CPUTIME_ID;
+
 double bench_now(void)
 {
     struct timespec ts;
 
-    clock_gettime(CLOCK_MONOTONIC, &ts);
+    clock_gettime(bench_clock, &ts);
     return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+int bench_set_clock(const char *name)
+{
+    if (!strcmp(name, "cpu")) {
+        bench_clock = CLOCK_THREAD_CPUTIME_ID;
+    } else if (!strcmp(name, "wall")) {
+        bench_clock = CLOCK_MONOTONIC;
+    } else {
+        return -1;
+    }
+    return 0;
+}
+
+const char *bench_clock_name(void)
+{
+    return bench_clock == CLOCK_MONOTONIC ? "wall" : "cpu";
 }
 
 long long bench_host_calls(void)
@@ -42,6 +62,7 @@ void bench_print_origin(void)
         printf("lib ?\n");
     }
     printf("host_calls %lld\n", bench_host_calls());
+    printf("clock %s\n", bench_clock_name());
 }
 
 unsigned long long bench_calls[BENCH_NFUNCS];

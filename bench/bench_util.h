@@ -7,8 +7,19 @@
 #ifndef PASSTHROUGH_BENCH_UTIL_H
 #define PASSTHROUGH_BENCH_UTIL_H
 
-/* Monotonic time in seconds. */
+/*
+ * The clock in seconds: by default the calling thread's CPU time (user and
+ * system, CLOCK_THREAD_CPUTIME_ID; under qemu-user the host thread that
+ * runs the guest thread, host calls included), so that other work on a
+ * shared machine does not count; or the monotonic wall clock.
+ */
 double bench_now(void);
+
+/* Picks the clock: "cpu" or "wall". Returns 0, or -1 for another name. */
+int bench_set_clock(const char *name);
+
+/* The clock's name, for the output. */
+const char *bench_clock_name(void);
 
 /* Host calls the plugin has served so far, or -1 without a plugin. */
 long long bench_host_calls(void);

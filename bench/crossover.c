@@ -15,8 +15,9 @@
  * BUDGET_MS (a 16 MiB compress2 under emulation takes a second or more).
  *
  * usage: crossover [-m MAX_BYTES] [-t MIN_MS] [-r REPS] [-b BUDGET_MS]
- *                  [-F FUNCTION]
- * (-F: only that function) prints "point FUNC BYTES NS_PER_CALL ITERATIONS RUNS" per point, between
+ *                  [-F FUNCTION] [-k cpu|wall]
+ * (-F: only that function; -k: the clock, bench_util.h)
+ * prints "point FUNC BYTES NS_PER_CALL ITERATIONS RUNS" per point, between
  * the lines of bench_print_origin().
  */
 #include <getopt.h>
@@ -155,7 +156,7 @@ int main(int argc, char **argv)
     unsigned char *src;
     Ctx c;
 
-    while ((opt = getopt(argc, argv, "m:t:r:b:F:")) != -1) {
+    while ((opt = getopt(argc, argv, "m:t:r:b:F:k:")) != -1) {
         switch (opt) {
         case 'm':
             max = strtoul(optarg, NULL, 0);
@@ -172,9 +173,15 @@ int main(int argc, char **argv)
         case 'F':
             only = optarg;
             break;
+        case 'k':
+            if (bench_set_clock(optarg)) {
+                fprintf(stderr, "-k %s: expected cpu or wall\n", optarg);
+                return 2;
+            }
+            break;
         default:
             fprintf(stderr, "usage: crossover [-m MAX_BYTES] [-t MIN_MS] "
-                    "[-r REPS] [-b BUDGET_MS] [-F FUNCTION]\n");
+                    "[-r REPS] [-b BUDGET_MS] [-F FUNCTION] [-k cpu|wall]\n");
             return 2;
         }
     }

@@ -150,6 +150,7 @@ md=$out/crossover.md
     echo "**T3** (issue 7): at no size is passthrough (default dispatch) more"
     echo "than 5% slower than emulation. Machine-readable:"
     echo "\`crossover_sizes.tsv\` (every point: \`crossover.tsv\`)."
+    bench_clock_note
     echo
     echo "| guest | function | host wins from | break-even | host/emu at smallest | host/emu at largest | passthrough/emu, worst (size) | T3: sizes > 5% slower |"
     echo "|---|---|---:|---:|---:|---:|---:|---|"

@@ -13,6 +13,7 @@
  *
  * usage: throughput [-r REPS [-b BUDGET_MS]] [-l LEVELS] [-c CHUNK]
  *                   [-p PAYLOAD_BYTES] [-f CORPUS [-n CORPUS_BYTES]]
+ *                   [-k cpu|wall]   (the clock: bench_util.h)
  * prints "row DATASET BYTES OP LEVEL SECONDS OUT_BYTES" per row, between
  * the lines of bench_print_origin(). SECONDS is the best of up to REPS
  * runs (default 1), further runs only while the row has used less than
@@ -314,7 +315,7 @@ int main(int argc, char **argv)
     unsigned char *buf;
     long long calls_before;
 
-    while ((opt = getopt(argc, argv, "r:b:l:c:p:f:n:")) != -1) {
+    while ((opt = getopt(argc, argv, "r:b:l:c:p:f:n:k:")) != -1) {
         switch (opt) {
         case 'r':
             reps = atoi(optarg);
@@ -337,10 +338,16 @@ int main(int argc, char **argv)
         case 'n':
             corpus_len = strtoul(optarg, NULL, 0);
             break;
+        case 'k':
+            if (bench_set_clock(optarg)) {
+                fprintf(stderr, "-k %s: expected cpu or wall\n", optarg);
+                return 2;
+            }
+            break;
         default:
             fprintf(stderr, "usage: throughput [-r REPS [-b BUDGET_MS]] "
                     "[-l LEVELS] [-c CHUNK] [-p PAYLOAD_BYTES] "
-                    "[-f CORPUS [-n CORPUS_BYTES]]\n");
+                    "[-f CORPUS [-n CORPUS_BYTES]] [-k cpu|wall]\n");
             return 2;
         }
     }

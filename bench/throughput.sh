@@ -125,6 +125,7 @@ md=$out/throughput.md
     echo "set and level runs native, passthrough and emulated back to back, so"
     echo "a change in load between them skews ratios least. Machine-readable:"
     echo "\`throughput_table.tsv\` (raw times: \`throughput.tsv\`)."
+    bench_clock_note
     echo
     echo "| guest | data | op | level | native MB/s | emulated MB/s | passthrough MB/s | pt/nat | emu/pt | emu/nat | T1 | T2 |"
     echo "|---|---|---|---|---:|---:|---:|---:|---:|---:|:-:|:-:|"
