@@ -22,6 +22,7 @@ PACKAGES=(
     qemu-user
     libglib2.0-dev zlib1g-dev googletest
     nginx
+    gnuplot-nox
 )
 
 log() { echo "setup: $*" >&2; }
