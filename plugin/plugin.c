@@ -9,6 +9,8 @@
  *  - 11.0 and 11.1 forms of the syscall filter: the plugin claims the magic
  *    syscall, QEMU skips it, and the guest gets the op's result (or
  *    -status) as the syscall's value; the reply block is filled as well.
+ *    control=syscall-entry makes them use the syscall-entry callback
+ *    instead (to compare the two paths on one QEMU).
  * The data plane (the gate) is the same everywhere.
  */
 #include <errno.h>
@@ -25,6 +27,9 @@ QEMU_PLUGIN_EXPORT int qemu_plugin_version = PT_QEMU_PLUGIN_API_VERSION;
 
 static PtOptions options;
 static PtControl control;
+
+/* The control path serving the magic syscall (plugin argument control=). */
+static bool use_filter;
 
 #if PT_HAVE_SYSCALL_FILTER
 
@@ -68,23 +73,40 @@ static bool on_syscall_filter(qemu_plugin_id_t id, unsigned int vcpu_index,
 }
 #endif
 
-#else /* syscall-entry control plane */
+#endif /* PT_HAVE_SYSCALL_FILTER */
 
-static void on_syscall(qemu_plugin_id_t id, unsigned int vcpu_index,
-                       int64_t num, uint64_t a1, uint64_t a2, uint64_t a3,
-                       uint64_t a4, uint64_t a5, uint64_t a6, uint64_t a7,
-                       uint64_t a8)
+/*
+ * The syscall-entry control plane: the only one QEMU 7.2 offers. QEMU runs
+ * the syscall afterwards and answers -ENOSYS whatever we do, so the reply
+ * block carries the result.
+ */
+static void entry_syscall(int64_t num, uint64_t a1, uint64_t a2, uint64_t a3,
+                          uint64_t a4, uint64_t a5, uint64_t a6)
 {
     uint64_t args[6] = { a1, a2, a3, a4, a5, a6 };
 
     if (num != PT_SYSCALL_NR) {
         return;
     }
-    /* QEMU answers -ENOSYS whatever we return: the reply block carries it. */
     pt_control_syscall(&control, args);
 }
 
-#endif /* PT_HAVE_SYSCALL_FILTER */
+#if PT_QEMU_API == PT_QEMU_API_11_1
+static void on_syscall(unsigned int vcpu_index, int64_t num, uint64_t a1,
+                       uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5,
+                       uint64_t a6, uint64_t a7, uint64_t a8, void *userdata)
+{
+    entry_syscall(num, a1, a2, a3, a4, a5, a6);
+}
+#else
+static void on_syscall(qemu_plugin_id_t id, unsigned int vcpu_index,
+                       int64_t num, uint64_t a1, uint64_t a2, uint64_t a3,
+                       uint64_t a4, uint64_t a5, uint64_t a6, uint64_t a7,
+                       uint64_t a8)
+{
+    entry_syscall(num, a1, a2, a3, a4, a5, a6);
+}
+#endif
 
 /* The gate's first instruction is about to run: serve the thread's call. */
 static void on_gate(unsigned int vcpu_index, void *userdata)
@@ -126,7 +148,7 @@ static void write_stats(FILE *out)
 
     fprintf(out, "passthrough-stats 1\n");
     fprintf(out, "control_path %s\n",
-            PT_HAVE_SYSCALL_FILTER ? "filter" : "syscall-entry");
+            use_filter ? "filter" : "syscall-entry");
     fprintf(out, "plugin_api %d\n", PT_QEMU_PLUGIN_API_VERSION);
     fprintf(out, "gates %d\n", control.n_gates);
     fprintf(out, "host_calls %" G_GUINT64_FORMAT "\n", sys + gate);
@@ -181,18 +203,35 @@ QEMU_PLUGIN_EXPORT int qemu_plugin_install(qemu_plugin_id_t id,
         return -1;
     }
     pt_log_is_verbose = options.verbose;
+    use_filter = PT_HAVE_SYSCALL_FILTER && options.control != PT_CONTROL_ENTRY;
+    if (options.control == PT_CONTROL_FILTER && !use_filter) {
+        pt_log("control=filter: this build is for QEMU's plugin API %d, "
+               "which has no syscall filter (use libpassthrough_filter.so "
+               "on a QEMU with one)", PT_QEMU_PLUGIN_API_VERSION);
+        return -1;
+    }
     control.reg = pt_registry_new(options.htl_dir);
-    control.filter = PT_HAVE_SYSCALL_FILTER;
+    control.filter = use_filter;
     control.gate_disabled = !options.gate;
 
 #if PT_QEMU_API == PT_QEMU_API_11_1
-    qemu_plugin_register_vcpu_syscall_filter_cb(id, on_syscall_filter, NULL);
+    if (use_filter) {
+        qemu_plugin_register_vcpu_syscall_filter_cb(id, on_syscall_filter,
+                                                    NULL);
+    } else {
+        qemu_plugin_register_vcpu_syscall_cb(id, on_syscall, NULL);
+    }
     qemu_plugin_register_vcpu_tb_trans_cb(id, on_tb_trans, NULL);
-#elif PT_QEMU_API == PT_QEMU_API_11_0
-    qemu_plugin_register_vcpu_syscall_filter_cb(id, on_syscall_filter);
-    qemu_plugin_register_vcpu_tb_trans_cb(id, on_tb_trans);
+#else
+#if PT_HAVE_SYSCALL_FILTER
+    if (use_filter) {
+        qemu_plugin_register_vcpu_syscall_filter_cb(id, on_syscall_filter);
+    } else {
+        qemu_plugin_register_vcpu_syscall_cb(id, on_syscall);
+    }
 #else
     qemu_plugin_register_vcpu_syscall_cb(id, on_syscall);
+#endif
     qemu_plugin_register_vcpu_tb_trans_cb(id, on_tb_trans);
 #endif
     qemu_plugin_register_atexit_cb(id, on_exit_cb, NULL);

@@ -55,9 +55,8 @@ struct Registered {
 #if PT_HAVE_SYSCALL_FILTER
     qemu_plugin_vcpu_syscall_filter_cb_t filter = nullptr;
     void *filter_userdata = nullptr;
-#else
-    qemu_plugin_vcpu_syscall_cb_t syscall = nullptr;
 #endif
+    qemu_plugin_vcpu_syscall_cb_t syscall = nullptr;
     int ids_wrong = 0;  // registrations with an id the plugin was not given
 } reg;
 
@@ -74,6 +73,14 @@ void CheckId(qemu_plugin_id_t id)
 extern "C" {
 
 #if PT_QEMU_API == PT_QEMU_API_11_1
+void qemu_plugin_register_vcpu_syscall_cb(qemu_plugin_id_t id,
+                                          qemu_plugin_vcpu_syscall_cb_t cb,
+                                          void *userdata)
+{
+    CheckId(id);
+    reg.syscall = cb;
+}
+
 void qemu_plugin_register_vcpu_syscall_filter_cb(
     qemu_plugin_id_t id, qemu_plugin_vcpu_syscall_filter_cb_t cb,
     void *userdata)
@@ -105,14 +112,13 @@ void qemu_plugin_register_vcpu_syscall_filter_cb(
     CheckId(id);
     reg.filter = cb;
 }
-#else
+#endif
 void qemu_plugin_register_vcpu_syscall_cb(qemu_plugin_id_t id,
                                           qemu_plugin_vcpu_syscall_cb_t cb)
 {
     CheckId(id);
     reg.syscall = cb;
 }
-#endif
 #endif
 
 void qemu_plugin_register_atexit_cb(qemu_plugin_id_t id,
@@ -255,7 +261,9 @@ TEST_F(PluginApiTest, RegistersTheCallbacksOfItsLevel)
     EXPECT_NE(reg.tb_trans, nullptr);
     EXPECT_NE(reg.atexit_cb, nullptr);
 #if PT_HAVE_SYSCALL_FILTER
+    // The filter by default, and then not the syscall-entry callback too.
     EXPECT_NE(reg.filter, nullptr);
+    EXPECT_EQ(reg.syscall, nullptr);
 #else
     EXPECT_NE(reg.syscall, nullptr);
 #endif
