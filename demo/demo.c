@@ -17,8 +17,7 @@
 #include <zlib.h>
 
 #include "passthrough_protocol.h"
-
-#define PAYLOAD_SIZE (8u << 20)
+#include "payload.h"
 
 static double now(void)
 {
@@ -26,33 +25,6 @@ static double now(void)
 
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return ts.tv_sec + ts.tv_nsec * 1e-9;
-}
-
-/* Compressible but not trivial: words from a small vocabulary, with a
- * deterministic pseudo-random choice, like text. */
-static void fill_payload(unsigned char *buf, size_t len)
-{
-    static const char *const words[] = {
-        "emulator", "guest", "host", "thunk", "library", "zlib", "deflate",
-        "inflate", "window", "stream", "buffer", "plugin", "qemu", "native",
-        "call", "gate", "the", "a", "of", "and", "to", "in", "is", "fast",
-    };
-    uint64_t x = 0x2545f4914f6cdd1dULL;
-    size_t pos = 0;
-
-    while (pos < len) {
-        const char *w;
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        w = words[x % (sizeof(words) / sizeof(words[0]))];
-        for (; *w && pos < len; w++) {
-            buf[pos++] = (unsigned char)*w;
-        }
-        if (pos < len) {
-            buf[pos++] = (x >> 32) % 11 == 0 ? '\n' : ' ';
-        }
-    }
 }
 
 /* Host calls the plugin has served, or -1 without a plugin. */

@@ -1,85 +1,238 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * libz.so.1, the guest thunk library for zlib. Stands in for the guest's
- * zlib: each function of the spec either runs on the host's zlib through
- * the passthrough plugin or, when that is not available (no plugin, no
- * HTL, an entry missing, guest_base != 0), on the guest's own zlib built
- * into this library with zlib's Z_PREFIX (so its z_* names cannot clash).
- * The choice is made once, at load time, as is the transport (the gate,
- * else the syscall path).
+ * zlib with the same SONAME and symbol versions: each function runs on the
+ * host's zlib through the passthrough plugin or, when that is not
+ * available (no plugin, no HTL, an entry missing, guest_base != 0), on the
+ * guest's own zlib built into this library with zlib's Z_PREFIX. Where a
+ * function's state lives is decided as zlib_spec.h says; the transport
+ * (the gate, else the syscall path) once, at load time.
+ *
+ * The wrappers here are generated from spec/zlib_spec.h; the ones that need
+ * more are in libz_handwritten.c.
  *
  * Environment: PASSTHROUGH=off forces the guest's own zlib;
  * PASSTHROUGH_TRANSPORT=syscall forces the syscall path;
+ * PASSTHROUGH_DISPATCH=host sends small work to the host too;
  * PASSTHROUGH_QUIET=1 silences the warnings.
  */
+#include "libz_gtl.h"
+
+#include "dispatch_thresholds.h"
+
+#include <pthread.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
-#include <zlib.h>
 
-#include "thunk.h"
-#include "transport.h"
-#include "zlib_spec.h"
+uint64_t gtl_tokens[GTL_N_ENTRIES];
+int gtl_streams_on_host;
+int gtl_gz_on_host;
+alloc_func gtl_host_zalloc;
+free_func gtl_host_zfree;
 
-#define GTL_EXPORT __attribute__((visibility("default")))
-
-enum {
-#define GTL_ID(ret_t, name, n, types) GTL_ID_##name,
-    ZLIB_ALL_FUNCTIONS(GTL_ID)
-#undef GTL_ID
-    GTL_N_FUNCTIONS
-};
-
-static const char *const entry_names[GTL_N_FUNCTIONS] = {
-#define GTL_ENTRY_NAME(ret_t, name, n, types) PT_STR(name) "_HTL",
-    ZLIB_ALL_FUNCTIONS(GTL_ENTRY_NAME)
+static const char *const entry_names[GTL_N_ENTRIES] = {
+#define GTL_ENTRY_NAME(ret_t, name, n, types, err, ...) PT_STR(name) "_HTL",
+    ZLIB_ALL_ENTRIES(GTL_ENTRY_NAME)
 #undef GTL_ENTRY_NAME
 };
 
-/* Entry token per function; 0: this function uses the guest's own zlib. */
-static uint64_t tokens[GTL_N_FUNCTIONS];
-
-/* The built-in guest zlib, compiled with Z_PREFIX. */
-#define GTL_FALLBACK_DECL(ret_t, name, n, types) \
-    extern __typeof__(name) z_##name GTL_HIDDEN;
-ZLIB_ALL_FUNCTIONS(GTL_FALLBACK_DECL)
-
-/* Calls through the host; false if the plugin refused (then fall back). */
-static inline int host_call(int id, void **args, void *ret)
-{
-    return tokens[id] && gtl_call(tokens[id], args, ret) == PT_OK;
-}
-
-#define GTL_WRAP_VALUE(ret_t, name, n, types)                     \
+/* PLAIN: the host, else the guest's own zlib. */
+#define GTL_WRAP_PLAIN(ret_t, name, n, types, err, ...)                \
     GTL_EXPORT ret_t name(PT_PARAMS_##n types)                    \
     {                                                             \
         void *args[] = { PT_ADDRS_##n types NULL };               \
         ret_t ret;                                                \
-        if (host_call(GTL_ID_##name, args, &ret)) {               \
+        if (gtl_host(GTL_ID_##name, args, &ret)) {                \
             return ret;                                           \
         }                                                         \
         return z_##name(PT_NAMES_##n types);                      \
     }
-ZLIB_VALUE_FUNCTIONS(GTL_WRAP_VALUE)
+ZLIB_PLAIN(GTL_WRAP_PLAIN)
 
-/* Copies a host library's static string into guest memory, once per value. */
-#define GTL_WRAP_STRING(ret_t, name, n, types)                    \
+/*
+ * SIZED: as PLAIN, but work smaller than the function's threshold runs on
+ * the guest's own zlib, where it is cheaper than a host round trip
+ * (dispatch_thresholds.h; PASSTHROUGH_DISPATCH=host sends everything to
+ * the host).
+ */
+static size_t min_host_size[GTL_N_ENTRIES];
+
+#define GTL_WRAP_SIZED(ret_t, name, n, types, err, size)          \
     GTL_EXPORT ret_t name(PT_PARAMS_##n types)                    \
     {                                                             \
-        static char copy[128];                                    \
         void *args[] = { PT_ADDRS_##n types NULL };               \
-        const char *ret;                                          \
-        if (host_call(GTL_ID_##name, args, &ret) && ret) {        \
-            if (strncmp(copy, ret, sizeof(copy) - 1)) {           \
-                strncpy(copy, ret, sizeof(copy) - 1);             \
-            }                                                     \
-            return copy;                                          \
+        ret_t ret;                                                \
+        if ((size_t)(size) >= min_host_size[GTL_ID_##name] &&     \
+            gtl_host(GTL_ID_##name, args, &ret)) {                \
+            return ret;                                           \
         }                                                         \
         return z_##name(PT_NAMES_##n types);                      \
     }
-ZLIB_STRING_FUNCTIONS(GTL_WRAP_STRING)
+ZLIB_SIZED(GTL_WRAP_SIZED)
+
+static void dispatch_init(void)
+{
+    const char *mode = getenv("PASSTHROUGH_DISPATCH");
+
+    if (mode && !strcmp(mode, "host")) {
+        return;   /* every size to the host */
+    }
+    if (mode && strcmp(mode, "adaptive")) {
+        gtl_warn("PASSTHROUGH_DISPATCH=%s: expected adaptive or host; "
+                 "using adaptive", mode);
+    }
+    min_host_size[GTL_ID_crc32] = GTL_MIN_HOST_CRC32;
+    min_host_size[GTL_ID_crc32_z] = GTL_MIN_HOST_CRC32;
+    min_host_size[GTL_ID_adler32] = GTL_MIN_HOST_ADLER32;
+    min_host_size[GTL_ID_adler32_z] = GTL_MIN_HOST_ADLER32;
+}
+
+/* STRING: the host's string, copied into guest memory. */
+#define GTL_WRAP_STRING(ret_t, name, n, types, err, ...)               \
+    GTL_EXPORT ret_t name(PT_PARAMS_##n types)                    \
+    {                                                             \
+        void *args[] = { PT_ADDRS_##n types NULL };               \
+        const char *ret;                                          \
+        if (gtl_host(GTL_ID_##name, args, &ret) && ret) {         \
+            return gtl_guest_string(ret);                         \
+        }                                                         \
+        return z_##name(PT_NAMES_##n types);                      \
+    }
+ZLIB_STRING(GTL_WRAP_STRING)
+
+/* STREAM_INIT: on the host unless the guest brought its own allocator. */
+#define GTL_WRAP_STREAM_INIT(ret_t, name, n, types, err, ...)          \
+    GTL_EXPORT ret_t name(PT_PARAMS_##n types)                    \
+    {                                                             \
+        void *args[] = { PT_ADDRS_##n types NULL };               \
+        ret_t ret;                                                \
+        if (gtl_stream_may_use_host(a0) &&                        \
+            gtl_host(GTL_ID_##name, args, &ret)) {                \
+            gtl_learn_host_stream(a0);                            \
+            gtl_fix_msg(a0);                                      \
+            return ret;                                           \
+        }                                                         \
+        return z_##name(PT_NAMES_##n types);                      \
+    }
+ZLIB_STREAM_INIT(GTL_WRAP_STREAM_INIT)
+
+/* STREAM and STREAM_COPY: on the side of the stream `s` (a0 or a1). */
+#define GTL_WRAP_STREAM_ON(s, ret_t, name, n, types, err)         \
+    GTL_EXPORT ret_t name(PT_PARAMS_##n types)                    \
+    {                                                             \
+        if (gtl_host_stream(s)) {                                 \
+            void *args[] = { PT_ADDRS_##n types NULL };           \
+            ret_t ret;                                            \
+            if (!gtl_host(GTL_ID_##name, args, &ret)) {           \
+                return err;                                       \
+            }                                                     \
+            gtl_fix_msg(a0);                                      \
+            return ret;                                           \
+        }                                                         \
+        return z_##name(PT_NAMES_##n types);                      \
+    }
+#define GTL_WRAP_STREAM(...) GTL_WRAP_STREAM_ON(a0, __VA_ARGS__)
+#define GTL_WRAP_STREAM_COPY(...) GTL_WRAP_STREAM_ON(a1, __VA_ARGS__)
+ZLIB_STREAM(GTL_WRAP_STREAM)
+ZLIB_STREAM_COPY(GTL_WRAP_STREAM_COPY)
+
+/* GZ: all gzFiles on one side, chosen at load time. */
+#define GTL_WRAP_GZ(ret_t, name, n, types, err, ...)                   \
+    GTL_EXPORT ret_t name(PT_PARAMS_##n types)                    \
+    {                                                             \
+        if (gtl_gz_on_host) {                                     \
+            void *args[] = { PT_ADDRS_##n types NULL };           \
+            ret_t ret;                                            \
+            if (!gtl_host(GTL_ID_##name, args, &ret)) {           \
+                return err;                                       \
+            }                                                     \
+            return ret;                                           \
+        }                                                         \
+        return z_##name(PT_NAMES_##n types);                      \
+    }
+ZLIB_GZ(GTL_WRAP_GZ)
+
+#define GTL_WRAP_GZ_VOID(ret_t, name, n, types, err, ...)              \
+    GTL_EXPORT void name(PT_PARAMS_##n types)                     \
+    {                                                             \
+        if (gtl_gz_on_host) {                                     \
+            void *args[] = { PT_ADDRS_##n types NULL };           \
+            char unused;   /* the protocol wants a return slot */ \
+            gtl_host(GTL_ID_##name, args, &unused);               \
+            return;                                               \
+        }                                                         \
+        z_##name(PT_NAMES_##n types);                             \
+    }
+ZLIB_GZ_VOID(GTL_WRAP_GZ_VOID)
+
+void gtl_learn_host_stream(z_streamp strm)
+{
+    if (!gtl_host_zalloc) {
+        gtl_host_zfree = strm->zfree;
+        gtl_host_zalloc = strm->zalloc;
+    }
+}
+
+/* Interned guest copies of host static strings (versions, messages). */
+#define GTL_MAX_STRINGS 128
+
+typedef struct GuestString {
+    const char *host;
+    char *guest;
+} GuestString;
+
+static GuestString strings[GTL_MAX_STRINGS];
+static int n_strings;
+static pthread_mutex_t strings_lock = PTHREAD_MUTEX_INITIALIZER;
+
+const char *gtl_guest_string(const char *host)
+{
+    const char *found = NULL;
+
+    pthread_mutex_lock(&strings_lock);
+    for (int i = 0; i < n_strings && !found; i++) {
+        /* A guest copy may come back (strm->msg is only ever replaced). */
+        if (strings[i].host == host || strings[i].guest == host) {
+            found = strings[i].guest;
+        }
+    }
+    if (!found && n_strings < GTL_MAX_STRINGS) {
+        char *copy = strdup(host);
+        if (copy) {
+            strings[n_strings].host = host;
+            strings[n_strings].guest = copy;
+            n_strings++;
+            found = copy;
+        }
+    }
+    pthread_mutex_unlock(&strings_lock);
+    /* Table full or no memory: the host's string is still readable. */
+    return found ? found : host;
+}
+
+static int all_resolved(const int *ids, int n)
+{
+    for (int i = 0; i < n; i++) {
+        if (!gtl_tokens[ids[i]]) {
+            return 0;
+        }
+    }
+    return 1;
+}
 
 static void gtl_connect(void)
 {
+#define GTL_ID_OF(ret_t, name, n, types, err, ...) GTL_ID_##name,
+    static const int stream_ids[] = {
+        ZLIB_STREAM_INIT(GTL_ID_OF) ZLIB_STREAM_COPY(GTL_ID_OF)
+        ZLIB_STREAM(GTL_ID_OF)
+    };
+    static const int gz_ids[] = {
+        ZLIB_GZ(GTL_ID_OF) ZLIB_GZ_VOID(GTL_ID_OF)
+        ZLIB_GZ_HANDWRITTEN(GTL_ID_OF) ZLIB_HTL_ONLY(GTL_ID_OF)
+    };
+#undef GTL_ID_OF
     int64_t handle, token;
     PtStatus st;
     int missing = 0;
@@ -87,25 +240,30 @@ static void gtl_connect(void)
     if (gtl_transport_init() == GTL_NONE) {
         return;
     }
+    dispatch_init();
     st = gtl_control(PT_OP_LOAD_HTL, &handle, (uint64_t)(uintptr_t)"libz.so",
                      0, 0, 0);
     if (st != PT_OK) {
-        gtl_warn("plugin cannot load libz_HTL.so (status %d); using the "
-                 "guest's zlib", st);
+        gtl_warn("the plugin cannot load libz_HTL.so (status %d); using the "
+                 "guest's own zlib", st);
         return;
     }
-    for (int i = 0; i < GTL_N_FUNCTIONS; i++) {
+    for (int i = 0; i < GTL_N_ENTRIES; i++) {
         st = gtl_control(PT_OP_DLSYM, &token, (uint64_t)handle,
                          (uint64_t)(uintptr_t)entry_names[i], 0, 0);
         if (st == PT_OK) {
-            tokens[i] = (uint64_t)token;
+            gtl_tokens[i] = (uint64_t)token;
         } else {
             missing++;
         }
     }
+    gtl_streams_on_host = all_resolved(stream_ids, PT_ARRAY_SIZE(stream_ids));
+    gtl_gz_on_host = all_resolved(gz_ids, PT_ARRAY_SIZE(gz_ids));
     if (missing) {
         gtl_warn("libz_HTL.so lacks %d of %d entries; those use the guest's "
-                 "zlib", missing, GTL_N_FUNCTIONS);
+                 "own zlib%s%s", missing, GTL_N_ENTRIES,
+                 gtl_streams_on_host ? "" : " (and so do all streams)",
+                 gtl_gz_on_host ? "" : " (and so do all gzFiles)");
     }
 }
 

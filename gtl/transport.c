@@ -102,14 +102,19 @@ static PtStatus mailbox_syscall(volatile PtMailbox *mb, uint64_t token,
 
 PtStatus gtl_call_slow(uint64_t token, void **args, void *ret)
 {
+    int first = gtl_mailbox_state == GTL_MAILBOX_UNBOUND;
     volatile PtMailbox *mb = thread_mailbox();
     int32_t host_errno = 0;
     PtStatus st;
 
-    if (mb && gtl_transport == GTL_GATE) {
-        /* First call in this thread: now bound, the gate serves it. */
-        return gtl_call(token, args, ret);
+    if (first && mb && gtl_transport == GTL_GATE) {
+        /* This thread's first call: bound now, so the gate can serve it. */
+        st = gtl_gate_call(token, args, ret);
+        if (st != PT_E_NO_ANSWER) {
+            return st;
+        }
     }
+    /* The syscall transport, or a gate that did not answer this thread. */
     if (mb) {
         return mailbox_syscall(mb, token, args, ret);
     }

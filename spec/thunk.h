@@ -67,6 +67,8 @@
 #define PT_UNPACK_8(t0, t1, t2, t3, t4, t5, t6, t7) \
     PT_UNPACK_7(t0, t1, t2, t3, t4, t5, t6), *(t7 *)args[7]
 
+#define PT_ARRAY_SIZE(a) ((int)(sizeof(a) / sizeof((a)[0])))
+
 #define PT_STR_(x) #x
 #define PT_STR(x) PT_STR_(x)
 

@@ -1,30 +1,183 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * The thunk spec for zlib: every function passed through, once. Include
- * <zlib.h> first. Each X-macro gets (return type, name, arity, (types)).
+ * The thunk spec for zlib: every function Debian 12's libz.so.1 (1.2.13)
+ * exports, once. Include <zlib.h> (with _LARGEFILE64_SOURCE) first.
  *
- * ZLIB_VALUE_FUNCTIONS: plain values and guest buffers used in place
- * (zero copy: guest_base == 0), result returned as is.
- * ZLIB_STRING_FUNCTIONS: return a pointer to a static string of the
- * library's; the GTL copies it into guest memory so the guest may hand it
- * to system calls (QEMU checks their buffers against guest mappings).
+ * Each X-macro gets (return type, name, arity, (parameter types), value
+ * returned if a host call cannot be made once the object lives on the
+ * host), and SIZED a sixth column; consumers take `...` after the fifth.
+ * The lists say where a function's state lives, which decides how the GTL
+ * routes it:
+ *
+ * PLAIN       no state: the host if its entry resolved, else (or if the
+ *             call is refused) the guest's own zlib; buffers used in place.
+ * SIZED       PLAIN, with one more column: the parameter (a0, a1, ...)
+ *             giving the work's size. Below a size measured per guest, the
+ *             guest's own code is faster than a host round trip, and runs.
+ * STRING      no state, returns a static string of the library's: the GTL
+ *             hands the guest a copy in guest memory, so the guest may pass
+ *             it to system calls (QEMU checks their buffers).
+ * STREAM      z_stream (first argument) state: a stream stays on the side
+ *             that initialised it, for its whole life.
+ * STREAM_INIT creates a stream: on the host unless the guest set its own
+ *             zalloc/zfree (host code never calls guest code).
+ * STREAM_COPY (dest, source): on source's side.
+ * GZ          gzFile state: all on the host if every gz entry resolved,
+ *             else all on the guest; chosen once.
+ * HANDWRITTEN host entries exist (generated), GTL side written by hand in
+ *             gtl/libz_handwritten.c: varargs, guest callbacks, guest paths,
+ *             tables.
+ * HTL_ONLY    host entries written by hand in htl/, no GTL wrapper.
  */
 #ifndef PASSTHROUGH_ZLIB_SPEC_H
 #define PASSTHROUGH_ZLIB_SPEC_H
 
-#define ZLIB_VALUE_FUNCTIONS(FN)                                             \
-    FN(uLong, compressBound, 1, (uLong))                                      \
-    FN(int, compress, 4, (Bytef *, uLongf *, const Bytef *, uLong))           \
-    FN(int, compress2, 5, (Bytef *, uLongf *, const Bytef *, uLong, int))     \
-    FN(int, uncompress, 4, (Bytef *, uLongf *, const Bytef *, uLong))         \
-    FN(uLong, crc32, 3, (uLong, const Bytef *, uInt))                         \
-    FN(uLong, adler32, 3, (uLong, const Bytef *, uInt))
+#define ZLIB_PLAIN(FN)                                                      \
+    FN(uLong, compressBound, 1, (uLong), 0)                                  \
+    FN(int, compress, 4, (Bytef *, uLongf *, const Bytef *, uLong), 0)       \
+    FN(int, compress2, 5, (Bytef *, uLongf *, const Bytef *, uLong, int), 0) \
+    FN(int, uncompress, 4, (Bytef *, uLongf *, const Bytef *, uLong), 0)     \
+    FN(int, uncompress2, 4, (Bytef *, uLongf *, const Bytef *, uLong *), 0)  \
+    FN(uLong, crc32_combine, 3, (uLong, uLong, z_off_t), 0)                  \
+    FN(uLong, crc32_combine64, 3, (uLong, uLong, z_off64_t), 0)              \
+    FN(uLong, crc32_combine_gen, 1, (z_off_t), 0)                            \
+    FN(uLong, crc32_combine_gen64, 1, (z_off64_t), 0)                        \
+    FN(uLong, crc32_combine_op, 3, (uLong, uLong, uLong), 0)                 \
+    FN(uLong, adler32_combine, 3, (uLong, uLong, z_off_t), 0)                \
+    FN(uLong, adler32_combine64, 3, (uLong, uLong, z_off64_t), 0)            \
+    FN(uLong, zlibCompileFlags, 0, (), 0)
 
-#define ZLIB_STRING_FUNCTIONS(FN)                                            \
-    FN(const char *, zlibVersion, 0, ())
+#define ZLIB_SIZED(FN)                                                      \
+    FN(uLong, crc32, 3, (uLong, const Bytef *, uInt), 0, a2)                 \
+    FN(uLong, crc32_z, 3, (uLong, const Bytef *, z_size_t), 0, a2)           \
+    FN(uLong, adler32, 3, (uLong, const Bytef *, uInt), 0, a2)               \
+    FN(uLong, adler32_z, 3, (uLong, const Bytef *, z_size_t), 0, a2)
 
-#define ZLIB_ALL_FUNCTIONS(FN) \
-    ZLIB_VALUE_FUNCTIONS(FN)   \
-    ZLIB_STRING_FUNCTIONS(FN)
+#define ZLIB_STRING(FN)                                                     \
+    FN(const char *, zlibVersion, 0, (), 0)                                  \
+    FN(const char *, zError, 1, (int), 0)
+
+#define ZLIB_STREAM_INIT(FN)                                                \
+    FN(int, deflateInit_, 4, (z_streamp, int, const char *, int),           \
+       Z_STREAM_ERROR)                                                       \
+    FN(int, deflateInit2_, 8,                                                \
+       (z_streamp, int, int, int, int, int, const char *, int),              \
+       Z_STREAM_ERROR)                                                       \
+    FN(int, inflateInit_, 3, (z_streamp, const char *, int), Z_STREAM_ERROR) \
+    FN(int, inflateInit2_, 4, (z_streamp, int, const char *, int),          \
+       Z_STREAM_ERROR)
+
+#define ZLIB_STREAM_COPY(FN)                                                \
+    FN(int, deflateCopy, 2, (z_streamp, z_streamp), Z_STREAM_ERROR)          \
+    FN(int, inflateCopy, 2, (z_streamp, z_streamp), Z_STREAM_ERROR)
+
+#define ZLIB_STREAM(FN)                                                     \
+    FN(int, deflate, 2, (z_streamp, int), Z_STREAM_ERROR)                    \
+    FN(int, deflateEnd, 1, (z_streamp), Z_STREAM_ERROR)                      \
+    FN(int, deflateSetDictionary, 3, (z_streamp, const Bytef *, uInt),      \
+       Z_STREAM_ERROR)                                                       \
+    FN(int, deflateGetDictionary, 3, (z_streamp, Bytef *, uInt *),          \
+       Z_STREAM_ERROR)                                                       \
+    FN(int, deflateReset, 1, (z_streamp), Z_STREAM_ERROR)                    \
+    FN(int, deflateResetKeep, 1, (z_streamp), Z_STREAM_ERROR)                \
+    FN(int, deflateParams, 3, (z_streamp, int, int), Z_STREAM_ERROR)         \
+    FN(int, deflateTune, 5, (z_streamp, int, int, int, int), Z_STREAM_ERROR) \
+    FN(uLong, deflateBound, 2, (z_streamp, uLong), 0)                        \
+    FN(int, deflatePending, 3, (z_streamp, unsigned *, int *),               \
+       Z_STREAM_ERROR)                                                       \
+    FN(int, deflatePrime, 3, (z_streamp, int, int), Z_STREAM_ERROR)          \
+    FN(int, deflateSetHeader, 2, (z_streamp, gz_headerp), Z_STREAM_ERROR)    \
+    FN(int, inflate, 2, (z_streamp, int), Z_STREAM_ERROR)                    \
+    FN(int, inflateEnd, 1, (z_streamp), Z_STREAM_ERROR)                      \
+    FN(int, inflateSetDictionary, 3, (z_streamp, const Bytef *, uInt),      \
+       Z_STREAM_ERROR)                                                       \
+    FN(int, inflateGetDictionary, 3, (z_streamp, Bytef *, uInt *),          \
+       Z_STREAM_ERROR)                                                       \
+    FN(int, inflateSync, 1, (z_streamp), Z_STREAM_ERROR)                     \
+    FN(int, inflateSyncPoint, 1, (z_streamp), Z_STREAM_ERROR)                \
+    FN(int, inflateReset, 1, (z_streamp), Z_STREAM_ERROR)                    \
+    FN(int, inflateReset2, 2, (z_streamp, int), Z_STREAM_ERROR)              \
+    FN(int, inflateResetKeep, 1, (z_streamp), Z_STREAM_ERROR)                \
+    FN(int, inflatePrime, 3, (z_streamp, int, int), Z_STREAM_ERROR)          \
+    FN(long, inflateMark, 1, (z_streamp), -(1L << 16))                       \
+    FN(int, inflateGetHeader, 2, (z_streamp, gz_headerp), Z_STREAM_ERROR)    \
+    FN(int, inflateUndermine, 2, (z_streamp, int), Z_STREAM_ERROR)           \
+    FN(int, inflateValidate, 2, (z_streamp, int), Z_STREAM_ERROR)            \
+    FN(unsigned long, inflateCodesUsed, 1, (z_streamp), (unsigned long)-1)
+
+#define ZLIB_GZ(FN)                                                         \
+    FN(int, gzbuffer, 2, (gzFile, unsigned), -1)                             \
+    FN(int, gzsetparams, 3, (gzFile, int, int), Z_STREAM_ERROR)              \
+    FN(int, gzread, 3, (gzFile, voidp, unsigned), -1)                        \
+    FN(z_size_t, gzfread, 4, (voidp, z_size_t, z_size_t, gzFile), 0)         \
+    FN(int, gzwrite, 3, (gzFile, voidpc, unsigned), 0)                       \
+    FN(z_size_t, gzfwrite, 4, (voidpc, z_size_t, z_size_t, gzFile), 0)       \
+    FN(int, gzputs, 2, (gzFile, const char *), -1)                           \
+    FN(char *, gzgets, 3, (gzFile, char *, int), NULL)                       \
+    FN(int, gzputc, 2, (gzFile, int), -1)                                    \
+    FN(int, gzgetc, 1, (gzFile), -1)                                         \
+    FN(int, gzgetc_, 1, (gzFile), -1)                                        \
+    FN(int, gzungetc, 2, (int, gzFile), -1)                                  \
+    FN(int, gzflush, 2, (gzFile, int), Z_STREAM_ERROR)                       \
+    FN(z_off_t, gzseek, 3, (gzFile, z_off_t, int), -1)                       \
+    FN(z_off64_t, gzseek64, 3, (gzFile, z_off64_t, int), -1)                 \
+    FN(int, gzrewind, 1, (gzFile), -1)                                       \
+    FN(z_off_t, gztell, 1, (gzFile), -1)                                     \
+    FN(z_off64_t, gztell64, 1, (gzFile), -1)                                 \
+    FN(z_off_t, gzoffset, 1, (gzFile), -1)                                   \
+    FN(z_off64_t, gzoffset64, 1, (gzFile), -1)                               \
+    FN(int, gzeof, 1, (gzFile), 0)                                           \
+    FN(int, gzdirect, 1, (gzFile), 0)
+
+#define ZLIB_GZ_VOID(FN)                                                    \
+    FN(void, gzclearerr, 1, (gzFile), 0)
+
+/* gzFile functions whose GTL side is hand-written: they keep what the
+ * guest named the file (for gzerror's messages) and copy messages out. */
+#define ZLIB_GZ_HANDWRITTEN(FN)                                             \
+    FN(gzFile, gzdopen, 2, (int, const char *), NULL)                        \
+    FN(const char *, gzerror, 2, (gzFile, int *), NULL)                      \
+    FN(int, gzclose_r, 1, (gzFile), Z_STREAM_ERROR)                          \
+    FN(int, gzclose_w, 1, (gzFile), Z_STREAM_ERROR)                          \
+    FN(int, gzclose, 1, (gzFile), Z_STREAM_ERROR)
+
+/* Host entries generated, GTL side in gtl/libz_handwritten.c. */
+#define ZLIB_HANDWRITTEN(FN)                                                \
+    FN(const z_crc_t *, get_crc_table, 0, (), NULL)
+
+/* GTL side written by hand on top of other entries, no entry of their own:
+ * gzopen, gzopen64 (guest open() + gzdopen), gzprintf, gzvprintf (guest
+ * formatting + gzprintf_s), inflateBackInit_, inflateBack, inflateBackEnd
+ * (host raw inflate driven from the guest, which calls in() and out()). */
+
+/* Host entries written by hand (htl/), resolved by the GTL like the others. */
+#define ZLIB_HTL_ONLY(FN)                                                   \
+    FN(int, gzprintf_s, 2, (gzFile, const char *), -1)
+
+/* Every function with a host entry, for ids and entry names. */
+#define ZLIB_ALL_ENTRIES(FN) \
+    ZLIB_PLAIN(FN)           \
+    ZLIB_SIZED(FN)           \
+    ZLIB_STRING(FN)          \
+    ZLIB_STREAM_INIT(FN)     \
+    ZLIB_STREAM_COPY(FN)     \
+    ZLIB_STREAM(FN)          \
+    ZLIB_GZ(FN)              \
+    ZLIB_GZ_VOID(FN)         \
+    ZLIB_GZ_HANDWRITTEN(FN)  \
+    ZLIB_HANDWRITTEN(FN)     \
+    ZLIB_HTL_ONLY(FN)
+
+/* Entries generated on the host side (all but ZLIB_HTL_ONLY). */
+#define ZLIB_GENERATED_ENTRIES(FN) \
+    ZLIB_PLAIN(FN)                 \
+    ZLIB_SIZED(FN)                 \
+    ZLIB_STRING(FN)                \
+    ZLIB_STREAM_INIT(FN)           \
+    ZLIB_STREAM_COPY(FN)           \
+    ZLIB_STREAM(FN)                \
+    ZLIB_GZ(FN)                    \
+    ZLIB_GZ_HANDWRITTEN(FN)        \
+    ZLIB_HANDWRITTEN(FN)
 
 #endif

@@ -3,11 +3,6 @@
 
 load("//toolchains:guest.bzl", "GUEST_ARCHES", "guest_files")
 
-def guest_test_inputs():
-    """Per guest arch, :gtl_<arch>: the GTL built for that guest."""
-    for arch in GUEST_ARCHES:
-        guest_files(name = "gtl_" + arch, arch = arch, srcs = ["//gtl:libz.so.1"])
-
 # The QEMUs every integration test runs under: Debian's stock qemu-user
 # 7.2 with the syscall-entry plugin, and the project-built filter QEMU
 # (tools/build-filter-qemu.sh, @filter_qemu) with the filter plugin. The
@@ -24,6 +19,62 @@ QEMU_VARIANTS = {
         control_path = "filter",
     ),
 }
+
+def guest_test_inputs():
+    """Per guest arch, :gtl_<arch> (the GTL built for that guest) and
+    :guest_zlib_<arch> (the guest's own, real zlib)."""
+    for arch in GUEST_ARCHES:
+        guest_files(name = "gtl_" + arch, arch = arch, srcs = ["//gtl:libz.so.1"])
+        guest_files(name = "guest_zlib_" + arch, arch = arch, srcs = ["//deps:libz.so.1"])
+
+def guest_exports_tests(name):
+    """<name>_<arch>: the GTL's exports equal the real libz.so.1's."""
+    for arch in GUEST_ARCHES:
+        native.sh_test(
+            name = "%s_%s" % (name, arch),
+            srcs = ["run_exports_test.sh"],
+            args = [
+                arch,
+                "$(rootpath :gtl_%s)" % arch,
+                "$(rootpath :guest_zlib_%s)" % arch,
+            ],
+            data = [":gtl_" + arch, ":guest_zlib_" + arch],
+            size = "small",
+        )
+
+def guest_diff_tests(name, program):
+    """<name>_<arch>: passthrough, GTL fallback and the guest's own zlib
+    give identical transcripts (run_diff_test.sh)."""
+    for arch in GUEST_ARCHES:
+        prog = "%s_prog_%s" % (name, arch)
+        guest_files(name = prog, arch = arch, srcs = [program])
+        for suffix, q in QEMU_VARIANTS.items():
+            qemu = q.qemu % arch if q.qemu else None
+            native.sh_test(
+                name = "%s_%s%s" % (name, arch, suffix),
+                srcs = ["run_diff_test.sh"],
+                args = [
+                    arch,
+                    "$(rootpath //tools:qemu-passthrough)",
+                    "$(rootpath %s)" % q.plugin,
+                    "$(rootpath //htl:libz_HTL.so)",
+                    "$(rootpath :gtl_%s)" % arch,
+                    "$(rootpath :guest_zlib_%s)" % arch,
+                    "$(rootpath :%s)" % prog,
+                    "$(rootpath %s)" % qemu if qemu else "system",
+                    q.control_path,
+                ],
+                data = [
+                    ":gtl_" + arch,
+                    ":guest_zlib_" + arch,
+                    ":" + prog,
+                    "//htl:libz_HTL.so",
+                    q.plugin,
+                    "//tools:qemu-passthrough",
+                ] + ([qemu] if qemu else []),
+                size = "medium",
+                tags = ["qemu"] + (["filter_qemu"] if qemu else []),
+            )
 
 def guest_program_tests(name, program, modes):
     """For each guest arch, mode and QEMU, sh_test <name>_<mode>_<arch>[_filter].
@@ -67,6 +118,44 @@ def guest_program_tests(name, program, modes):
                     size = "small",
                     tags = ["qemu"] + (["filter_qemu"] if qemu else []),
                 )
+
+def zlib_programs_tests(name):
+    """<name>_<arch>: zlib's own example and minigzip, unmodified, against
+    the GTL (run_zlib_programs_test.sh)."""
+    for arch in GUEST_ARCHES:
+        example = "%s_example_%s" % (name, arch)
+        minigzip = "%s_minigzip_%s" % (name, arch)
+        guest_files(name = example, arch = arch, srcs = ["//deps:zlib_example"])
+        guest_files(name = minigzip, arch = arch, srcs = ["//deps:zlib_minigzip"])
+        for suffix, q in QEMU_VARIANTS.items():
+            qemu = q.qemu % arch if q.qemu else None
+            native.sh_test(
+                name = "%s_%s%s" % (name, arch, suffix),
+                srcs = ["run_zlib_programs_test.sh"],
+                args = [
+                    arch,
+                    "$(rootpath //tools:qemu-passthrough)",
+                    "$(rootpath %s)" % q.plugin,
+                    "$(rootpath //htl:libz_HTL.so)",
+                    "$(rootpath :gtl_%s)" % arch,
+                    "$(rootpath :guest_zlib_%s)" % arch,
+                    "$(rootpath :%s)" % example,
+                    "$(rootpath :%s)" % minigzip,
+                    "$(rootpath %s)" % qemu if qemu else "system",
+                    q.control_path,
+                ],
+                data = [
+                    ":gtl_" + arch,
+                    ":guest_zlib_" + arch,
+                    ":" + example,
+                    ":" + minigzip,
+                    "//htl:libz_HTL.so",
+                    q.plugin,
+                    "//tools:qemu-passthrough",
+                ] + ([qemu] if qemu else []),
+                size = "medium",
+                tags = ["qemu"] + (["filter_qemu"] if qemu else []),
+            )
 
 def upstream_style_tests(name, library, program):
     """Per guest arch, sh_test <name>_<arch>_filter: `program` with the

@@ -16,6 +16,8 @@
 #   nogate:   the plugin refuses the gate (gate=off): the GTL must warn and
 #             make every call through the syscall.
 #   any:      every call on the host, through whichever transport.
+#   adaptive: the default dispatcher: exactly the calls the program
+#             expects on the host ran there (through the gate).
 #   fallback: no plugin; the GTL must run the guest's own zlib.
 #   nohtl:    plugin, but an empty htl_dir; the GTL must warn, fall back,
 #             and the plugin must count no host call.
@@ -48,9 +50,13 @@ run() {
         "$@" -- "$prog" >"$out" 2>"$err" || fail "guest exited with $?"
 }
 
-with_htl=(--htl-dir "$(dirname "$htl")" --stats="$stats")
+# Every call to the host: these modes count each one (the adaptive
+# dispatcher, which keeps small work in the guest, has a test of its own).
+with_htl=(--htl-dir "$(dirname "$htl")" --stats="$stats"
+          -E PASSTHROUGH_DISPATCH=host)
 case "$mode" in
 gate|any|upstream) run "${with_htl[@]}" ;;
+adaptive) run --htl-dir "$(dirname "$htl")" --stats="$stats" ;;
 syscall) run "${with_htl[@]}" -E PASSTHROUGH_TRANSPORT=syscall ;;
 nogate) run "${with_htl[@]}" --plugin-arg gate=off ;;
 fallback) run --no-passthrough ;;
@@ -97,7 +103,7 @@ check_host_calls() {
 }
 
 case "$mode" in
-gate) check_host_calls gate syscall ;;
+gate|adaptive) check_host_calls gate syscall ;;
 any) check_host_calls any "" ;;
 syscall) check_host_calls syscall gate ;;
 nogate)

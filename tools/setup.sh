@@ -23,6 +23,7 @@ PACKAGES=(
     qemu-user
     libglib2.0-dev zlib1g-dev googletest
     nginx
+    gnuplot-nox
 )
 
 log() { echo "setup: $*" >&2; }
@@ -85,6 +86,45 @@ if [ ! -f "$zdir/.unpacked" ]; then
 fi
 ln -sfn "$zdir/src" "$ZLIB_SRC_LINK"
 log "zlib source at $ZLIB_SRC_LINK"
+
+# Real zlib users from Debian's archive, unpacked (not installed) for the
+# tests that run them as guests: pigz (threads, inflateBack), minizip and
+# miniunzip (through libminizip), and Debian's own zlib for the comparison
+# runs. Debian 12 has no riscv64 port, so riscv64 has none of these.
+GUEST_DEBS=(pigz minizip libminizip1 zlib1g)
+fetch_guest_debs() {
+    local arch=$1 dest="$CACHE_DIR/debian-programs/$1"
+    local key
+    key=$(printf '%s\n' "${GUEST_DEBS[@]}" | sha256sum | cut -c1-12)
+    if [ -f "$dest/.done-$key" ]; then
+        return
+    fi
+    log "fetching ${GUEST_DEBS[*]} for $arch"
+    local apt_dir="$CACHE_DIR/apt-$arch"
+    mkdir -p "$apt_dir/lists/partial" "$apt_dir/archives/partial"
+    echo "deb [arch=$arch signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian bookworm main" \
+        > "$apt_dir/sources.list"
+    local opts=(-o "Dir::Etc::SourceList=$apt_dir/sources.list"
+                -o "Dir::Etc::SourceParts=-"
+                -o "Dir::State::Lists=$apt_dir/lists"
+                -o "Dir::Cache=$apt_dir"
+                -o "APT::Architecture=$arch"
+                -o "APT::Architectures::=$arch")
+    apt-get "${opts[@]}" update -qq
+    local work
+    work=$(mktemp -d)
+    chown _apt "$work" 2>/dev/null || true
+    (cd "$work" && apt-get "${opts[@]}" download -qq "${GUEST_DEBS[@]}" >/dev/null)
+    rm -rf "$dest"
+    mkdir -p "$dest"
+    for deb in "$work"/*.deb; do
+        dpkg-deb -x "$deb" "$dest"
+    done
+    rm -rf "$work"
+    touch "$dest/.done-$key"
+}
+fetch_guest_debs arm64
+fetch_guest_debs amd64
 
 # The filter-capable qemu-user the _filter tests run on: built from Debian's
 # QEMU source and qemu-patches/ once per machine, then cached.

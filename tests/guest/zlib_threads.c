@@ -3,8 +3,10 @@
  * Guest stress test: 8 threads, created after start-up, each making 100,000
  * zlib calls on data of its own and checking every result against a
  * software CRC-32 / Adler-32 computed in the guest, with a compress2 and
- * uncompress round trip every 1,000 calls. Prints "expect <entry> <n>"
- * for the test script to compare with the plugin's stats.
+ * uncompress round trip and a streamed deflate/inflate round trip (each
+ * thread its own z_streams, fed in small chunks) every 1,000 calls. Prints
+ * "expect <entry> <n>" for the test script to compare with the plugin's
+ * stats.
  */
 #include <pthread.h>
 #include <stdint.h>
@@ -19,8 +21,48 @@
 typedef struct Worker {
     int id;
     unsigned long crc_calls, adler_calls, compress_calls, uncompress_calls;
+    unsigned long deflate_calls, inflate_calls, streams;
     unsigned long failures;
 } Worker;
+
+/* A deflate stream and an inflate stream of this thread's, in chunks of
+ * 97 bytes, so each crosses many calls. */
+static int stream_roundtrip(Worker *w, const unsigned char *src, size_t n)
+{
+    unsigned char comp[8192], back[4096];
+    z_stream d, i;
+    int rc;
+
+    memset(&d, 0, sizeof(d));
+    memset(&i, 0, sizeof(i));
+    if (deflateInit2(&d, 1 + w->id % 9, Z_DEFLATED, w->id % 2 ? 31 : 15, 8,
+                     Z_DEFAULT_STRATEGY) != Z_OK ||
+        inflateInit2(&i, 47) != Z_OK) {
+        return 0;
+    }
+    d.next_in = (unsigned char *)src;
+    d.next_out = comp;
+    d.avail_out = sizeof(comp);
+    do {
+        size_t left = n - (d.next_in - src);
+        d.avail_in = left < 97 ? left : 97;
+        rc = deflate(&d, left <= 97 ? Z_FINISH : Z_NO_FLUSH);
+        w->deflate_calls++;
+    } while (rc == Z_OK);
+    i.next_in = comp;
+    i.next_out = back;
+    i.avail_out = sizeof(back);
+    do {
+        size_t left = d.total_out - (i.next_in - comp);
+        i.avail_in = left < 97 ? left : 97;
+        rc = inflate(&i, Z_NO_FLUSH);
+        w->inflate_calls++;
+    } while (rc == Z_OK);
+    deflateEnd(&d);
+    inflateEnd(&i);
+    w->streams++;
+    return rc == Z_STREAM_END && i.total_out == n && !memcmp(src, back, n);
+}
 
 static uint32_t soft_crc32(const unsigned char *p, size_t n)
 {
@@ -86,6 +128,9 @@ static void *work(void *arg)
             }
             w->compress_calls++;
             w->uncompress_calls++;
+            if (!stream_roundtrip(w, big, sizeof(big))) {
+                w->failures++;
+            }
         }
     }
     return NULL;
@@ -96,6 +141,7 @@ int main(void)
     pthread_t t[THREADS];
     Worker w[THREADS];
     unsigned long crc = 0, adler = 0, comp = 0, uncomp = 0, failures = 0;
+    unsigned long defl = 0, infl = 0, streams = 0;
 
     for (int i = 0; i < THREADS; i++) {
         memset(&w[i], 0, sizeof(w[i]));
@@ -111,6 +157,9 @@ int main(void)
         adler += w[i].adler_calls;
         comp += w[i].compress_calls;
         uncomp += w[i].uncompress_calls;
+        defl += w[i].deflate_calls;
+        infl += w[i].inflate_calls;
+        streams += w[i].streams;
         failures += w[i].failures;
         if (w[i].failures) {
             printf("FAIL: thread %d: %lu wrong results\n", i, w[i].failures);
@@ -120,6 +169,10 @@ int main(void)
     printf("expect adler32_HTL %lu\n", adler);
     printf("expect compress2_HTL %lu\n", comp);
     printf("expect uncompress_HTL %lu\n", uncomp);
+    printf("expect deflate_HTL %lu\n", defl);
+    printf("expect inflate_HTL %lu\n", infl);
+    printf("expect deflateInit2__HTL %lu\n", streams);
+    printf("expect inflateEnd_HTL %lu\n", streams);
     printf("%d threads x %d calls: %lu wrong\n", THREADS, CALLS, failures);
     printf("%s\n", failures ? "FAIL" : "PASS");
     return failures ? 1 : 0;

@@ -1,0 +1,196 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# Shared by the benchmark runners (throughput.sh, crossover.sh, bench.sh):
+# options, the three configurations, and the checks that each
+# configuration really runs what its name says. Sourced, not run.
+#
+# Configurations, as in demo/compare.sh:
+#   native       the x86_64 build of the guest program, run on the host with
+#                Debian's zlib (LD_LIBRARY_PATH=/lib/x86_64-linux-gnu)
+#   emulated     the guest build under qemu-<arch>, on the guest's own real
+#                zlib (//deps:libz.so.1), no GTL, no plugin
+#   passthrough  the guest build under qemu-<arch> with the GTL in place of
+#                libz.so.1 and the plugin: zlib runs on the host, as the GTL
+#                dispatches by default (small checksums may stay in the
+#                guest: adaptive dispatch)
+#   host         the same with PASSTHROUGH_DISPATCH=host: every call on the
+#                host, the raw cost of passthrough (crossover sweep)
+
+bench_runfiles=${RUNFILES_DIR:-$0.runfiles}/qemu_passthrough
+bench_dir=$bench_runfiles/bench
+bench_runner=$bench_runfiles/tools/qemu-passthrough
+bench_plugin=$bench_runfiles/plugin/libpassthrough.so
+bench_htl_dir=$bench_dir/htl
+
+bench_die() {
+    echo "bench: $*" >&2
+    exit 1
+}
+
+bench_usage() {
+    cat <<'USAGE'
+Options (all runners):
+  --arch=ARCH[,ARCH...]  guests: x86_64, aarch64, riscv64, all (default all;
+                         repeatable)
+  --out=DIR              results directory (default: results/ in the
+                         checkout under bazel run, else ./results)
+  --quick                every row once on small data: checks the pipeline,
+                         not the machine (CI)
+  --clock=cpu|wall       time the calling thread's CPU time (default: other
+                         work on a shared machine does not count) or the
+                         wall clock
+  -E VAR=VALUE           extra guest environment for the passthrough runs
+                         (repeatable), e.g. PASSTHROUGH_TRANSPORT=syscall
+  -h, --help             this text
+USAGE
+}
+
+# Sets bench_arches (array), bench_out, bench_quick, bench_clock,
+# bench_pt_env (array).
+bench_parse_args() {
+    local a list=()
+    bench_quick=0
+    bench_clock=cpu
+    bench_out=
+    bench_pt_env=()
+    while [ $# -gt 0 ]; do
+        case "$1" in
+        --arch=*) list+=("${1#*=}"); shift ;;
+        --arch) list+=("${2:?--arch needs a value}"); shift 2 ;;
+        --out=*) bench_out=${1#*=}; shift ;;
+        --out) bench_out=${2:?--out needs a value}; shift 2 ;;
+        --quick) bench_quick=1; shift ;;
+        --clock=cpu|--clock=wall) bench_clock=${1#*=}; shift ;;
+        -E) bench_pt_env+=(-E "${2:?-E needs VAR=VALUE}"); shift 2 ;;
+        -h|--help) bench_usage; exit 0 ;;
+        # Bare guest names, as call_overhead and demo/compare take them.
+        x86_64|aarch64|riscv64|all) list+=("$1"); shift ;;
+        *) bench_usage >&2; bench_die "unknown option '$1'" ;;
+        esac
+    done
+    [ ${#list[@]} -gt 0 ] || list=(all)
+    bench_arches=()
+    for a in $(tr ',' ' ' <<<"${list[*]}"); do
+        case "$a" in
+        all) bench_arches+=(x86_64 aarch64 riscv64) ;;
+        x86_64|aarch64|riscv64) bench_arches+=("$a") ;;
+        *) bench_die "unknown guest '$a' (x86_64, aarch64, riscv64, all)" ;;
+        esac
+    done
+    # Each guest once, in the order given.
+    mapfile -t bench_arches < <(printf '%s\n' "${bench_arches[@]}" | awk '!seen[$0]++')
+    if [ -z "$bench_out" ]; then
+        bench_out=${BUILD_WORKSPACE_DIRECTORY:-$PWD}/results
+    fi
+    case "$bench_out" in
+    /*) ;;
+    # bazel run starts in the runfiles tree: relative means the caller's.
+    *) bench_out=${BUILD_WORKING_DIRECTORY:-$PWD}/$bench_out ;;
+    esac
+    mkdir -p "$bench_out/data"
+}
+
+# The file providing compress2 in a run ("lib PATH" line), resolved.
+bench_lib_of() {
+    local lib
+    lib=$(awk '$1 == "lib" { print $2; exit }' "$1")
+    [ -n "$lib" ] && [ "$lib" != "?" ] || return 1
+    readlink -f "$lib"
+}
+
+bench_field() {
+    awk -v k="$1" '$1 == k { print $2; exit }' "$2"
+}
+
+# bench_run CONFIG ARCH PROGRAM OUT CHECK -- ARGS...
+# Runs PROGRAM (throughput or crossover) for ARCH in CONFIG, its stdout to
+# OUT, and fails unless the run was what CONFIG says: the libz.so.1 that
+# served compress2, no plugin for native and emulated, and for passthrough
+# host calls in the plugin's stats for each function the program says it
+# called ("calls NAME N"): CHECK "all" wants all N on the host, "some"
+# (where a GTL may keep small calls in the guest) at least one; the shares
+# go to OUT.share as "NAME HOST_CALLS GUEST_CALLS".
+bench_run() {
+    local config=$1 arch=$2 prog=$3 out=$4 check=$5
+    shift 6
+    set -- "$@" -k "$bench_clock"
+    local bin=$bench_dir/${prog}_$arch err=$out.err stats=$out.stats
+    local want lib calls name n m
+    rm -f "$stats"
+    case "$config" in
+    native)
+        bin=$bench_dir/${prog}_x86_64
+        env LD_LIBRARY_PATH=/lib/x86_64-linux-gnu "$bin" "$@" >"$out" 2>"$err" ||
+            { cat "$err" >&2; bench_die "$prog native failed"; }
+        want=$(readlink -f /lib/x86_64-linux-gnu/libz.so.1)
+        ;;
+    emulated)
+        "$bench_runner" --arch "$arch" --no-gtl \
+            -E "LD_LIBRARY_PATH=$bench_dir/guest_zlib_$arch" \
+            "$bin" "$@" >"$out" 2>"$err" ||
+            { cat "$err" >&2; bench_die "$prog emulated on $arch failed"; }
+        want=$(readlink -f "$bench_dir/guest_zlib_$arch/libz.so.1")
+        ;;
+    passthrough|host)
+        local dispatch=()
+        [ "$config" = passthrough ] || dispatch=(-E PASSTHROUGH_DISPATCH=host)
+        "$bench_runner" --arch "$arch" --plugin "$bench_plugin" \
+            --htl-dir "$bench_htl_dir" --gtl-dir "$bench_dir/gtl_$arch" \
+            --stats="$stats" "${dispatch[@]}" "${bench_pt_env[@]}" \
+            "$bin" "$@" >"$out" 2>"$err" ||
+            { cat "$err" >&2; bench_die "$prog $config on $arch failed"; }
+        want=$(readlink -f "$bench_dir/gtl_$arch/libz.so.1")
+        ;;
+    *) bench_die "unknown configuration $config" ;;
+    esac
+    grep -qx done "$out" || bench_die "$prog $config $arch: no 'done' line"
+    [ "$(bench_field clock "$out")" = "$bench_clock" ] ||
+        bench_die "$prog $config $arch: not timed with the $bench_clock clock"
+    lib=$(bench_lib_of "$out") || bench_die "$prog $config $arch: no 'lib' line"
+    [ "$lib" = "$want" ] ||
+        bench_die "$prog $config $arch: compress2 came from $lib, not $want"
+    calls=$(bench_field host_calls "$out")
+    if [ "$config" = passthrough ] || [ "$config" = host ]; then
+        [ -s "$stats" ] || bench_die "$prog $config $arch: the plugin wrote no stats"
+        n=$(bench_field host_calls "$stats")
+        [ "${n:-0}" -gt 0 ] ||
+            bench_die "$prog $config $arch: the plugin counted no host calls"
+        : > "$out.share"
+        while read -r _ name n; do
+            m=$(awk -v e="${name}_HTL" '$1 == "call" && $3 == e { print $4 }' "$stats")
+            m=${m:-0}
+            echo "$name $m $n" >> "$out.share"
+            if [ "$check" = all ] && [ "$m" != "$n" ]; then
+                bench_die "$prog $config $arch: $name: $n calls, $m on the host (stats: $stats)"
+            fi
+            [ "$m" -gt 0 ] && [ "$m" -le "$n" ] ||
+                bench_die "$prog $config $arch: $name: $n calls, $m on the host (stats: $stats)"
+        done < <(grep '^calls ' "$out")
+        [ -s "$out.share" ] || bench_die "$prog $config $arch: no 'calls' lines"
+        [ "$calls" -ge 0 ] ||
+            bench_die "$prog $config $arch: the guest saw no plugin"
+    else
+        # No plugin answered: nothing this process did can have run on the
+        # host through passthrough.
+        [ "$calls" = -1 ] ||
+            bench_die "$prog $config $arch: a plugin answered ($calls host calls)"
+    fi
+}
+
+# What the times are, for the reports.
+bench_clock_note() {
+    if [ "$bench_clock" = cpu ]; then
+        echo "Times are the CPU time (user + system) of the thread making the"
+        echo "calls (under qemu-user: the host thread running it, host calls"
+        echo "included), so that other work on a shared machine does not count;"
+        echo "\`--clock=wall\` times the wall clock."
+    else
+        echo "Times are wall-clock time (\`--clock=wall\`): other work on the"
+        echo "machine counts."
+    fi
+}
+
+# Load average now, for the report: figures from a busy machine say so.
+bench_load() {
+    cut -d' ' -f1-3 /proc/loadavg
+}

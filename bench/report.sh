@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# Writes DIR/report.md from the sections the runners left in DIR
+# (throughput.md, crossover.md). Its first line is the headline: the
+# speed-up of passthrough over emulation and its cost against native, for
+# compress2 level 6 and inflate on the corpus, on the aarch64 guest (or the
+# first guest measured). tools/demo.sh prints that line.
+# usage: report.sh DIR
+set -euo pipefail
+
+dir=${1:?usage: report.sh DIR}
+table=$dir/throughput_table.tsv
+sizes=$dir/crossover_sizes.tsv
+
+headline() {
+    local arch
+    if [ ! -s "$table" ]; then
+        if [ -s "$sizes" ]; then
+            echo "**Headline**: crossover sweep only; run //bench:throughput" \
+                "for throughput figures (see below)."
+        else
+            echo "**Headline**: no results yet."
+        fi
+        return
+    fi
+    arch=$(awk -F'\t' 'NR > 1 && $1 == "aarch64" { a = $1 }
+                       NR > 1 && first == "" { first = $1 }
+                       END { print a != "" ? a : first }' "$table")
+    awk -F'\t' -v a="$arch" -v quick="$(cat "$dir/.quick_throughput" 2>/dev/null || echo 0)" '
+    NR > 1 && $1 == a && $2 == "corpus" && $5 == 6 {
+        if ($4 == "compress2") { c = $10; cn = $9; bytes = $3 }
+        if ($4 == "inflate") { i = $10; in_ = $9 }
+    }
+    END {
+        printf "**Headline**: on the %s guest, passthrough runs zlib %.1fx faster than emulation at %.2fx native time (compress2 level 6, %.1f MiB corpus); streaming inflate %.1fx faster at %.2fx native time.%s\n",
+            a, c, cn, bytes / 1048576, i, in_,
+            quick == 1 ? " (Quick run: small data, not a measurement.)" : ""
+    }' "$table"
+}
+
+{
+    headline
+    echo
+    echo "# qemu-passthrough benchmark report"
+    echo
+    echo "Written $(date -u '+%Y-%m-%d %H:%M UTC') on $(uname -n):" \
+        "$(nproc) CPUs ($(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1))," \
+        "$(qemu-aarch64 --version 2>/dev/null | head -n 1 || echo 'qemu-user ?')," \
+        "host zlib $(dpkg-query -W -f='${Version}' zlib1g 2>/dev/null || echo '?')."
+    echo "Timings depend on what else the machine runs: each section gives the"
+    echo "load average around its run; compare figures taken on a quiet machine."
+    if cat "$dir"/.quick_* 2>/dev/null | grep -qx 1; then
+        echo
+        echo "**Quick run** (\`--quick\`) in the sections marked so: every row"
+        echo "once on small data. It checks that the benchmarks run and report;"
+        echo "its figures are not measurements."
+    fi
+    for section in throughput crossover; do
+        if [ -s "$dir/$section.md" ]; then
+            echo
+            cat "$dir/$section.md"
+        fi
+    done
+} > "$dir/report.md.tmp"
+mv "$dir/report.md.tmp" "$dir/report.md"
+echo "report: $dir/report.md"
+head -n 1 "$dir/report.md"

@@ -1,0 +1,179 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Load test: 16 guest threads x 10,000 mixed zlib calls, streams created,
+ * used, copied and ended concurrently, every result checked; then 1,000,000
+ * calls from one thread with the process's RSS (QEMU, plugin, host zlib and
+ * all) read before and after, which must stay flat. Prints "expect" lines
+ * for the entries whose host calls the test script checks.
+ */
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zlib.h>
+
+#define THREADS 16
+#define CALLS_PER_THREAD 10000
+#define FLAT_CALLS 1000000
+#define RSS_SLACK_KB 2048
+
+typedef struct Load {
+    int id;
+    unsigned long calls, wrong;
+    unsigned long deflates, inflates, copies, crcs;
+} Load;
+
+static uint32_t soft_crc32(const unsigned char *p, size_t n)
+{
+    uint32_t c = 0xffffffffu;
+
+    for (size_t i = 0; i < n; i++) {
+        c ^= p[i];
+        for (int k = 0; k < 8; k++) {
+            c = (c >> 1) ^ (0xedb88320u & -(c & 1));
+        }
+    }
+    return ~c;
+}
+
+/* Inflates comp and compares with want; counts its calls. */
+static int inflate_check(Load *l, const unsigned char *comp, size_t clen,
+                         const unsigned char *want, size_t n)
+{
+    unsigned char out[8192];
+    z_stream s;
+    int rc;
+
+    memset(&s, 0, sizeof(s));
+    rc = inflateInit(&s);
+    l->calls++;
+    s.next_in = (unsigned char *)comp;
+    s.avail_in = clen;
+    s.next_out = out;
+    s.avail_out = sizeof(out);
+    rc = inflate(&s, Z_FINISH);
+    l->calls++;
+    l->inflates++;
+    inflateEnd(&s);
+    l->calls++;
+    return rc == Z_STREAM_END && s.total_out == n && !memcmp(out, want, n);
+}
+
+static void *run(void *arg)
+{
+    Load *l = arg;
+    unsigned char data[4096], a[8192], b[8192];
+    uint64_t x = 0x2545f4914f6cdd1dULL ^ (uint64_t)l->id << 32;
+
+    while (l->calls < CALLS_PER_THREAD) {
+        size_t n = 512 + (x % 3000);
+        z_stream d, copy;
+
+        for (size_t i = 0; i < n; i++) {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            data[i] = (unsigned char)("abcdefgh"[x % 8] + (i % 64 == 0));
+        }
+        /* A stream, copied half-way; both finish, both must inflate. */
+        memset(&d, 0, sizeof(d));
+        deflateInit(&d, 1 + (int)(x % 9));
+        d.next_in = data;
+        d.avail_in = n / 2;
+        d.next_out = a;
+        d.avail_out = sizeof(a);
+        deflate(&d, Z_NO_FLUSH);
+        memset(&copy, 0, sizeof(copy));
+        deflateCopy(&copy, &d);
+        memcpy(b, a, d.total_out);
+        copy.next_out = b + (d.next_out - a);
+        d.avail_in = n - n / 2;
+        deflate(&d, Z_FINISH);
+        copy.avail_in = n - n / 2;
+        deflate(&copy, Z_FINISH);
+        l->calls += 6;
+        l->deflates += 3;
+        l->copies++;
+        if (!inflate_check(l, a, d.total_out, data, n) ||
+            !inflate_check(l, b, copy.total_out, data, n)) {
+            l->wrong++;
+        }
+        deflateEnd(&d);
+        deflateEnd(&copy);
+        l->calls += 2;
+        /* Stateless calls in between. */
+        if (crc32(0, data, n) != soft_crc32(data, n)) {
+            l->wrong++;
+        }
+        l->crcs++;
+        l->calls++;
+    }
+    return NULL;
+}
+
+static long rss_kb(void)
+{
+    char line[256];
+    long kb = -1;
+    FILE *f = fopen("/proc/self/status", "r");
+
+    while (f && fgets(line, sizeof(line), f)) {
+        if (sscanf(line, "VmRSS: %ld", &kb) == 1) {
+            break;
+        }
+    }
+    if (f) {
+        fclose(f);
+    }
+    return kb;
+}
+
+int main(void)
+{
+    static unsigned char buf[256];
+    pthread_t t[THREADS];
+    Load l[THREADS];
+    unsigned long deflates = 0, inflates = 0, copies = 0, crcs = 0, wrong = 0;
+    unsigned long calls = 0;
+    long before, after;
+    volatile uLong sink = 0;
+
+    for (int i = 0; i < THREADS; i++) {
+        memset(&l[i], 0, sizeof(l[i]));
+        l[i].id = i;
+        pthread_create(&t[i], NULL, run, &l[i]);
+    }
+    for (int i = 0; i < THREADS; i++) {
+        pthread_join(t[i], NULL);
+        deflates += l[i].deflates;
+        inflates += l[i].inflates;
+        copies += l[i].copies;
+        crcs += l[i].crcs;
+        wrong += l[i].wrong;
+        calls += l[i].calls;
+    }
+    printf("%d threads: %lu calls, %lu wrong\n", THREADS, calls, wrong);
+
+    /* Warm up, then 1,000,000 calls: the RSS must not grow with them. */
+    for (int i = 0; i < 1000; i++) {
+        sink += crc32(0, buf, sizeof(buf));
+    }
+    before = rss_kb();
+    for (long i = 0; i < FLAT_CALLS; i++) {
+        sink += crc32(0, buf, sizeof(buf));
+    }
+    after = rss_kb();
+    printf("rss before %ld kB, after %ld kB, over %d calls\n", before, after,
+           FLAT_CALLS);
+    printf("expect deflate_HTL %lu\n", deflates);
+    printf("expect inflate_HTL %lu\n", inflates);
+    printf("expect deflateCopy_HTL %lu\n", copies);
+    printf("expect crc32_HTL %lu\n", crcs + 1000 + FLAT_CALLS);
+    if (before < 0 || after - before > RSS_SLACK_KB) {
+        printf("FAIL: RSS grew by %ld kB\n", after - before);
+        wrong++;
+    }
+    printf("%s\n", wrong ? "FAIL" : "PASS");
+    return wrong != 0 || (sink & 0);
+}

@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# Real, unmodified zlib users from Debian's archive, run as guests against
+# the GTL with passthrough, compared with the same programs on Debian's own
+# libz.so.1 for that architecture:
+#   pigz -p 4      compression on 4 threads: byte-identical output
+#   pigz -d        decompression (zlib's inflateBack with pigz's callbacks)
+#   minizip -9     through libminizip: byte-identical archive
+#   miniunzip -x   extraction
+# Each passthrough run must count host calls, and the entries each program
+# is known to use.
+#
+# usage: run_debian_programs_test.sh ARCH DEBIAN_ROOT RUNNER PLUGIN HTL GTL
+#                                    [QEMU PATH]
+#   QEMU: the qemu-ARCH binary, or "system" (default) for the one on PATH;
+#   PATH: the control path the plugin's stats must name (default
+#   syscall-entry; "filter" on the project-built filter QEMU).
+set -euo pipefail
+
+arch=$1 root=$2 runner=$3 plugin=$4 htl=$5 gtl=$6
+qemu=${7:-system} control_path=${8:-syscall-entry}
+tmp=${TEST_TMPDIR:-$(mktemp -d)}
+root=$(realpath "$root")
+runner=$(realpath "$runner")
+gtl_dir=$(dirname "$(realpath "$gtl")")
+libdir=$root/usr/lib/$arch-linux-gnu
+zlibdir=$root/lib/$arch-linux-gnu
+common=(--arch "$arch" --plugin "$(realpath "$plugin")" --gtl-dir "$gtl_dir"
+        --htl-dir "$(dirname "$(realpath "$htl")")")
+[ "$qemu" = system ] || common+=(--qemu "$(realpath "$qemu")")
+
+fail() {
+    echo "FAIL (Debian programs, $arch): $*" >&2
+    exit 1
+}
+
+# pt NAME ENTRY... -- CMD...: with passthrough; the listed entries must have
+# run on the host.
+pt() {
+    local name=$1 entries=() e got
+    shift
+    while [ "$1" != -- ]; do
+        entries+=("$1")
+        shift
+    done
+    shift
+    "$runner" "${common[@]}" --stats="$tmp/$name.stats" \
+        -E "LD_LIBRARY_PATH=$gtl_dir:$libdir" -- "$@" ||
+        fail "$name exited with $?"
+    got=$(awk '$1 == "control_path" { print $2 }' "$tmp/$name.stats")
+    [ "$got" = "$control_path" ] ||
+        fail "$name: control path '$got', expected '$control_path'"
+    for e in "${entries[@]}"; do
+        got=$(awk -v e="${e}_HTL" '$1 == "call" && $3 == e { print $4 }' \
+            "$tmp/$name.stats")
+        [ "${got:-0}" -gt 0 ] || fail "$name: $e did not run on the host"
+    done
+    echo "$name: $(awk '$1 == "host_calls" { print $2 }' "$tmp/$name.stats") host calls" >&2
+}
+
+own() {
+    "$runner" "${common[@]}" --no-gtl -E "LD_LIBRARY_PATH=$zlibdir:$libdir" \
+        -- "$@" || fail "own-zlib run of $* exited with $?"
+}
+
+cd "$tmp"
+{
+    for i in $(seq 1 40000); do echo "record $i: the quick brown fox, again"; done
+    head -c 1500000 "$root/usr/bin/pigz"
+    head -c 1500000 "$libdir/libminizip.so.1"
+} > corpus
+
+pt pigz crc32 deflate deflateInit2_ -- "$root/usr/bin/pigz" -p 4 -n -c < corpus > pt.gz
+own "$root/usr/bin/pigz" -p 4 -n -c < corpus > own.gz
+cmp -s pt.gz own.gz || fail "pigz output differs from Debian's zlib's"
+pt pigz_d inflate inflateInit2_ -- "$root/usr/bin/pigz" -d -c < own.gz > back
+cmp -s back corpus || fail "pigz -d did not give the corpus back"
+
+cp corpus data.txt
+pt minizip deflate crc32 -- "$root/usr/bin/minizip" -o -9 pt.zip data.txt > /dev/null
+own "$root/usr/bin/minizip" -o -9 own.zip data.txt > /dev/null
+cmp -s pt.zip own.zip || fail "minizip archive differs from Debian's zlib's"
+mkdir -p out
+pt miniunzip inflate -- "$root/usr/bin/miniunzip" -x -o own.zip -d out > /dev/null
+cmp -s out/data.txt corpus || fail "miniunzip did not extract the corpus"
+echo "ok: pigz (4 threads, -d), minizip, miniunzip: same results as on" \
+    "Debian's zlib, with host calls counted"

@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# Differential test: the same guest program, on the same inputs, run
+#   1. through the GTL with passthrough (host zlib),
+#   2. through the GTL without the plugin (the GTL's built-in guest zlib),
+#   3. on the guest's own libz.so.1 (no GTL),
+# must print identical transcripts (return codes, output hashes, stream
+# fields, messages). Run 1 must have run its calls on the host, through the
+# gate, and have called every entry of libz_HTL.so at least once.
+#
+# usage: run_diff_test.sh ARCH RUNNER PLUGIN HTL GTL GUEST_ZLIB PROGRAM
+#                         [QEMU PATH]
+#   QEMU: the qemu-ARCH binary, or "system" (default) for the one on PATH;
+#   PATH: the control path the plugin's stats must name (default
+#   syscall-entry; "filter" on the project-built filter QEMU).
+set -euo pipefail
+
+arch=$1 runner=$2 plugin=$3 htl=$4 gtl=$5 guest_zlib=$6 prog=$7
+qemu=${8:-system} control_path=${9:-syscall-entry}
+qemu_args=()
+[ "$qemu" = system ] || qemu_args=(--qemu "$qemu")
+tmp=${TEST_TMPDIR:-$(mktemp -d)}
+scratch=$tmp/scratch
+stats=$tmp/stats.txt
+
+fail() {
+    echo "FAIL (diff, $arch): $*" >&2
+    exit 1
+}
+
+run() {
+    local name=$1
+    shift
+    rm -rf "$scratch"
+    mkdir -p "$scratch"
+    "$runner" --arch "$arch" "${qemu_args[@]}" --plugin "$plugin" \
+        --gtl-dir "$(dirname "$gtl")" \
+        "$@" -- "$prog" "$scratch" >"$tmp/$name.txt" 2>"$tmp/$name.err" ||
+        { cat "$tmp/$name.err" >&2; fail "$name run exited with $?"; }
+    [ "$(tail -n 1 "$tmp/$name.txt")" = END ] || fail "$name run did not finish"
+}
+
+# Every call to the host, so each host entry is exercised (the adaptive
+# dispatcher's own runs are below).
+run passthrough --htl-dir "$(dirname "$htl")" --stats="$stats" \
+    -E PASSTHROUGH_DISPATCH=host
+run adaptive --htl-dir "$(dirname "$htl")"
+run fallback --no-passthrough
+run own --no-gtl -E "LD_LIBRARY_PATH=$(dirname "$guest_zlib")"
+
+for other in fallback passthrough adaptive; do
+    if ! cmp -s "$tmp/own.txt" "$tmp/$other.txt"; then
+        diff "$tmp/own.txt" "$tmp/$other.txt" | head -n 40 >&2
+        fail "$other differs from the guest's own zlib"
+    fi
+done
+
+stat() {
+    awk -v k="$1" '$1 == k { print $2 }' "$stats"
+}
+[ "$(stat control_path)" = "$control_path" ] ||
+    fail "control path '$(stat control_path)', expected '$control_path'"
+[ "$(stat syscall_calls)" = 0 ] || fail "calls went through the syscall path"
+[ "$(stat gate_calls)" -gt 1000 ] || fail "too few host calls: $(stat gate_calls)"
+unused=$(awk '$1 == "call" && $4 == 0 { print $3 }' "$stats")
+[ -z "$unused" ] || fail "entries never called on the host: $unused"
+entries=$(awk '$1 == "call"' "$stats" | wc -l)
+[ "$entries" -ge 80 ] || fail "only $entries host entries resolved"
+echo "ok: $(wc -l < "$tmp/own.txt") transcript lines identical three ways;" \
+    "$(stat gate_calls) host calls over all $entries entries"
