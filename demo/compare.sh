@@ -7,14 +7,24 @@
 #   gtl-fallback the GTL in place of libz.so.1, no plugin (guest zlib)
 #   passthrough  the GTL with the plugin: zlib runs on the host
 # and prints the times and the speed-up of passthrough over emulation.
-# usage: compare.sh [ARCH...]   (default: aarch64; "all" for every guest)
+# Each guest runs on two QEMUs, a row each: Debian's stock qemu-user 7.2
+# (plugin control plane: syscall-entry) and the project-built filter QEMU
+# (10.2 + qemu-patches/, control plane: syscall filter); --stock-only skips
+# the second.
+# usage: compare.sh [--stock-only] [ARCH...]
+#        (default: aarch64; "all" for every guest)
 set -euo pipefail
 
-runfiles=${RUNFILES_DIR:-$0.runfiles}/qemu_passthrough
+top=${RUNFILES_DIR:-$0.runfiles}
+runfiles=$top/qemu_passthrough
 runner=$runfiles/tools/qemu-passthrough
-plugin=$runfiles/plugin/libpassthrough.so
 htl_dir=$runfiles/htl
 
+qemus=(stock filter)
+if [ "${1:-}" = --stock-only ]; then
+    qemus=(stock)
+    shift
+fi
 arches=("$@")
 [ ${#arches[@]} -gt 0 ] || arches=(aarch64)
 [ "${arches[0]}" != all ] || arches=(x86_64 aarch64 riscv64)
@@ -44,24 +54,38 @@ trap 'rm -rf "$tmp"' EXIT
 native=$(run_one native env LD_LIBRARY_PATH=/lib/x86_64-linux-gnu \
     "$runfiles/demo/demo_x86_64")
 
-printf '\n%-8s %12s %12s %14s %14s %9s %11s\n' guest "native ms" \
-    "emulated ms" "gtl-fallback ms" "passthrough ms" "speed-up" "host calls"
+printf '\n%-8s %-13s %-13s %10s %12s %15s %15s %9s %11s\n' guest qemu \
+    "control path" "native ms" "emulated ms" "gtl-fallback ms" \
+    "passthrough ms" "speed-up" "host calls"
 for arch in "${arches[@]}"; do
     demo=$runfiles/demo/demo_$arch
     gtl_dir=$runfiles/demo/gtl_$arch
     guest_zlib_dir=$runfiles/demo/guest_zlib_$arch
     [ -f "$demo" ] || { echo "no demo for guest '$arch'" >&2; exit 2; }
-    common=(--arch "$arch" --plugin "$plugin" --htl-dir "$htl_dir"
-            --gtl-dir "$gtl_dir")
-    emulated=$(run_one emu "$runner" "${common[@]}" --no-gtl \
-        -E "LD_LIBRARY_PATH=$guest_zlib_dir" "$demo")
-    fallback=$(run_one fb "$runner" "${common[@]}" --no-passthrough "$demo")
-    pass=$(run_one pt "$runner" "${common[@]}" "$demo")
-    calls=$(sed -n 's/^passthrough: yes (\([0-9]*\) host calls)/\1/p' "$tmp/pt.out")
-    [ -n "$calls" ] || { echo "passthrough was not used:" >&2; cat "$tmp/pt.out" >&2; exit 1; }
-    printf '%-8s %12s %12s %14s %14s %8.2fx %11s\n' "$arch" "$native" \
-        "$emulated" "$fallback" "$pass" \
-        "$(awk -v e="$emulated" -v p="$pass" 'BEGIN { print e / p }')" "$calls"
+    for q in "${qemus[@]}"; do
+        if [ "$q" = stock ]; then
+            qemu=$(command -v "qemu-$arch")
+            plugin=$runfiles/plugin/libpassthrough.so
+            path=syscall-entry
+        else
+            qemu=$top/filter_qemu/bin/qemu-$arch
+            plugin=$runfiles/plugin/libpassthrough_filter.so
+            path=filter
+        fi
+        version=$("$qemu" --version | sed -n 's/.*version \([0-9.]*\).*/\1/p')
+        common=(--arch "$arch" --qemu "$qemu" --plugin "$plugin"
+                --htl-dir "$htl_dir" --gtl-dir "$gtl_dir")
+        emulated=$(run_one emu "$runner" "${common[@]}" --no-gtl \
+            -E "LD_LIBRARY_PATH=$guest_zlib_dir" "$demo")
+        fallback=$(run_one fb "$runner" "${common[@]}" --no-passthrough "$demo")
+        pass=$(run_one pt "$runner" "${common[@]}" "$demo")
+        calls=$(sed -n 's/^passthrough: yes (\([0-9]*\) host calls)/\1/p' "$tmp/pt.out")
+        [ -n "$calls" ] || { echo "passthrough was not used:" >&2; cat "$tmp/pt.out" >&2; exit 1; }
+        printf '%-8s %-13s %-13s %10s %12s %15s %15s %8.2fx %11s\n' "$arch" \
+            "$q $version" "$path" "$native" "$emulated" "$fallback" "$pass" \
+            "$(awk -v e="$emulated" -v p="$pass" 'BEGIN { print e / p }')" "$calls"
+    done
 done
 echo
-echo "8 MiB payload, compress2 level 9 + uncompress; speed-up = emulated / passthrough."
+echo "8 MiB payload, compress2 level 9 + uncompress; speed-up = emulated / passthrough"
+echo "(both on the same QEMU)."

@@ -57,6 +57,16 @@ bool pt_options_parse(PtOptions *opts, int argc, char **argv, char **error)
                 *error = g_strdup_printf("gate=%s: expected on or off", val);
                 goto fail;
             }
+        } else if (!strcmp(key, "control")) {
+            if (!strcmp(val, "filter")) {
+                opts->control = PT_CONTROL_FILTER;
+            } else if (!strcmp(val, "syscall-entry")) {
+                opts->control = PT_CONTROL_ENTRY;
+            } else {
+                *error = g_strdup_printf("control=%s: expected filter or "
+                                         "syscall-entry", val);
+                goto fail;
+            }
         } else if (!strcmp(key, "stats")) {
             g_free(opts->stats_path);
             opts->stats_path = NULL;
@@ -71,7 +81,7 @@ bool pt_options_parse(PtOptions *opts, int argc, char **argv, char **error)
             }
         } else {
             *error = g_strdup_printf("unknown argument '%s' (known: htl_dir, "
-                                     "verbose, stats, gate)", key);
+                                     "verbose, stats, gate, control)", key);
             goto fail;
         }
     }

@@ -11,10 +11,18 @@ typedef enum PtStatsMode {
     PT_STATS_FILE,
 } PtStatsMode;
 
+/* Which callback serves the magic syscall. */
+typedef enum PtControlPath {
+    PT_CONTROL_DEFAULT,   /* the filter where the plugin build has it */
+    PT_CONTROL_FILTER,    /* syscall filter: results as syscall values */
+    PT_CONTROL_ENTRY,     /* syscall-entry callback: reply block only */
+} PtControlPath;
+
 typedef struct PtOptions {
     char *htl_dir;        /* required: where lib<name>_HTL.so live */
     bool verbose;         /* log every refused request */
     bool gate;            /* serve the gate (default on) */
+    PtControlPath control;
     PtStatsMode stats;
     char *stats_path;     /* with PT_STATS_FILE */
 } PtOptions;

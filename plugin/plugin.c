@@ -1,10 +1,17 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * libpassthrough.so: runs a guest's library calls on the host's native
- * library. This is the variant for QEMU's plugin API 1 (Debian's stock
- * qemu-user 7.2), which has no syscall filter: the control plane acts on
- * the magic syscall from the syscall-entry callback and answers through
- * guest memory, and QEMU then returns -ENOSYS to the guest.
+ * library. One source, one binary per QEMU plugin API level (PT_QEMU_API,
+ * see qemu_plugin_api.h):
+ *  - 7.2 (Debian's stock qemu-user), no syscall filter: the control plane
+ *    acts on the magic syscall from the syscall-entry callback and answers
+ *    through guest memory; QEMU then returns -ENOSYS to the guest.
+ *  - 11.0 and 11.1 forms of the syscall filter: the plugin claims the magic
+ *    syscall, QEMU skips it, and the guest gets the op's result (or
+ *    -status) as the syscall's value; the reply block is filled as well.
+ *    control=syscall-entry makes them use the syscall-entry callback
+ *    instead (to compare the two paths on one QEMU).
+ * The data plane (the gate) is the same everywhere.
  */
 #include <errno.h>
 #include <glib.h>
@@ -21,10 +28,60 @@ QEMU_PLUGIN_EXPORT int qemu_plugin_version = PT_QEMU_PLUGIN_API_VERSION;
 static PtOptions options;
 static PtControl control;
 
-static void on_syscall(qemu_plugin_id_t id, unsigned int vcpu_index,
-                       int64_t num, uint64_t a1, uint64_t a2, uint64_t a3,
-                       uint64_t a4, uint64_t a5, uint64_t a6, uint64_t a7,
-                       uint64_t a8)
+/* The control path serving the magic syscall (plugin argument control=). */
+static bool use_filter;
+
+#if PT_HAVE_SYSCALL_FILTER
+
+/* Claims the magic syscall; every other syscall goes through untouched. */
+static bool filter_syscall(int64_t num, uint64_t a1, uint64_t a2,
+                           uint64_t a3, uint64_t a4, uint64_t a5,
+                           uint64_t a6, int64_t *value)
+{
+    uint64_t args[6] = { a1, a2, a3, a4, a5, a6 };
+
+    if (num != PT_SYSCALL_NR) {
+        return false;
+    }
+    *value = pt_control_syscall(&control, args);
+    return true;
+}
+
+#if PT_QEMU_API == PT_QEMU_API_11_1
+static bool on_syscall_filter(unsigned int vcpu_index, int64_t num,
+                              uint64_t a1, uint64_t a2, uint64_t a3,
+                              uint64_t a4, uint64_t a5, uint64_t a6,
+                              uint64_t a7, uint64_t a8, int64_t *sysret,
+                              void *userdata)
+{
+    return filter_syscall(num, a1, a2, a3, a4, a5, a6, sysret);
+}
+#else
+static bool on_syscall_filter(qemu_plugin_id_t id, unsigned int vcpu_index,
+                              int64_t num, uint64_t a1, uint64_t a2,
+                              uint64_t a3, uint64_t a4, uint64_t a5,
+                              uint64_t a6, uint64_t a7, uint64_t a8,
+                              uint64_t *sysret)
+{
+    int64_t value;
+
+    if (!filter_syscall(num, a1, a2, a3, a4, a5, a6, &value)) {
+        return false;
+    }
+    *sysret = (uint64_t)value;
+    return true;
+}
+#endif
+
+#endif /* PT_HAVE_SYSCALL_FILTER */
+
+/*
+ * The syscall-entry control plane: the only one QEMU 7.2 offers. QEMU runs
+ * the syscall afterwards and answers -ENOSYS whatever we do, so the reply
+ * block carries the result.
+ */
+static void entry_syscall(int64_t num, uint64_t a1, uint64_t a2, uint64_t a3,
+                          uint64_t a4, uint64_t a5, uint64_t a6)
 {
     uint64_t args[6] = { a1, a2, a3, a4, a5, a6 };
 
@@ -34,13 +91,30 @@ static void on_syscall(qemu_plugin_id_t id, unsigned int vcpu_index,
     pt_control_syscall(&control, args);
 }
 
+#if PT_QEMU_API == PT_QEMU_API_11_1
+static void on_syscall(unsigned int vcpu_index, int64_t num, uint64_t a1,
+                       uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5,
+                       uint64_t a6, uint64_t a7, uint64_t a8, void *userdata)
+{
+    entry_syscall(num, a1, a2, a3, a4, a5, a6);
+}
+#else
+static void on_syscall(qemu_plugin_id_t id, unsigned int vcpu_index,
+                       int64_t num, uint64_t a1, uint64_t a2, uint64_t a3,
+                       uint64_t a4, uint64_t a5, uint64_t a6, uint64_t a7,
+                       uint64_t a8)
+{
+    entry_syscall(num, a1, a2, a3, a4, a5, a6);
+}
+#endif
+
 /* The gate's first instruction is about to run: serve the thread's call. */
 static void on_gate(unsigned int vcpu_index, void *userdata)
 {
     pt_control_gate(userdata);
 }
 
-static void on_tb_trans(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
+static void instrument_tb(struct qemu_plugin_tb *tb)
 {
     size_t n = qemu_plugin_tb_n_insns(tb);
 
@@ -55,13 +129,27 @@ static void on_tb_trans(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
     }
 }
 
+#if PT_QEMU_API == PT_QEMU_API_11_1
+static void on_tb_trans(struct qemu_plugin_tb *tb, void *userdata)
+{
+    instrument_tb(tb);
+}
+#else
+static void on_tb_trans(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
+{
+    instrument_tb(tb);
+}
+#endif
+
 static void write_stats(FILE *out)
 {
     uint64_t sys = pt_registry_calls(control.reg, PT_VIA_SYSCALL);
     uint64_t gate = pt_registry_calls(control.reg, PT_VIA_GATE);
 
     fprintf(out, "passthrough-stats 1\n");
-    fprintf(out, "control_path syscall-entry\n");
+    fprintf(out, "control_path %s\n",
+            use_filter ? "filter" : "syscall-entry");
+    fprintf(out, "plugin_api %d\n", PT_QEMU_PLUGIN_API_VERSION);
     fprintf(out, "gates %d\n", control.n_gates);
     fprintf(out, "host_calls %" G_GUINT64_FORMAT "\n", sys + gate);
     fprintf(out, "syscall_calls %" G_GUINT64_FORMAT "\n", sys);
@@ -71,7 +159,7 @@ static void write_stats(FILE *out)
     pt_registry_write_stats(control.reg, out);
 }
 
-static void on_exit_cb(qemu_plugin_id_t id, void *userdata)
+static void exit_stats(void)
 {
     FILE *out;
 
@@ -88,6 +176,18 @@ static void on_exit_cb(qemu_plugin_id_t id, void *userdata)
     }
 }
 
+#if PT_QEMU_API == PT_QEMU_API_11_1
+static void on_exit_cb(void *userdata)
+{
+    exit_stats();
+}
+#else
+static void on_exit_cb(qemu_plugin_id_t id, void *userdata)
+{
+    exit_stats();
+}
+#endif
+
 QEMU_PLUGIN_EXPORT int qemu_plugin_install(qemu_plugin_id_t id,
                                            const qemu_info_t *info,
                                            int argc, char **argv)
@@ -103,12 +203,37 @@ QEMU_PLUGIN_EXPORT int qemu_plugin_install(qemu_plugin_id_t id,
         return -1;
     }
     pt_log_is_verbose = options.verbose;
+    use_filter = PT_HAVE_SYSCALL_FILTER && options.control != PT_CONTROL_ENTRY;
+    if (options.control == PT_CONTROL_FILTER && !use_filter) {
+        pt_log("control=filter: this build is for QEMU's plugin API %d, "
+               "which has no syscall filter (use libpassthrough_filter.so "
+               "on a QEMU with one)", PT_QEMU_PLUGIN_API_VERSION);
+        return -1;
+    }
     control.reg = pt_registry_new(options.htl_dir);
-    control.filter = false;
+    control.filter = use_filter;
     control.gate_disabled = !options.gate;
 
+#if PT_QEMU_API == PT_QEMU_API_11_1
+    if (use_filter) {
+        qemu_plugin_register_vcpu_syscall_filter_cb(id, on_syscall_filter,
+                                                    NULL);
+    } else {
+        qemu_plugin_register_vcpu_syscall_cb(id, on_syscall, NULL);
+    }
+    qemu_plugin_register_vcpu_tb_trans_cb(id, on_tb_trans, NULL);
+#else
+#if PT_HAVE_SYSCALL_FILTER
+    if (use_filter) {
+        qemu_plugin_register_vcpu_syscall_filter_cb(id, on_syscall_filter);
+    } else {
+        qemu_plugin_register_vcpu_syscall_cb(id, on_syscall);
+    }
+#else
     qemu_plugin_register_vcpu_syscall_cb(id, on_syscall);
+#endif
     qemu_plugin_register_vcpu_tb_trans_cb(id, on_tb_trans);
+#endif
     qemu_plugin_register_atexit_cb(id, on_exit_cb, NULL);
     return 0;
 }

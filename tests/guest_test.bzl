@@ -3,6 +3,23 @@
 
 load("//toolchains:guest.bzl", "GUEST_ARCHES", "guest_files")
 
+# The QEMUs every integration test runs under: Debian's stock qemu-user
+# 7.2 with the syscall-entry plugin, and the project-built filter QEMU
+# (tools/build-filter-qemu.sh, @filter_qemu) with the filter plugin. The
+# plugin's stats must name the control path that served the calls.
+QEMU_VARIANTS = {
+    "": struct(
+        qemu = None,
+        plugin = "//plugin:libpassthrough.so",
+        control_path = "syscall-entry",
+    ),
+    "_filter": struct(
+        qemu = "@filter_qemu//:qemu-%s",
+        plugin = "//plugin:libpassthrough_filter.so",
+        control_path = "filter",
+    ),
+}
+
 def guest_test_inputs():
     """Per guest arch, :gtl_<arch> (the GTL built for that guest) and
     :guest_zlib_<arch> (the guest's own, real zlib)."""
@@ -31,35 +48,40 @@ def guest_diff_tests(name, program):
     for arch in GUEST_ARCHES:
         prog = "%s_prog_%s" % (name, arch)
         guest_files(name = prog, arch = arch, srcs = [program])
-        native.sh_test(
-            name = "%s_%s" % (name, arch),
-            srcs = ["run_diff_test.sh"],
-            args = [
-                arch,
-                "$(rootpath //tools:qemu-passthrough)",
-                "$(rootpath //plugin:libpassthrough.so)",
-                "$(rootpath //htl:libz_HTL.so)",
-                "$(rootpath :gtl_%s)" % arch,
-                "$(rootpath :guest_zlib_%s)" % arch,
-                "$(rootpath :%s)" % prog,
-            ],
-            data = [
-                ":gtl_" + arch,
-                ":guest_zlib_" + arch,
-                ":" + prog,
-                "//htl:libz_HTL.so",
-                "//plugin:libpassthrough.so",
-                "//tools:qemu-passthrough",
-            ],
-            size = "medium",
-            tags = ["qemu"],
-        )
+        for suffix, q in QEMU_VARIANTS.items():
+            qemu = q.qemu % arch if q.qemu else None
+            native.sh_test(
+                name = "%s_%s%s" % (name, arch, suffix),
+                srcs = ["run_diff_test.sh"],
+                args = [
+                    arch,
+                    "$(rootpath //tools:qemu-passthrough)",
+                    "$(rootpath %s)" % q.plugin,
+                    "$(rootpath //htl:libz_HTL.so)",
+                    "$(rootpath :gtl_%s)" % arch,
+                    "$(rootpath :guest_zlib_%s)" % arch,
+                    "$(rootpath :%s)" % prog,
+                    "$(rootpath %s)" % qemu if qemu else "system",
+                    q.control_path,
+                ],
+                data = [
+                    ":gtl_" + arch,
+                    ":guest_zlib_" + arch,
+                    ":" + prog,
+                    "//htl:libz_HTL.so",
+                    q.plugin,
+                    "//tools:qemu-passthrough",
+                ] + ([qemu] if qemu else []),
+                size = "medium",
+                tags = ["qemu"] + (["filter_qemu"] if qemu else []),
+            )
 
 def guest_program_tests(name, program, modes):
-    """For each guest arch and mode, sh_test <name>_<mode>_<arch>...
+    """For each guest arch, mode and QEMU, sh_test <name>_<mode>_<arch>[_filter].
 
     Mode "roundtrip" is named <name>_roundtrip_<arch> etc.; see
-    run_guest_test.sh for what each mode checks.
+    run_guest_test.sh for what each mode checks. The _filter twin runs the
+    same under the project-built filter QEMU with the filter plugin.
 
     Args:
       name: prefix of the test names.
@@ -70,28 +92,32 @@ def guest_program_tests(name, program, modes):
         prog = "%s_prog_%s" % (name, arch)
         guest_files(name = prog, arch = arch, srcs = [program])
         for infix, mode in modes.items():
-            native.sh_test(
-                name = "_".join([p for p in [name, infix, arch] if p]),
-                srcs = ["run_guest_test.sh"],
-                args = [
-                    mode,
-                    arch,
-                    "$(rootpath //tools:qemu-passthrough)",
-                    "$(rootpath //plugin:libpassthrough.so)",
-                    "$(rootpath //htl:libz_HTL.so)",
-                    "$(rootpath :gtl_%s)" % arch,
-                    "$(rootpath :%s)" % prog,
-                ],
-                data = [
-                    ":gtl_" + arch,
-                    ":" + prog,
-                    "//htl:libz_HTL.so",
-                    "//plugin:libpassthrough.so",
-                    "//tools:qemu-passthrough",
-                ],
-                size = "small",
-                tags = ["qemu"],
-            )
+            for suffix, q in QEMU_VARIANTS.items():
+                qemu = q.qemu % arch if q.qemu else None
+                native.sh_test(
+                    name = "_".join([p for p in [name, infix, arch] if p]) + suffix,
+                    srcs = ["run_guest_test.sh"],
+                    args = [
+                        mode,
+                        arch,
+                        "$(rootpath //tools:qemu-passthrough)",
+                        "$(rootpath %s)" % q.plugin,
+                        "$(rootpath //htl:libz_HTL.so)",
+                        "$(rootpath :gtl_%s)" % arch,
+                        "$(rootpath :%s)" % prog,
+                        "$(rootpath %s)" % qemu if qemu else "system",
+                        q.control_path,
+                    ],
+                    data = [
+                        ":gtl_" + arch,
+                        ":" + prog,
+                        "//htl:libz_HTL.so",
+                        q.plugin,
+                        "//tools:qemu-passthrough",
+                    ] + ([qemu] if qemu else []),
+                    size = "small",
+                    tags = ["qemu"] + (["filter_qemu"] if qemu else []),
+                )
 
 def zlib_programs_tests(name):
     """<name>_<arch>: zlib's own example and minigzip, unmodified, against
@@ -101,28 +127,68 @@ def zlib_programs_tests(name):
         minigzip = "%s_minigzip_%s" % (name, arch)
         guest_files(name = example, arch = arch, srcs = ["//deps:zlib_example"])
         guest_files(name = minigzip, arch = arch, srcs = ["//deps:zlib_minigzip"])
+        for suffix, q in QEMU_VARIANTS.items():
+            qemu = q.qemu % arch if q.qemu else None
+            native.sh_test(
+                name = "%s_%s%s" % (name, arch, suffix),
+                srcs = ["run_zlib_programs_test.sh"],
+                args = [
+                    arch,
+                    "$(rootpath //tools:qemu-passthrough)",
+                    "$(rootpath %s)" % q.plugin,
+                    "$(rootpath //htl:libz_HTL.so)",
+                    "$(rootpath :gtl_%s)" % arch,
+                    "$(rootpath :guest_zlib_%s)" % arch,
+                    "$(rootpath :%s)" % example,
+                    "$(rootpath :%s)" % minigzip,
+                    "$(rootpath %s)" % qemu if qemu else "system",
+                    q.control_path,
+                ],
+                data = [
+                    ":gtl_" + arch,
+                    ":guest_zlib_" + arch,
+                    ":" + example,
+                    ":" + minigzip,
+                    "//htl:libz_HTL.so",
+                    q.plugin,
+                    "//tools:qemu-passthrough",
+                ] + ([qemu] if qemu else []),
+                size = "medium",
+                tags = ["qemu"] + (["filter_qemu"] if qemu else []),
+            )
+
+def upstream_style_tests(name, library, program):
+    """Per guest arch, sh_test <name>_<arch>_filter: `program` with the
+    upstream-style `library` in place of libz.so.1, on the filter QEMU."""
+    q = QEMU_VARIANTS["_filter"]
+    for arch in GUEST_ARCHES:
+        lib = "%s_lib_%s" % (name, arch)
+        prog = "%s_prog_%s" % (name, arch)
+        qemu = q.qemu % arch
+        guest_files(name = lib, arch = arch, srcs = [library])
+        guest_files(name = prog, arch = arch, srcs = [program])
         native.sh_test(
-            name = "%s_%s" % (name, arch),
-            srcs = ["run_zlib_programs_test.sh"],
+            name = "%s_%s_filter" % (name, arch),
+            srcs = ["run_guest_test.sh"],
             args = [
+                "upstream",
                 arch,
                 "$(rootpath //tools:qemu-passthrough)",
-                "$(rootpath //plugin:libpassthrough.so)",
+                "$(rootpath %s)" % q.plugin,
                 "$(rootpath //htl:libz_HTL.so)",
-                "$(rootpath :gtl_%s)" % arch,
-                "$(rootpath :guest_zlib_%s)" % arch,
-                "$(rootpath :%s)" % example,
-                "$(rootpath :%s)" % minigzip,
+                "$(rootpath :%s)" % lib,
+                "$(rootpath :%s)" % prog,
+                "$(rootpath %s)" % qemu,
+                q.control_path,
             ],
             data = [
-                ":gtl_" + arch,
-                ":guest_zlib_" + arch,
-                ":" + example,
-                ":" + minigzip,
+                ":" + lib,
+                ":" + prog,
                 "//htl:libz_HTL.so",
-                "//plugin:libpassthrough.so",
+                q.plugin,
                 "//tools:qemu-passthrough",
+                qemu,
             ],
-            size = "medium",
-            tags = ["qemu"],
+            size = "small",
+            tags = ["qemu", "filter_qemu"],
         )

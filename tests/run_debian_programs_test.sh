@@ -12,9 +12,14 @@
 # is known to use.
 #
 # usage: run_debian_programs_test.sh ARCH DEBIAN_ROOT RUNNER PLUGIN HTL GTL
+#                                    [QEMU PATH]
+#   QEMU: the qemu-ARCH binary, or "system" (default) for the one on PATH;
+#   PATH: the control path the plugin's stats must name (default
+#   syscall-entry; "filter" on the project-built filter QEMU).
 set -euo pipefail
 
 arch=$1 root=$2 runner=$3 plugin=$4 htl=$5 gtl=$6
+qemu=${7:-system} control_path=${8:-syscall-entry}
 tmp=${TEST_TMPDIR:-$(mktemp -d)}
 root=$(realpath "$root")
 runner=$(realpath "$runner")
@@ -23,6 +28,7 @@ libdir=$root/usr/lib/$arch-linux-gnu
 zlibdir=$root/lib/$arch-linux-gnu
 common=(--arch "$arch" --plugin "$(realpath "$plugin")" --gtl-dir "$gtl_dir"
         --htl-dir "$(dirname "$(realpath "$htl")")")
+[ "$qemu" = system ] || common+=(--qemu "$(realpath "$qemu")")
 
 fail() {
     echo "FAIL (Debian programs, $arch): $*" >&2
@@ -42,6 +48,9 @@ pt() {
     "$runner" "${common[@]}" --stats="$tmp/$name.stats" \
         -E "LD_LIBRARY_PATH=$gtl_dir:$libdir" -- "$@" ||
         fail "$name exited with $?"
+    got=$(awk '$1 == "control_path" { print $2 }' "$tmp/$name.stats")
+    [ "$got" = "$control_path" ] ||
+        fail "$name: control path '$got', expected '$control_path'"
     for e in "${entries[@]}"; do
         got=$(awk -v e="${e}_HTL" '$1 == "call" && $3 == e { print $4 }' \
             "$tmp/$name.stats")

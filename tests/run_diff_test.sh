@@ -10,9 +10,16 @@
 # gate, and have called every entry of libz_HTL.so at least once.
 #
 # usage: run_diff_test.sh ARCH RUNNER PLUGIN HTL GTL GUEST_ZLIB PROGRAM
+#                         [QEMU PATH]
+#   QEMU: the qemu-ARCH binary, or "system" (default) for the one on PATH;
+#   PATH: the control path the plugin's stats must name (default
+#   syscall-entry; "filter" on the project-built filter QEMU).
 set -euo pipefail
 
 arch=$1 runner=$2 plugin=$3 htl=$4 gtl=$5 guest_zlib=$6 prog=$7
+qemu=${8:-system} control_path=${9:-syscall-entry}
+qemu_args=()
+[ "$qemu" = system ] || qemu_args=(--qemu "$qemu")
 tmp=${TEST_TMPDIR:-$(mktemp -d)}
 scratch=$tmp/scratch
 stats=$tmp/stats.txt
@@ -27,7 +34,8 @@ run() {
     shift
     rm -rf "$scratch"
     mkdir -p "$scratch"
-    "$runner" --arch "$arch" --plugin "$plugin" --gtl-dir "$(dirname "$gtl")" \
+    "$runner" --arch "$arch" "${qemu_args[@]}" --plugin "$plugin" \
+        --gtl-dir "$(dirname "$gtl")" \
         "$@" -- "$prog" "$scratch" >"$tmp/$name.txt" 2>"$tmp/$name.err" ||
         { cat "$tmp/$name.err" >&2; fail "$name run exited with $?"; }
     [ "$(tail -n 1 "$tmp/$name.txt")" = END ] || fail "$name run did not finish"
@@ -51,6 +59,8 @@ done
 stat() {
     awk -v k="$1" '$1 == k { print $2 }' "$stats"
 }
+[ "$(stat control_path)" = "$control_path" ] ||
+    fail "control path '$(stat control_path)', expected '$control_path'"
 [ "$(stat syscall_calls)" = 0 ] || fail "calls went through the syscall path"
 [ "$(stat gate_calls)" -gt 1000 ] || fail "too few host calls: $(stat gate_calls)"
 unused=$(awk '$1 == "call" && $4 == 0 { print $3 }' "$stats")

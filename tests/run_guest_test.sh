@@ -5,7 +5,10 @@
 # tools/qemu-passthrough and checks both its verdict and, from the plugin's
 # stats, where and how its calls ran.
 #
-# usage: run_guest_test.sh MODE ARCH RUNNER PLUGIN HTL GTL PROGRAM
+# usage: run_guest_test.sh MODE ARCH RUNNER PLUGIN HTL GTL PROGRAM QEMU PATH
+#   QEMU: the qemu-ARCH binary, or "system" for the one on PATH (stock 7.2).
+#   PATH: the control path the plugin's stats must name: "syscall-entry"
+#   (stock QEMU) or "filter" (the project-built filter QEMU).
 #   gate:     plugin + HTL; every call the program reports ("expect ENTRY
 #             N") must have run on the host through the gate.
 #   syscall:  the same with PASSTHROUGH_TRANSPORT=syscall: every call
@@ -18,9 +21,15 @@
 #   fallback: no plugin; the GTL must run the guest's own zlib.
 #   nohtl:    plugin, but an empty htl_dir; the GTL must warn, fall back,
 #             and the plugin must count no host call.
+#   upstream: GTL is a library in the upstream proposal's style (results
+#             only as syscall values: needs the filter); every call must
+#             have run on the host through the INVOKE syscall.
 set -euo pipefail
 
 mode=$1 arch=$2 runner=$3 plugin=$4 htl=$5 gtl=$6 prog=$7
+qemu=${8:-system} control_path=${9:-syscall-entry}
+qemu_args=()
+[ "$qemu" = system ] || qemu_args=(--qemu "$qemu")
 tmp=${TEST_TMPDIR:-$(mktemp -d)}
 stats=$tmp/stats.txt
 out=$tmp/stdout.txt
@@ -36,7 +45,8 @@ fail() {
 }
 
 run() {
-    "$runner" --arch "$arch" --plugin "$plugin" --gtl-dir "$(dirname "$gtl")" \
+    "$runner" --arch "$arch" "${qemu_args[@]}" --plugin "$plugin" \
+        --gtl-dir "$(dirname "$gtl")" \
         "$@" -- "$prog" >"$out" 2>"$err" || fail "guest exited with $?"
 }
 
@@ -45,7 +55,7 @@ run() {
 with_htl=(--htl-dir "$(dirname "$htl")" --stats="$stats"
           -E PASSTHROUGH_DISPATCH=host)
 case "$mode" in
-gate|any) run "${with_htl[@]}" ;;
+gate|any|upstream) run "${with_htl[@]}" ;;
 adaptive) run --htl-dir "$(dirname "$htl")" --stats="$stats" ;;
 syscall) run "${with_htl[@]}" -E PASSTHROUGH_TRANSPORT=syscall ;;
 nogate) run "${with_htl[@]}" --plugin-arg gate=off ;;
@@ -64,6 +74,14 @@ expects=$(grep -c '^expect ' "$out" || true)
 stat() {
     awk -v k="$1" '$1 == k { print $2 }' "$stats"
 }
+
+# The plugin says which control path served the magic syscalls.
+if [ -e "$stats" ]; then
+    got_path=$(stat control_path)
+    [ "$got_path" = "$control_path" ] ||
+        fail "control path '${got_path}', expected '$control_path'"
+    echo "ok: control path $got_path (qemu: $qemu)"
+fi
 
 # Every call the guest made must have run on the host, entry by entry, all
 # through the transport `via` (gate, syscall, or "any": their total).
@@ -91,6 +109,11 @@ syscall) check_host_calls syscall gate ;;
 nogate)
     check_host_calls syscall gate
     grep -q 'did not serve the gate' "$err" || fail "the GTL did not warn"
+    ;;
+upstream)
+    check_host_calls syscall gate
+    grep -q '^upstream-style: handle ' "$out" ||
+        fail "the upstream-style library did not report its handle"
     ;;
 fallback)
     [ ! -e "$stats" ] || fail "stats written without a plugin?"

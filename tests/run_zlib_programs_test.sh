@@ -7,15 +7,20 @@
 # byte, and host calls counted for every run.
 #
 # usage: run_zlib_programs_test.sh ARCH RUNNER PLUGIN HTL GTL GUEST_ZLIB
-#                                  EXAMPLE MINIGZIP
+#                                  EXAMPLE MINIGZIP [QEMU PATH]
+#   QEMU: the qemu-ARCH binary, or "system" (default) for the one on PATH;
+#   PATH: the control path the plugin's stats must name (default
+#   syscall-entry; "filter" on the project-built filter QEMU).
 set -euo pipefail
 
 arch=$1 runner=$2 plugin=$3 htl=$4 gtl=$5 guest_zlib=$6 example=$7 minigzip=$8
+qemu=${9:-system} control_path=${10:-syscall-entry}
 tmp=${TEST_TMPDIR:-$(mktemp -d)}
 runner=$(realpath "$runner")
 common=(--arch "$arch" --plugin "$(realpath "$plugin")"
         --gtl-dir "$(dirname "$(realpath "$gtl")")"
         --htl-dir "$(dirname "$(realpath "$htl")")")
+[ "$qemu" = system ] || common+=(--qemu "$(realpath "$qemu")")
 own_env=(-E "LD_LIBRARY_PATH=$(dirname "$(realpath "$guest_zlib")")")
 example=$(realpath "$example")
 minigzip=$(realpath "$minigzip")
@@ -33,6 +38,9 @@ pt() {
     n=$((n + 1))
     "$runner" "${common[@]}" --stats="$tmp/$name.stats" -- "$@" ||
         fail "$name: exited with $?"
+    path=$(awk '$1 == "control_path" { print $2 }' "$tmp/$name.stats")
+    [ "$path" = "$control_path" ] ||
+        fail "$name: control path '$path', expected '$control_path'"
     calls=$(awk '$1 == "gate_calls" { print $2 }' "$tmp/$name.stats")
     [ "${calls:-0}" -gt 0 ] || fail "$name: no host calls counted"
     echo "$name: $calls host calls" >&2

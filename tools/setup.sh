@@ -7,7 +7,8 @@
 # Besides the packages, it unpacks Debian's zlib source (the guest-side
 # fallback zlib is built from it) into a cache directory on the machine,
 # through a private apt configuration so the system's sources stay as they
-# are.
+# are, and builds the filter-capable qemu-user (tools/build-filter-qemu.sh,
+# cached: several minutes the first time, nothing after).
 set -euo pipefail
 
 CACHE_DIR=${PASSTHROUGH_CACHE:-/var/cache/qemu-passthrough}
@@ -124,4 +125,8 @@ fetch_guest_debs() {
 }
 fetch_guest_debs arm64
 fetch_guest_debs amd64
+
+# The filter-capable qemu-user the _filter tests run on: built from Debian's
+# QEMU source and qemu-patches/ once per machine, then cached.
+bash "$(dirname "$0")/build-filter-qemu.sh"
 log "done"

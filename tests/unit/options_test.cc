@@ -82,6 +82,28 @@ TEST(Options, VerboseAndStats)
     pt_options_clear(&p.opts);
 }
 
+TEST(Options, ControlPath)
+{
+    Parsed p = Parse({"htl_dir=/tmp"});
+    ASSERT_TRUE(p.ok) << p.error;
+    EXPECT_EQ(p.opts.control, PT_CONTROL_DEFAULT);
+    pt_options_clear(&p.opts);
+
+    p = Parse({"htl_dir=/tmp", "control=filter"});
+    ASSERT_TRUE(p.ok) << p.error;
+    EXPECT_EQ(p.opts.control, PT_CONTROL_FILTER);
+    pt_options_clear(&p.opts);
+
+    p = Parse({"htl_dir=/tmp", "control=syscall-entry"});
+    ASSERT_TRUE(p.ok) << p.error;
+    EXPECT_EQ(p.opts.control, PT_CONTROL_ENTRY);
+    pt_options_clear(&p.opts);
+
+    p = Parse({"htl_dir=/tmp", "control=magic"});
+    EXPECT_FALSE(p.ok);
+    EXPECT_NE(p.error.find("control=magic"), std::string::npos) << p.error;
+}
+
 TEST(Options, RejectsMalformedArguments)
 {
     EXPECT_FALSE(Parse({"htl_dir=/tmp", "verbose=maybe"}).ok);
