@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
+#define _GNU_SOURCE
 #include "registry.h"
 
 #include <dlfcn.h>
+#include <elf.h>
+#include <link.h>
 #include <errno.h>
 #include <glib.h>
 #include <string.h>
@@ -18,6 +21,7 @@
 typedef struct HtlLib {
     char *name;           /* as the guest named it, e.g. "libz.so" */
     void *dl;
+    struct link_map *map; /* the HTL itself, not its dependencies */
     int open_handles;     /* under reg->lock; read atomically */
 } HtlLib;
 
@@ -98,9 +102,13 @@ bool pt_valid_lib_name(const char *name)
 
 bool pt_valid_entry_name(const char *name)
 {
+    static const char suffix[] = "_HTL";
     size_t len = strlen(name);
 
-    if (len == 0 || len >= PT_NAME_MAX || g_ascii_isdigit(name[0])) {
+    /* Entries are named <function>_HTL; anything else is not an entry. */
+    if (len < sizeof(suffix) || len >= PT_NAME_MAX ||
+        g_ascii_isdigit(name[0]) ||
+        strcmp(name + len - (sizeof(suffix) - 1), suffix)) {
         return false;
     }
     for (const char *p = name; *p; p++) {
@@ -122,6 +130,7 @@ static HtlLib *find_or_load(PtRegistry *reg, const char *name, PtStatus *st)
 {
     g_autofree char *file = htl_file_name(name);
     g_autofree char *path = NULL;
+    struct link_map *map;
     void *dl;
 
     for (int i = 0; i < reg->n_libs; i++) {
@@ -145,8 +154,14 @@ static HtlLib *find_or_load(PtRegistry *reg, const char *name, PtStatus *st)
         *st = PT_E_LOAD;
         return NULL;
     }
+    if (dlinfo(dl, RTLD_DI_LINKMAP, &map) != 0) {
+        pt_log("cannot load %s: %s", path, dlerror());
+        *st = PT_E_LOAD;
+        return NULL;
+    }
     reg->libs[reg->n_libs].name = g_strdup(name);
     reg->libs[reg->n_libs].dl = dl;
+    reg->libs[reg->n_libs].map = map;
     return &reg->libs[reg->n_libs++];
 }
 
@@ -169,6 +184,35 @@ PtStatus pt_registry_load(PtRegistry *reg, const char *name, uint64_t *handle)
     }
     g_mutex_unlock(&reg->lock);
     return st;
+}
+
+/*
+ * dlsym() on a handle also searches the HTL's dependencies (host zlib,
+ * libc): only a function the HTL itself defines is an entry, so the guest
+ * can never get a token for system(), exit() or the host library's own
+ * functions.
+ */
+static void *lookup_entry(HtlLib *lib, const char *entry)
+{
+    struct link_map *owner = NULL;
+    const ElfW(Sym) *sym = NULL;
+    Dl_info info;
+    void *fn;
+
+    dlerror();
+    fn = dlsym(lib->dl, entry);
+    if (!fn) {
+        return NULL;
+    }
+    if (!dladdr1(fn, &info, (void **)&owner, RTLD_DL_LINKMAP) ||
+        owner != lib->map ||
+        !dladdr1(fn, &info, (void **)&sym, RTLD_DL_SYMENT) || !sym ||
+        ELF64_ST_TYPE(sym->st_info) != STT_FUNC ||
+        !info.dli_sname || strcmp(info.dli_sname, entry)) {
+        pt_log_verbose("DLSYM: %s is not an entry of %s", entry, lib->name);
+        return NULL;
+    }
+    return fn;
 }
 
 /* Under reg->lock. */
@@ -209,8 +253,7 @@ PtStatus pt_registry_dlsym(PtRegistry *reg, uint64_t handle,
         *token = PT_TOKEN_TAG | (GPOINTER_TO_UINT(found) - 1);
         goto out;
     }
-    dlerror();
-    fn = dlsym(lib->dl, entry);
+    fn = lookup_entry(lib, entry);
     if (!fn) {
         pt_log_verbose("DLSYM: %s has no entry %s", lib->name, entry);
         st = PT_E_NOT_FOUND;

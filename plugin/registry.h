@@ -33,7 +33,7 @@ void pt_registry_free(PtRegistry *reg);
 
 /* True if name is an acceptable library name ("lib<stem>.so[.N...]"). */
 bool pt_valid_lib_name(const char *name);
-/* True if name is an acceptable entry name (a C identifier). */
+/* True if name is an acceptable entry name (a C identifier ending _HTL). */
 bool pt_valid_entry_name(const char *name);
 
 PtStatus pt_registry_load(PtRegistry *reg, const char *name, uint64_t *handle);

@@ -164,6 +164,19 @@ TEST_F(ControlTest, HandlesAreTaggedAndChecked)
     EXPECT_EQ(Op(PT_OP_DLSYM, h, U("crc32_HTL")).status, PT_E_BAD_HANDLE);
 }
 
+TEST_F(ControlTest, DlsymHandsOutOnlyTheHtlsOwnEntries)
+{
+    uint64_t h = Load();
+    // dlsym() on a handle also searches the HTL's dependencies (host zlib,
+    // libc): a token for one of those would let the guest call any host
+    // function with guest-chosen arguments.
+    for (const char *name : {"system", "crc32", "dlopen", "execve", "exit",
+                             "abort", "crc32_HTLx", "_init", "_fini"}) {
+        EXPECT_NE(Op(PT_OP_DLSYM, h, U(name)).status, PT_OK) << name;
+    }
+    EXPECT_EQ(Op(PT_OP_DLSYM, h, U("crc32_HTL")).status, PT_OK);
+}
+
 TEST_F(ControlTest, InvokeRunsTheHostEntryAndCountsIt)
 {
     uint64_t h = Load();
