@@ -14,7 +14,9 @@ set -euo pipefail
 runfiles=${RUNFILES_DIR:-$0.runfiles}/qemu_passthrough
 runner=$runfiles/tools/qemu-passthrough
 plugin=$runfiles/plugin/libpassthrough.so
-htl_dir=$runfiles/bench/htl
+# The plugin loads HTLs only as regular files directly in htl_dir (runfiles
+# are symbolic links): the directory the genrule really wrote them to.
+htl_dir=$(dirname "$(readlink -f "$runfiles/bench/htl/libz_HTL.so")")
 
 scale=1
 if [ "${1:-}" = --scale ]; then

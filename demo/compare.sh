@@ -13,7 +13,9 @@ set -euo pipefail
 runfiles=${RUNFILES_DIR:-$0.runfiles}/qemu_passthrough
 runner=$runfiles/tools/qemu-passthrough
 plugin=$runfiles/plugin/libpassthrough.so
-htl_dir=$runfiles/htl
+# The plugin loads HTLs only as regular files directly in htl_dir (runfiles
+# are symbolic links): the directory the HTL really is in.
+htl_dir=$(dirname "$(readlink -f "$runfiles/htl/libz_HTL.so")")
 
 arches=("$@")
 [ ${#arches[@]} -gt 0 ] || arches=(aarch64)

@@ -38,7 +38,9 @@ run() {
         "$@" -- "$prog" >"$out" 2>"$err" || fail "guest exited with $?"
 }
 
-with_htl=(--htl-dir "$(dirname "$htl")" --stats="$stats")
+# The plugin loads HTLs only as regular files directly in htl_dir, and
+# runfiles are symbolic links: give it the directory the HTL really is in.
+with_htl=(--htl-dir "$(dirname "$(readlink -f "$htl")")" --stats="$stats")
 case "$mode" in
 gate|any) run "${with_htl[@]}" ;;
 syscall) run "${with_htl[@]}" -E PASSTHROUGH_TRANSPORT=syscall ;;

@@ -3,18 +3,39 @@
 // as the syscall-entry callback drives it, with the real libz_HTL.so.
 #include <gtest/gtest.h>
 
+#include <dlfcn.h>
+#include <fcntl.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <zlib.h>
 
+#include <fstream>
 #include <string>
+#include <vector>
 
 extern "C" {
 #include "control.h"
 #include "passthrough_protocol.h"
 }
 
-std::string g_htl_dir;  // set by main from argv
+// A real directory (Bazel's runfiles are symbolic links, which the plugin
+// refuses) holding copies of libz_HTL.so and the fixture HTLs; set by main.
+std::string g_htl_dir;
+std::string g_tmp_dir;
+
+static void CopyFile(const std::string &from, const std::string &to)
+{
+    std::ifstream in(from, std::ios::binary);
+    std::ofstream out(to, std::ios::binary);
+    out << in.rdbuf();
+    if (!in || !out) {
+        fprintf(stderr, "cannot copy %s to %s\n", from.c_str(), to.c_str());
+        exit(2);
+    }
+}
 
 namespace {
 
@@ -177,6 +198,102 @@ TEST_F(ControlTest, DlsymHandsOutOnlyTheHtlsOwnEntries)
     EXPECT_EQ(Op(PT_OP_DLSYM, h, U("crc32_HTL")).status, PT_OK);
 }
 
+TEST_F(ControlTest, AnHtlIsARegularFileDirectlyInHtlDir)
+{
+    std::string dir = g_htl_dir, outside = g_tmp_dir + "/outside";
+    mkdir(outside.c_str(), 0755);
+    CopyFile(dir + "/libz_HTL.so", outside + "/libz_HTL.so");
+    // Links are refused wherever they lead, inside htl_dir or out of it.
+    ASSERT_EQ(symlink("libz_HTL.so", (dir + "/liblinkin_HTL.so").c_str()), 0);
+    ASSERT_EQ(symlink((outside + "/libz_HTL.so").c_str(),
+                      (dir + "/liblinkout_HTL.so").c_str()), 0);
+    { std::ofstream(dir + "/libjunk_HTL.so") << "not an ELF file\n"; }
+    mkdir((dir + "/libdir_HTL.so").c_str(), 0755);
+    ASSERT_EQ(mkfifo((dir + "/libfifo_HTL.so").c_str(), 0644), 0);
+
+    EXPECT_EQ(Op(PT_OP_LOAD_HTL, U("liblinkin.so")).status, PT_E_LOAD);
+    EXPECT_EQ(Op(PT_OP_LOAD_HTL, U("liblinkout.so")).status, PT_E_LOAD);
+    EXPECT_EQ(Op(PT_OP_LOAD_HTL, U("libjunk.so")).status, PT_E_LOAD);
+    EXPECT_EQ(Op(PT_OP_LOAD_HTL, U("libdir.so")).status, PT_E_LOAD);
+    EXPECT_EQ(Op(PT_OP_LOAD_HTL, U("libfifo.so")).status, PT_E_LOAD);
+    EXPECT_EQ(Op(PT_OP_LOAD_HTL, U("libmissing.so")).status, PT_E_NOT_FOUND);
+    EXPECT_EQ(Op(PT_OP_LOAD_HTL, U("libz.so")).status, PT_OK);
+}
+
+TEST_F(ControlTest, HtlDirItselfMayBeALink)
+{
+    std::string link = g_tmp_dir + "/htl_link";
+    ASSERT_EQ(symlink(g_htl_dir.c_str(), link.c_str()), 0);
+    PtControl ctl{};
+    ctl.reg = pt_registry_new(link.c_str());
+    PtReply r = NewReply();
+    uint64_t args[6] = {PT_OP_LOAD_HTL | PT_OP_REPLY, U(&r), U("libz.so")};
+    pt_control_syscall(&ctl, args);
+    EXPECT_EQ(r.status, PT_OK);
+    pt_registry_free(ctl.reg);
+}
+
+TEST_F(ControlTest, OnlyTheHtlsOwnFunctionsAreEntries)
+{
+    uint64_t h = (uint64_t)Op(PT_OP_LOAD_HTL, U("libptfixture.so")).value;
+    uint64_t tok = Sym(h, "own_HTL");
+    // Defined by the HTL's dependency, a data object, not named *_HTL.
+    EXPECT_EQ(Op(PT_OP_DLSYM, h, U("dep_HTL")).status, PT_E_NOT_FOUND);
+    EXPECT_EQ(Op(PT_OP_DLSYM, h, U("table_HTL")).status, PT_E_NOT_FOUND);
+    EXPECT_EQ(Op(PT_OP_DLSYM, h, U("call_dep")).status, PT_E_BAD_NAME);
+    int ret = 0;
+    void *args[1] = {};
+    EXPECT_EQ(Op(PT_OP_INVOKE, tok, U(args), U(&ret)).status, PT_OK);
+    EXPECT_EQ(ret, 42);
+}
+
+TEST_F(ControlTest, EachHtlFileIsItsOwnLibrary)
+{
+    // Loaded one after the other, each through a /proc/self/fd path: the
+    // second must not be mistaken for the first.
+    uint64_t z = Load();
+    uint64_t f = (uint64_t)Op(PT_OP_LOAD_HTL, U("libptfixture.so")).value;
+    EXPECT_EQ(Op(PT_OP_DLSYM, f, U("own_HTL")).status, PT_OK);
+    EXPECT_EQ(Op(PT_OP_DLSYM, f, U("crc32_HTL")).status, PT_E_NOT_FOUND);
+    EXPECT_EQ(Op(PT_OP_DLSYM, z, U("own_HTL")).status, PT_E_NOT_FOUND);
+    // Two names of one HTL file: one library, the same tokens.
+    uint64_t z1 = (uint64_t)Op(PT_OP_LOAD_HTL, U("libz.so.1")).value;
+    EXPECT_EQ(Sym(z, "crc32_HTL"), Sym(z1, "crc32_HTL"));
+}
+
+TEST_F(ControlTest, ClosedHandlesStayDeadWhileSlotsAreReused)
+{
+    uint64_t h1 = Load();
+    EXPECT_EQ(Op(PT_OP_CLOSE_HTL, h1).status, PT_OK);
+    uint64_t h2 = Load();
+    EXPECT_NE(h1, h2);
+    EXPECT_EQ(Op(PT_OP_DLSYM, h1, U("crc32_HTL")).status, PT_E_BAD_HANDLE);
+    EXPECT_EQ(Op(PT_OP_CLOSE_HTL, h1).status, PT_E_BAD_HANDLE);
+    EXPECT_EQ(Op(PT_OP_DLSYM, h2, U("crc32_HTL")).status, PT_OK);
+    // A forged handle: right tag and slot, a generation never issued.
+    EXPECT_EQ(Op(PT_OP_DLSYM, h2 + (5ULL << 32), U("crc32_HTL")).status,
+              PT_E_BAD_HANDLE);
+    EXPECT_EQ(Op(PT_OP_CLOSE_HTL, h2).status, PT_OK);
+
+    // Opening and closing forever never runs out of handles.
+    for (int i = 0; i < 5000; i++) {
+        PtReply r = Op(PT_OP_LOAD_HTL, U("libz.so"));
+        ASSERT_EQ(r.status, PT_OK) << i;
+        ASSERT_EQ(Op(PT_OP_CLOSE_HTL, (uint64_t)r.value).status, PT_OK);
+    }
+    // Handles kept open do, with an error, until one is closed.
+    std::vector<uint64_t> open;
+    PtReply r;
+    while ((r = Op(PT_OP_LOAD_HTL, U("libz.so"))).status == PT_OK) {
+        open.push_back((uint64_t)r.value);
+        ASSERT_LT(open.size(), 100000u);
+    }
+    EXPECT_EQ(r.status, PT_E_LIMIT);
+    EXPECT_GT(open.size(), 100u);
+    EXPECT_EQ(Op(PT_OP_CLOSE_HTL, open[3]).status, PT_OK);
+    EXPECT_EQ(Op(PT_OP_LOAD_HTL, U("libz.so")).status, PT_OK);
+}
+
 TEST_F(ControlTest, InvokeRunsTheHostEntryAndCountsIt)
 {
     uint64_t h = Load();
@@ -229,15 +346,24 @@ TEST_F(ControlTest, ForgedAndStaleTokensAreRefused)
 int main(int argc, char **argv)
 {
     ::testing::InitGoogleTest(&argc, argv);
-    if (argc < 2) {
-        fprintf(stderr, "usage: %s PATH_TO_libz_HTL.so\n", argv[0]);
+    if (argc < 4) {
+        fprintf(stderr, "usage: %s libz_HTL.so libptfixture_HTL.so "
+                "libptfixture_dep.so\n", argv[0]);
         return 2;
     }
-    g_htl_dir = argv[1];
-    g_htl_dir.erase(g_htl_dir.rfind('/') == std::string::npos
-                        ? 0 : g_htl_dir.rfind('/'));
-    if (g_htl_dir.empty()) {
-        g_htl_dir = ".";
+    const char *tmp = getenv("TEST_TMPDIR");
+    char templ[] = "/tmp/control_test.XXXXXX";
+    g_tmp_dir = tmp ? tmp : mkdtemp(templ);
+    g_htl_dir = g_tmp_dir + "/htl";
+    mkdir(g_htl_dir.c_str(), 0755);
+    CopyFile(argv[1], g_htl_dir + "/libz_HTL.so");
+    CopyFile(argv[2], g_htl_dir + "/libptfixture_HTL.so");
+    CopyFile(argv[3], g_htl_dir + "/libptfixture_dep.so");
+    // HTLs are loaded through /proc/self/fd/N, so their $ORIGIN is not
+    // htl_dir: the fixture's dependency is found by its SONAME, loaded.
+    if (!dlopen((g_htl_dir + "/libptfixture_dep.so").c_str(), RTLD_NOW)) {
+        fprintf(stderr, "%s\n", dlerror());
+        return 2;
     }
     return RUN_ALL_TESTS();
 }
