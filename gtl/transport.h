@@ -61,6 +61,27 @@ GTL_HIDDEN void gtl_gate(void);
 /* Everything but a gate call on a bound thread: binding, the syscall path. */
 GTL_HIDDEN PtStatus gtl_call_slow(uint64_t token, void **args, void *ret);
 
+/* One call through the gate with the thread's idle, bound mailbox;
+ * PT_E_NO_ANSWER if the plugin did not serve it. */
+static inline PtStatus gtl_gate_call(uint64_t token, void **args, void *ret)
+{
+    volatile PtMailbox *mb = &gtl_mailbox;
+    PtStatus st;
+
+    gtl_mailbox_state = GTL_MAILBOX_BUSY;
+    mb->token = token;
+    mb->args = (uint64_t)(uintptr_t)args;
+    mb->ret = (uint64_t)(uintptr_t)ret;
+    mb->status = PT_E_NO_ANSWER;
+    gtl_gate();
+    st = (PtStatus)mb->status;
+    gtl_mailbox_state = GTL_MAILBOX_IDLE;
+    if (__builtin_expect(st != PT_E_NO_ANSWER && mb->host_errno != 0, 0)) {
+        errno = mb->host_errno;
+    }
+    return st;
+}
+
 /*
  * Runs entry `token` on the host: args[i] points at argument i, the entry
  * writes its return value at ret. Sets errno if the host entry did. Returns
@@ -71,21 +92,9 @@ static inline PtStatus gtl_call(uint64_t token, void **args, void *ret)
 {
     if (__builtin_expect(gtl_transport == GTL_GATE &&
                          gtl_mailbox_state == GTL_MAILBOX_IDLE, 1)) {
-        volatile PtMailbox *mb = &gtl_mailbox;
-        PtStatus st;
+        PtStatus st = gtl_gate_call(token, args, ret);
 
-        gtl_mailbox_state = GTL_MAILBOX_BUSY;
-        mb->token = token;
-        mb->args = (uint64_t)(uintptr_t)args;
-        mb->ret = (uint64_t)(uintptr_t)ret;
-        mb->status = PT_E_NO_ANSWER;
-        gtl_gate();
-        st = (PtStatus)mb->status;
-        gtl_mailbox_state = GTL_MAILBOX_IDLE;
         if (__builtin_expect(st != PT_E_NO_ANSWER, 1)) {
-            if (__builtin_expect(mb->host_errno != 0, 0)) {
-                errno = mb->host_errno;
-            }
             return st;
         }
     }

@@ -29,6 +29,7 @@ static void on_syscall(qemu_plugin_id_t id, unsigned int vcpu_index,
     uint64_t args[6] = { a1, a2, a3, a4, a5, a6 };
 
     if (num != PT_SYSCALL_NR) {
+        pt_control_memory_syscall(&control, num, args);
         return;
     }
     pt_control_syscall(&control, args);
@@ -68,6 +69,8 @@ static void write_stats(FILE *out)
     fprintf(out, "gate_calls %" G_GUINT64_FORMAT "\n", gate);
     fprintf(out, "control_ops %" G_GUINT64_FORMAT "\n", control.ops);
     fprintf(out, "control_errors %" G_GUINT64_FORMAT "\n", control.errors);
+    fprintf(out, "mailbox_drops %" G_GUINT64_FORMAT "\n",
+            control.mailbox_drops);
     pt_registry_write_stats(control.reg, out);
 }
 
@@ -106,6 +109,10 @@ QEMU_PLUGIN_EXPORT int qemu_plugin_install(qemu_plugin_id_t id,
     control.reg = pt_registry_new(options.htl_dir);
     control.filter = false;
     control.gate_disabled = !options.gate;
+    if (!pt_control_set_target(&control, info->target_name)) {
+        pt_log("target %s: mailboxes off, calls take the syscall path",
+               info->target_name);
+    }
 
     qemu_plugin_register_vcpu_syscall_cb(id, on_syscall);
     qemu_plugin_register_vcpu_tb_trans_cb(id, on_tb_trans);

@@ -14,6 +14,7 @@
 
 #include <fstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 extern "C" {
@@ -50,6 +51,7 @@ protected:
     {
         ctl_.reg = pt_registry_new(g_htl_dir.c_str());
         ctl_.filter = false;
+        ASSERT_TRUE(pt_control_set_target(&ctl_, "x86_64"));
     }
     void TearDown() override { pt_registry_free(ctl_.reg); }
 
@@ -103,6 +105,8 @@ TEST_F(ControlTest, HelloAnswersVersionCheckedWithNonce)
     uint64_t bad_version[6] = {PT_OP_HELLO, U(&r), 99, 0x1234};
     EXPECT_EQ(pt_control_syscall(&ctl_, bad_version), -PT_E_VERSION);
     EXPECT_EQ(r.status, PT_E_VERSION);
+    // The guest can say which version it would need.
+    EXPECT_EQ(r.value, PT_PROTOCOL_VERSION);
 }
 
 TEST_F(ControlTest, HelloWithAForeignNonceIsNotAnswered)
@@ -339,6 +343,185 @@ TEST_F(ControlTest, ForgedAndStaleTokensAreRefused)
     EXPECT_EQ(Op(PT_OP_CLOSE_HTL, h).status, PT_OK);
     EXPECT_EQ(Op(PT_OP_INVOKE, tok, U(args), U(&ret)).status, PT_E_BAD_TOKEN);
     EXPECT_EQ(pt_registry_calls(ctl_.reg, PT_VIA_SYSCALL), 0u);
+}
+
+TEST_F(ControlTest, UnusedArgumentSlotsMustBeZeroWithAReplyBlock)
+{
+    EXPECT_EQ(Op(PT_OP_LOAD_HTL, U("libz.so"), 1).status, PT_E_BAD_ARGS);
+    EXPECT_EQ(Op(PT_OP_CLOSE_HTL, 0, 0, 0, 99).status, PT_E_BAD_ARGS);
+    EXPECT_EQ(Op(PT_OP_STATS, 0, 5).status, PT_E_BAD_ARGS);
+    EXPECT_EQ(Op(PT_OP_MAILBOX_CALL | PT_OP_REPLY, 1).status, PT_E_BAD_ARGS);
+    // HELLO is always answered, so any version learns the plugin's.
+    PtReply r = NewReply(3);
+    uint64_t hello[6] = {PT_OP_HELLO, U(&r), PT_PROTOCOL_VERSION, 3, 7, 7};
+    EXPECT_EQ(pt_control_syscall(&ctl_, hello), 0);
+    // The upstream form: the guest's syscall() may leave junk in them.
+    uint64_t plain[6] = {PT_OP_LOAD_HTL, U("libz.so"), 0xdead, 0xbeef, 1, 2};
+    EXPECT_GT(pt_control_syscall(&ctl_, plain), 0);
+}
+
+class MailboxTest : public ControlTest {
+protected:
+    void TearDown() override
+    {
+        // Unbind this thread's mailbox before its memory goes.
+        pt_control_drop_mailboxes(0, UINT64_MAX);
+        ControlTest::TearDown();
+    }
+    PtStatus Bind(void *mb) { return (PtStatus)Op(PT_OP_BIND_MAILBOX, U(mb)).status; }
+    // MAILBOX_CALL as the GTL sends it: no reply block.
+    int64_t Call()
+    {
+        uint64_t args[6] = {PT_OP_MAILBOX_CALL};
+        return pt_control_syscall(&ctl_, args);
+    }
+    void *Page(int prot = PROT_READ | PROT_WRITE)
+    {
+        void *p = mmap(nullptr, 4096, prot, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        EXPECT_NE(p, MAP_FAILED);
+        return p;
+    }
+    // What the plugin sees before the guest's syscall runs (x86_64 numbers).
+    void Syscall(int64_t num, uint64_t a0, uint64_t a1 = 0, uint64_t a2 = 0,
+                 uint64_t a3 = 0, uint64_t a4 = 0)
+    {
+        uint64_t a[6] = {a0, a1, a2, a3, a4};
+        pt_control_memory_syscall(&ctl_, num, a);
+    }
+    void Prepare(PtMailbox *mb, uint64_t tok, void *args, void *ret)
+    {
+        mb->token = tok;
+        mb->args = U(args);
+        mb->ret = U(ret);
+        mb->status = PT_E_NO_ANSWER;
+    }
+};
+
+TEST_F(MailboxTest, BindChecksTheMailbox)
+{
+    void *ro = Page(PROT_READ);
+    EXPECT_EQ(Bind(nullptr), PT_E_FAULT);
+    EXPECT_EQ(Bind(ro), PT_E_FAULT);
+    EXPECT_EQ(Bind((char *)Page() + 3), PT_E_FAULT);  // misaligned
+    EXPECT_EQ(Bind((void *)0xffff800000000000ULL), PT_E_FAULT);
+    EXPECT_EQ(Call(), -PT_E_FAULT);  // nothing bound
+    pt_control_gate(&ctl_);           // nothing bound: nothing happens
+
+    PtControl other{};
+    other.reg = ctl_.reg;
+    EXPECT_FALSE(pt_control_set_target(&other, "sparc64"));
+    PtMailbox mb{};
+    PtReply r = NewReply();
+    uint64_t bind[6] = {PT_OP_BIND_MAILBOX, U(&r), U(&mb)};
+    pt_control_syscall(&other, bind);
+    EXPECT_EQ(r.status, PT_E_DISABLED);
+}
+
+TEST_F(MailboxTest, ACallIsRunOnce)
+{
+    uint64_t tok = Sym(Load(), "crc32_HTL");
+    PtMailbox *mb = (PtMailbox *)Page();
+    uLong crc = 0, ret = 0;
+    const Bytef *buf = (const Bytef *)"123456789";
+    uInt len = 9;
+    void *args[] = {&crc, &buf, &len};
+
+    ASSERT_EQ(Bind(mb), PT_OK);
+    Prepare(mb, tok, args, &ret);
+    pt_control_gate(&ctl_);
+    EXPECT_EQ(mb->status, PT_OK);
+    EXPECT_EQ(ret, 0xcbf43926UL);
+    // The gate's instruction running again without a new call runs nothing.
+    mb->status = PT_E_NO_ANSWER;
+    pt_control_gate(&ctl_);
+    EXPECT_EQ(mb->status, PT_E_BAD_TOKEN);
+    EXPECT_EQ(Call(), 0);
+    EXPECT_EQ(pt_registry_calls(ctl_.reg, PT_VIA_GATE), 1u);
+    EXPECT_EQ(pt_registry_calls(ctl_.reg, PT_VIA_SYSCALL), 0u);
+}
+
+TEST_F(MailboxTest, UnmappedOrProtectedMailboxesAreDroppedFirst)
+{
+    uint64_t tok = Sym(Load(), "adler32_HTL");
+    uLong ret = 0;
+    void *args[3] = {};
+
+    // munmap: the plugin hears of it before the guest's syscall runs.
+    PtMailbox *mb = (PtMailbox *)Page();
+    ASSERT_EQ(Bind(mb), PT_OK);
+    Prepare(mb, tok, args, &ret);
+    Syscall(11 /* munmap */, U(mb), 4096);
+    ASSERT_EQ(munmap(mb, 4096), 0);
+    pt_control_gate(&ctl_);           // must not touch it
+    EXPECT_EQ(Call(), -PT_E_FAULT);
+
+    // mprotect read-only: dropped; read-write: kept.
+    mb = (PtMailbox *)Page();
+    ASSERT_EQ(Bind(mb), PT_OK);
+    Syscall(10 /* mprotect */, U(mb) & ~4095ULL, 4096, PROT_READ | PROT_WRITE);
+    EXPECT_EQ(Call(), 0);
+    Syscall(10, U(mb), 4096, PROT_READ);
+    ASSERT_EQ(mprotect(mb, 4096, PROT_READ), 0);
+    pt_control_gate(&ctl_);
+    EXPECT_EQ(Call(), -PT_E_FAULT);
+
+    // mmap over it with MAP_FIXED: dropped; elsewhere: kept.
+    mb = (PtMailbox *)Page();
+    ASSERT_EQ(Bind(mb), PT_OK);
+    Syscall(9 /* mmap */, U(mb) + 8192, 4096, 3, MAP_PRIVATE | MAP_FIXED);
+    Syscall(9, U(mb), 4096, 3, MAP_PRIVATE);
+    EXPECT_EQ(Call(), 0);
+    Syscall(9, U(mb) - 4096, 8192, PROT_NONE, MAP_PRIVATE | MAP_FIXED);
+    EXPECT_EQ(Call(), -PT_E_FAULT);
+
+    // mremap, brk and shmdt (whose sizes are unknown: all above).
+    ASSERT_EQ(Bind(mb), PT_OK);
+    Syscall(25 /* mremap */, U(mb), 4096, 8192, 1 /* MAYMOVE */);
+    EXPECT_EQ(Call(), -PT_E_FAULT);
+    ASSERT_EQ(Bind(mb), PT_OK);
+    // brk: growing takes nothing; a shrink below it takes it.
+    Syscall(12 /* brk */, U(mb) - 8192);
+    Syscall(12, U(mb) + 4096);
+    EXPECT_EQ(Call(), 0);
+    Syscall(12, U(mb) + 64);
+    EXPECT_EQ(Call(), 0);
+    Syscall(12, U(mb) - 4096);
+    EXPECT_EQ(Call(), -PT_E_FAULT);
+    ASSERT_EQ(Bind(mb), PT_OK);
+    Syscall(67 /* shmdt */, U(mb) - 4096);
+    EXPECT_EQ(Call(), -PT_E_FAULT);
+    // Bound again: served again.
+    ASSERT_EQ(Bind(mb), PT_OK);
+    Prepare(mb, tok, args, &ret);
+    uLong seed = 1;
+    const Bytef *buf = nullptr;
+    uInt len = 0;
+    void *a3[] = {&seed, &buf, &len};
+    mb->args = U(a3);
+    pt_control_gate(&ctl_);
+    EXPECT_EQ(mb->status, PT_OK);
+    EXPECT_EQ(ret, 1u);
+}
+
+TEST_F(MailboxTest, OtherThreadsSyscallsDropThisThreadsMailbox)
+{
+    PtMailbox *mb = (PtMailbox *)Page();
+    ASSERT_EQ(Bind(mb), PT_OK);
+    std::thread t([&] { Syscall(11, U(mb), 4096); });
+    t.join();
+    EXPECT_EQ(Call(), -PT_E_FAULT);
+}
+
+TEST_F(MailboxTest, ExitedThreadsGiveTheirSlotBack)
+{
+    // More threads than slots, one after the other: each binds its own.
+    for (int i = 0; i < 5000; i++) {
+        PtMailbox mb{};
+        PtStatus st = PT_E_NO_ANSWER;
+        std::thread t([&] { st = Bind(&mb); });
+        t.join();
+        ASSERT_EQ(st, PT_OK) << i;
+    }
 }
 
 }  // namespace
