@@ -445,7 +445,7 @@ static PtStatus dispatch(PtControl *ctl, uint64_t op, const uint64_t *a,
                          int64_t *value, int32_t *host_errno)
 {
     char name[PT_NAME_MAX];
-    uint64_t out;
+    uint64_t out = 0;
     PtStatus st;
     PtMailbox *mb;
 
@@ -455,15 +455,16 @@ static PtStatus dispatch(PtControl *ctl, uint64_t op, const uint64_t *a,
         st = read_name(a[0], name);
         if (st == PT_OK) {
             st = pt_registry_load(ctl->reg, name, &out);
-            *value = (int64_t)out;
         }
+        /* Only a result goes back: out is not set on an error. */
+        *value = st == PT_OK ? (int64_t)out : 0;
         return st;
     case PT_OP_DLSYM:
         st = read_name(a[1], name);
         if (st == PT_OK) {
             st = pt_registry_dlsym(ctl->reg, a[0], name, &out);
-            *value = (int64_t)out;
         }
+        *value = st == PT_OK ? (int64_t)out : 0;
         return st;
     case PT_OP_INVOKE:
         return do_invoke(ctl, a[0], a[1], a[2], host_errno);
@@ -548,6 +549,10 @@ int64_t pt_control_syscall(PtControl *ctl, const uint64_t args[6])
         st = dispatch(ctl, base, a, &value, &host_errno);
     }
     if (st != PT_OK) {
+        /* An error carries no value, but HELLO's version. */
+        if (st != PT_E_VERSION) {
+            value = 0;
+        }
         __atomic_fetch_add(&ctl->errors, 1, __ATOMIC_RELAXED);
         pt_log_verbose("%s (op %#" G_GINT64_MODIFIER "x): error %d",
                        op_name(base), op, st);

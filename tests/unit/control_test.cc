@@ -345,6 +345,26 @@ TEST_F(ControlTest, ForgedAndStaleTokensAreRefused)
     EXPECT_EQ(pt_registry_calls(ctl_.reg, PT_VIA_SYSCALL), 0u);
 }
 
+TEST_F(ControlTest, AnErrorCarriesNoValue)
+{
+    // A refused LOAD_HTL or DLSYM used to hand back whatever its result
+    // variable held: a previous handle, or host stack contents.
+    uint64_t h = Load();
+    Sym(h, "crc32_HTL");
+    PtReply r = Op(PT_OP_DLSYM, h, U("no_such_HTL"));
+    EXPECT_EQ(r.status, PT_E_NOT_FOUND);
+    EXPECT_EQ(r.value, 0);
+    r = Op(PT_OP_DLSYM, h + 1, U("crc32_HTL"));
+    EXPECT_EQ(r.status, PT_E_BAD_HANDLE);
+    EXPECT_EQ(r.value, 0);
+    r = Op(PT_OP_LOAD_HTL, U("libnothere.so"));
+    EXPECT_EQ(r.status, PT_E_NOT_FOUND);
+    EXPECT_EQ(r.value, 0);
+    r = Op(PT_OP_LOAD_HTL, U("../x.so"));
+    EXPECT_EQ(r.status, PT_E_BAD_NAME);
+    EXPECT_EQ(r.value, 0);
+}
+
 TEST_F(ControlTest, UnusedArgumentSlotsMustBeZeroWithAReplyBlock)
 {
     EXPECT_EQ(Op(PT_OP_LOAD_HTL, U("libz.so"), 1).status, PT_E_BAD_ARGS);
