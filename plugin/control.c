@@ -202,9 +202,21 @@ static uint64_t range_end(uint64_t start, uint64_t len)
     return start + len < start ? UINT64_MAX : start + len;
 }
 
+/*
+ * The kernel (and QEMU) work in whole pages: a range takes every page it
+ * touches. Rounded to 64 KiB, the largest guest page size here, as too
+ * much only costs a thread one more BIND.
+ */
+#define DROP_GRANULE 0x10000ULL
+
 static void drop(PtControl *ctl, uint64_t start, uint64_t end)
 {
-    int n = pt_control_drop_mailboxes(start, end);
+    int n;
+
+    start &= ~(DROP_GRANULE - 1);
+    end = end > UINT64_MAX - (DROP_GRANULE - 1)
+          ? UINT64_MAX : (end + DROP_GRANULE - 1) & ~(DROP_GRANULE - 1);
+    n = pt_control_drop_mailboxes(start, end);
 
     if (n) {
         __atomic_fetch_add(&ctl->mailbox_drops, n, __ATOMIC_RELAXED);

@@ -488,7 +488,8 @@ TEST_F(MailboxTest, UnmappedOrProtectedMailboxesAreDroppedFirst)
     // mmap over it with MAP_FIXED: dropped; elsewhere: kept.
     mb = (PtMailbox *)Page();
     ASSERT_EQ(Bind(mb), PT_OK);
-    Syscall(9 /* mmap */, U(mb) + 8192, 4096, 3, MAP_PRIVATE | MAP_FIXED);
+    // (Ranges count in 64 KiB granules: "elsewhere" is farther than that.)
+    Syscall(9 /* mmap */, U(mb) + 0x20000, 4096, 3, MAP_PRIVATE | MAP_FIXED);
     Syscall(9, U(mb), 4096, 3, MAP_PRIVATE);
     EXPECT_EQ(Call(), 0);
     Syscall(9, U(mb) - 4096, 8192, PROT_NONE, MAP_PRIVATE | MAP_FIXED);
@@ -501,9 +502,9 @@ TEST_F(MailboxTest, UnmappedOrProtectedMailboxesAreDroppedFirst)
     ASSERT_EQ(Bind(mb), PT_OK);
     // brk: growing takes nothing; a shrink below it takes it.
     Syscall(12 /* brk */, U(mb) - 8192);
-    Syscall(12, U(mb) + 4096);
+    Syscall(12, U(mb) + 0x30000);
     EXPECT_EQ(Call(), 0);
-    Syscall(12, U(mb) + 64);
+    Syscall(12, U(mb) + 0x20000);
     EXPECT_EQ(Call(), 0);
     Syscall(12, U(mb) - 4096);
     EXPECT_EQ(Call(), -PT_E_FAULT);
@@ -521,6 +522,21 @@ TEST_F(MailboxTest, UnmappedOrProtectedMailboxesAreDroppedFirst)
     pt_control_gate(&ctl_);
     EXPECT_EQ(mb->status, PT_OK);
     EXPECT_EQ(ret, 1u);
+}
+
+TEST_F(MailboxTest, RangesCountInWholePages)
+{
+    // The kernel rounds munmap's and mprotect's length up to whole pages:
+    // 16 bytes at the page's start take the mailbox 64 bytes in. (Found by
+    // the fuzzer.)
+    char *page = (char *)Page();
+    PtMailbox *mb = (PtMailbox *)(page + 64);
+    ASSERT_EQ(Bind(mb), PT_OK);
+    Syscall(10 /* mprotect */, U(page), 16, PROT_READ);
+    EXPECT_EQ(Call(), -PT_E_FAULT);
+    ASSERT_EQ(Bind(mb), PT_OK);
+    Syscall(11 /* munmap */, U(page), 1);
+    EXPECT_EQ(Call(), -PT_E_FAULT);
 }
 
 TEST_F(MailboxTest, OtherThreadsSyscallsDropThisThreadsMailbox)
