@@ -489,22 +489,45 @@ PtStatus pt_registry_close(PtRegistry *reg, uint64_t handle)
     return st;
 }
 
-PtStatus pt_registry_entry(PtRegistry *reg, uint64_t token, PtTransport via,
-                           PtHtlEntry *fn)
+/* The entry token names if it may run now, else NULL. No lock. */
+static Entry *token_entry(PtRegistry *reg, uint64_t token)
 {
     uint64_t idx = token & INDEX_MASK;
     int n = __atomic_load_n(&reg->n_entries, __ATOMIC_ACQUIRE);
     Entry *e;
 
     if ((token & ~INDEX_MASK) != PT_TOKEN_TAG || idx >= (uint64_t)n) {
-        return PT_E_BAD_TOKEN;
+        return NULL;
     }
     e = &reg->entries[idx];
     if (g_atomic_int_get(&e->lib->open_handles) <= 0) {
+        return NULL;
+    }
+    return e;
+}
+
+PtStatus pt_registry_entry(PtRegistry *reg, uint64_t token, PtTransport via,
+                           PtHtlEntry *fn)
+{
+    Entry *e = token_entry(reg, token);
+
+    if (!e) {
         return PT_E_BAD_TOKEN;
     }
     __atomic_fetch_add(&e->calls[via], 1, __ATOMIC_RELAXED);
     *fn = e->fn;
+    return PT_OK;
+}
+
+PtStatus pt_registry_lookup(PtRegistry *reg, uint64_t token,
+                            const char **entry)
+{
+    Entry *e = token_entry(reg, token);
+
+    if (!e) {
+        return PT_E_BAD_TOKEN;
+    }
+    *entry = e->name;
     return PT_OK;
 }
 

@@ -45,6 +45,13 @@ PtStatus pt_registry_close(PtRegistry *reg, uint64_t handle);
 PtStatus pt_registry_entry(PtRegistry *reg, uint64_t token, PtTransport via,
                            PtHtlEntry *fn);
 
+/*
+ * What pt_registry_entry would run for token, without counting it: PT_OK
+ * and the entry's name, or its error. For tests and the fuzzer.
+ */
+PtStatus pt_registry_lookup(PtRegistry *reg, uint64_t token,
+                            const char **entry);
+
 uint64_t pt_registry_calls(PtRegistry *reg, PtTransport via);
 
 /* Writes per-entry call counts, one "call" line per entry called. */
