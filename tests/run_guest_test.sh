@@ -13,6 +13,8 @@
 #   nogate:   the plugin refuses the gate (gate=off): the GTL must warn and
 #             make every call through the syscall.
 #   any:      every call on the host, through whichever transport.
+#   evil:     as gate, and the plugin must have answered many requests with
+#             errors and dropped mailboxes (the hostile guest's).
 #   fallback: no plugin; the GTL must run the guest's own zlib.
 #   nohtl:    plugin, but an empty htl_dir; the GTL must warn, fall back,
 #             and the plugin must count no host call.
@@ -56,7 +58,7 @@ run() {
 # runfiles are symbolic links: give it the directory the HTL really is in.
 with_htl=(--htl-dir "$(dirname "$(readlink -f "$htl")")" --stats="$stats")
 case "$mode" in
-gate|any) run "${with_htl[@]}" ;;
+gate|any|evil) run "${with_htl[@]}" ;;
 syscall) run "${with_htl[@]}" -E PASSTHROUGH_TRANSPORT=syscall ;;
 nogate) run "${with_htl[@]}" --plugin-arg gate=off ;;
 fallback) run --no-passthrough ;;
@@ -97,6 +99,17 @@ check_host_calls() {
 case "$mode" in
 gate) check_host_calls gate syscall ;;
 any) check_host_calls any "" ;;
+evil)
+    # The GTL's mailbox was rebound under it: it must bind again and the
+    # round trip still go through the gate.
+    check_host_calls gate ""
+    [ "$(stat control_errors)" -gt 1000 ] ||
+        fail "only $(stat control_errors) control errors counted"
+    [ "$(stat mailbox_drops)" -gt 0 ] || fail "no mailbox was dropped"
+    grep '^requests' "$out"
+    echo "ok: QEMU stayed up; $(stat control_errors) errors answered," \
+        "$(stat mailbox_drops) mailboxes dropped"
+    ;;
 syscall) check_host_calls syscall gate ;;
 nogate)
     check_host_calls syscall gate
