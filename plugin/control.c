@@ -511,22 +511,26 @@ static bool reply_usable(PtControl *ctl, uint64_t addr, uint64_t op,
                          uint64_t nonce)
 {
     PtReply r;
+    bool readable = pt_guest_read(addr, &r, sizeof(r));
 
-    if (!pt_guest_read(addr, &r, sizeof(r))) {
-        pt_log_verbose("%s: reply block %#" G_GINT64_MODIFIER "x unreadable",
-                       op_name(op), addr);
-        return false;
+    if (readable && r.magic == PT_REPLY_MAGIC &&
+        (op != PT_OP_HELLO || r.nonce == nonce)) {
+        return true;
     }
-    if (r.magic != PT_REPLY_MAGIC || (op == PT_OP_HELLO && r.nonce != nonce)) {
-        if (op == PT_OP_HELLO &&
-            !__atomic_exchange_n(&ctl->base_warned, true, __ATOMIC_RELAXED)) {
-            pt_log("HELLO's reply block does not read back at its guest "
-                   "address: guest_base != 0? Passthrough needs guest_base "
-                   "0; the guest will use its own libraries");
-        }
-        return false;
+    /* HELLO comes first from every GTL: the operator should know why
+     * passthrough is off. Once: a guest may repeat it forever. */
+    if (op == PT_OP_HELLO &&
+        !__atomic_exchange_n(&ctl->base_warned, true, __ATOMIC_RELAXED)) {
+        pt_log("HELLO's reply block at %#" G_GINT64_MODIFIER "x is %s at "
+               "that host address: guest_base != 0 (qemu -B?)? Passthrough "
+               "needs guest_base 0; the guest uses its own libraries", addr,
+               readable ? "not what the guest wrote" : "not mapped");
+    } else {
+        pt_log_verbose("%s: reply block %#" G_GINT64_MODIFIER "x %s",
+                       op_name(op), addr,
+                       readable ? "without the magic" : "unreadable");
     }
-    return true;
+    return false;
 }
 
 int64_t pt_control_syscall(PtControl *ctl, const uint64_t args[6])

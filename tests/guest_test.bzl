@@ -34,10 +34,12 @@ def guest_program_tests(name, program, modes):
                     "$(rootpath //htl:libz_HTL.so)",
                     "$(rootpath :gtl_%s)" % arch,
                     "$(rootpath :%s)" % prog,
+                    "$(rootpath //tests:partial_htl/libz_HTL.so)",
                 ],
                 data = [
                     ":gtl_" + arch,
                     ":" + prog,
+                    "//tests:partial_htl/libz_HTL.so",
                     "//htl:libz_HTL.so",
                     "//plugin:libpassthrough.so",
                     "//tools:qemu-passthrough",

@@ -18,9 +18,16 @@
 #   fallback: no plugin; the GTL must run the guest's own zlib.
 #   nohtl:    plugin, but an empty htl_dir; the GTL must warn, fall back,
 #             and the plugin must count no host call.
+#   partial:  an HTL with only crc32 and adler32 (PARTIAL_HTL): the GTL
+#             warns once, those two run on the host, the rest on the guest;
+#             with PASSTHROUGH_QUIET=1 the GTL says nothing.
+#   guestbase: qemu -B (guest_base != 0): the plugin says why passthrough
+#             is off, the program passes on its own zlib, no host call.
+#   badhtldir: htl_dir missing, or a file: QEMU stops at start with the
+#             plugin's one-line reason.
 set -euo pipefail
 
-mode=$1 arch=$2 runner=$3 plugin=$4 htl=$5 gtl=$6 prog=$7
+mode=$1 arch=$2 runner=$3 plugin=$4 htl=$5 gtl=$6 prog=$7 partial_htl=${8:-}
 tmp=${TEST_TMPDIR:-$(mktemp -d)}
 stats=$tmp/stats.txt
 out=$tmp/stdout.txt
@@ -65,6 +72,27 @@ fallback) run --no-passthrough ;;
 nohtl)
     mkdir -p "$tmp/empty_htl_dir"
     run --htl-dir "$tmp/empty_htl_dir" --stats="$stats"
+    ;;
+partial)
+    partial_dir=$(dirname "$(readlink -f "$partial_htl")")
+    run -E PASSTHROUGH_QUIET=1 --htl-dir "$partial_dir" --stats="$stats"
+    ! grep -q 'passthrough (guest)' "$err" ||
+        fail "the GTL spoke despite PASSTHROUGH_QUIET=1"
+    run --htl-dir "$partial_dir" --stats="$stats"
+    ;;
+guestbase) run "${with_htl[@]}" -B 0x1000000000 ;;
+badhtldir)
+    for bad in "$tmp/no-such-dir" "$prog"; do
+        if "$runner" --arch "$arch" --plugin "$plugin" \
+            --gtl-dir "$(dirname "$gtl")" "${sanitizer_env[@]}" \
+            --htl-dir "$bad" -- "$prog" >"$out" 2>"$err"; then
+            fail "QEMU ran with htl_dir=$bad"
+        fi
+        grep -qx "passthrough: htl_dir=$bad: \(No such file or directory\|not a directory\)" "$err" ||
+            fail "no one-line reason for htl_dir=$bad"
+        echo "ok: htl_dir=$bad: $(grep '^passthrough:' "$err")"
+    done
+    exit 0
     ;;
 *) echo "unknown mode $mode" >&2; exit 2 ;;
 esac
@@ -119,6 +147,26 @@ fallback)
     [ ! -e "$stats" ] || fail "stats written without a plugin?"
     ! grep -q 'passthrough' "$err" || fail "unexpected passthrough message"
     echo "ok: passed on the guest's own zlib, no plugin loaded"
+    ;;
+partial)
+    n=$(grep -c 'passthrough (guest):' "$err" || true)
+    [ "$n" = 1 ] && grep -q 'lacks' "$err" ||
+        fail "the GTL did not warn once that the HTL lacks entries ($n lines)"
+    while read -r _ entry want; do
+        got=$(awk -v e="$entry" '$1 == "call" && $3 == e { print $4 }' "$stats")
+        case "$entry" in
+        crc32_HTL|adler32_HTL) [ "${got:-0}" = "$want" ] ||
+            fail "$entry: $want calls, ${got:-0} on the host" ;;
+        *) [ "${got:-0}" = 0 ] || fail "$entry ran on the host: not in the HTL" ;;
+        esac
+    done < <(grep '^expect ' "$out")
+    echo "ok: crc32 and adler32 on the host, the rest on the guest's zlib; one warning"
+    ;;
+guestbase)
+    [ "$(stat host_calls)" = 0 ] || fail "host calls with guest_base != 0"
+    grep -q '^passthrough: .*guest_base != 0' "$err" ||
+        fail "the plugin did not say why passthrough is off"
+    echo "ok: $(grep '^passthrough: ' "$err")"
     ;;
 nohtl)
     [ "$(stat host_calls)" = 0 ] || fail "host calls counted without an HTL"
