@@ -13,8 +13,8 @@
  * syscall-entry callback and QEMU answers -ENOSYS, so a result can only come
  * back through guest memory: OR PT_OP_REPLY into the op and pass a PtReply
  * pointer first; the op's own arguments follow it. The project's own ops
- * always take a PtReply first. With a reply block, the argument slots an
- * op does not use must be 0 (HELLO excepted, so any version can ask).
+ * always take a PtReply first. Argument slots an op does not take are
+ * ignored (syscall() leaves junk in them).
  */
 #ifndef PASSTHROUGH_PROTOCOL_H
 #define PASSTHROUGH_PROTOCOL_H
@@ -68,7 +68,6 @@ typedef enum PtStatus {
     PT_E_LIMIT = 9,       /* too many handles or entries */
     PT_E_LOAD = 10,       /* the HTL exists but could not be loaded */
     PT_E_DISABLED = 11,   /* turned off by the plugin's arguments */
-    PT_E_BAD_ARGS = 12,   /* an argument slot the op does not use is not 0 */
 } PtStatus;
 
 /* Written by the guest before the syscall: magic, nonce, status =
