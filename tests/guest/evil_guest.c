@@ -52,7 +52,7 @@ static uint64_t U(const volatile void *p)
 
 /* Memory for bad pointers: mapped once at start. */
 static uint8_t *ro_page;        /* PROT_READ */
-static uint8_t *gone_page;      /* was mapped, is not */
+static uint8_t *gone_page;      /* PROT_NONE: no access at all */
 static uint8_t *edge_page;      /* RW, followed by gone_page */
 static uint8_t *zero_args_page; /* RW, zero: a well-formed call of anything */
 
@@ -601,8 +601,10 @@ int main(void)
     ro_page = mmap(NULL, PAGE, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     edge_page = mmap(NULL, 2 * PAGE, PROT_READ | PROT_WRITE,
                      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    /* Inaccessible, and kept reserved: an unmapped page would be handed
+     * out again by the next mmap (it was, under ASan). */
     gone_page = edge_page + PAGE;
-    munmap(gone_page, PAGE);
+    mprotect(gone_page, PAGE, PROT_NONE);
     zero_args_page = mmap(NULL, PAGE, PROT_READ | PROT_WRITE,
                           MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
