@@ -20,7 +20,9 @@ bench_runfiles=${RUNFILES_DIR:-$0.runfiles}/qemu_passthrough
 bench_dir=$bench_runfiles/bench
 bench_runner=$bench_runfiles/tools/qemu-passthrough
 bench_plugin=$bench_runfiles/plugin/libpassthrough.so
-bench_htl_dir=$bench_dir/htl
+# The plugin loads HTLs only as regular files directly in htl_dir (runfiles
+# are symbolic links): the directory the genrule really wrote them to.
+bench_htl_dir=$(dirname "$(readlink -f "$bench_dir/htl/libz_HTL.so")")
 
 bench_die() {
     echo "bench: $*" >&2

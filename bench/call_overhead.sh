@@ -21,7 +21,9 @@ set -euo pipefail
 top=${RUNFILES_DIR:-$0.runfiles}
 runfiles=$top/qemu_passthrough
 runner=$runfiles/tools/qemu-passthrough
-htl_dir=$runfiles/bench/htl
+# The plugin loads HTLs only as regular files directly in htl_dir (runfiles
+# are symbolic links): the directory the genrule really wrote them to.
+htl_dir=$(dirname "$(readlink -f "$runfiles/bench/htl/libz_HTL.so")")
 
 scale=1 qemus=(stock filter-entry filter)
 while [ $# -gt 0 ]; do

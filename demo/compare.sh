@@ -18,7 +18,9 @@ set -euo pipefail
 top=${RUNFILES_DIR:-$0.runfiles}
 runfiles=$top/qemu_passthrough
 runner=$runfiles/tools/qemu-passthrough
-htl_dir=$runfiles/htl
+# The plugin loads HTLs only as regular files directly in htl_dir (runfiles
+# are symbolic links): the directory the HTL really is in.
+htl_dir=$(dirname "$(readlink -f "$runfiles/htl/libz_HTL.so")")
 
 qemus=(stock filter)
 if [ "${1:-}" = --stock-only ]; then

@@ -28,7 +28,8 @@ static PtStatus control_nonce(uint32_t op, uint64_t nonce, int64_t *value,
     /* Stock QEMU answers -ENOSYS; the answer is in the reply block. */
     syscall(PT_SYSCALL_NR, full_op, &reply, a, b, c, d);
     errno = saved;
-    if (reply.status == PT_OK && value) {
+    /* HELLO's value also says something on PT_E_VERSION. */
+    if (value && (reply.status == PT_OK || op == PT_OP_HELLO)) {
         *value = reply.value;
     }
     if (host_errno) {
@@ -43,7 +44,8 @@ PtStatus gtl_control(uint32_t op, int64_t *value, uint64_t a, uint64_t b,
     return control_nonce(op, 0, value, NULL, a, b, c, d);
 }
 
-static PtStatus hello(void)
+/* On PT_E_VERSION, *plugin_version is the plugin's protocol version. */
+static PtStatus hello(int64_t *plugin_version)
 {
     struct timespec ts;
     uint64_t nonce;
@@ -52,8 +54,8 @@ static PtStatus hello(void)
     clock_gettime(CLOCK_MONOTONIC, &ts);
     nonce = ((uint64_t)ts.tv_nsec << 20) ^ (uint64_t)ts.tv_sec ^
             ((uint64_t)getpid() << 40) ^ 0x9e3779b97f4a7c15ULL;
-    return control_nonce(PT_OP_HELLO, nonce, NULL, NULL, PT_PROTOCOL_VERSION,
-                         nonce, 0, 0);
+    return control_nonce(PT_OP_HELLO, nonce, plugin_version, NULL,
+                         PT_PROTOCOL_VERSION, nonce, 0, 0);
 }
 
 /*
@@ -102,21 +104,37 @@ static PtStatus mailbox_syscall(volatile PtMailbox *mb, uint64_t token,
 
 PtStatus gtl_call_slow(uint64_t token, void **args, void *ret)
 {
-    int first = gtl_mailbox_state == GTL_MAILBOX_UNBOUND;
-    volatile PtMailbox *mb = thread_mailbox();
+    volatile PtMailbox *mb;
     int32_t host_errno = 0;
     PtStatus st;
 
-    if (first && mb && gtl_transport == GTL_GATE) {
-        /* This thread's first call: bound now, so the gate can serve it. */
+    if (gtl_transport == GTL_GATE && gtl_mailbox_state == GTL_MAILBOX_IDLE) {
+        /* The gate did not answer a bound mailbox: the plugin dropped it
+         * (its memory was remapped, or another binding replaced it). */
+        gtl_mailbox_state = GTL_MAILBOX_UNBOUND;
+    }
+    mb = thread_mailbox();
+    if (mb && gtl_transport == GTL_GATE) {
+        /* Now bound: the gate serves it, or else the syscall. */
         st = gtl_gate_call(token, args, ret);
         if (st != PT_E_NO_ANSWER) {
             return st;
         }
     }
-    /* The syscall transport, or a gate that did not answer this thread. */
     if (mb) {
-        return mailbox_syscall(mb, token, args, ret);
+        st = mailbox_syscall(mb, token, args, ret);
+        if (st != PT_E_NO_ANSWER) {
+            return st;
+        }
+        /* Dropped by the plugin: bind again, once. */
+        gtl_mailbox_state = GTL_MAILBOX_UNBOUND;
+        mb = thread_mailbox();
+        if (mb) {
+            st = mailbox_syscall(mb, token, args, ret);
+            if (st != PT_E_NO_ANSWER) {
+                return st;
+            }
+        }
     }
     /* No mailbox for this thread, or it is busy: INVOKE with a reply block. */
     st = control_nonce(PT_OP_INVOKE, 0, NULL, &host_errno, token,
@@ -153,15 +171,22 @@ GtlTransport gtl_transport_init(void)
 {
     const char *env = getenv("PASSTHROUGH");
     const char *want = getenv("PASSTHROUGH_TRANSPORT");
+    int64_t plugin_version = 0;
     PtStatus st;
 
     gtl_transport = GTL_NONE;
     if (env && !strcmp(env, "off")) {
         return gtl_transport;
     }
-    st = hello();
+    st = hello(&plugin_version);
     if (st == PT_E_NO_ANSWER) {
         /* Not under the plugin (or guest_base != 0, which it reports). */
+        return gtl_transport;
+    }
+    if (st == PT_E_VERSION) {
+        gtl_warn("this GTL speaks protocol %d, the plugin %lld: using the "
+                 "guest's own libraries (build both from one checkout)",
+                 PT_PROTOCOL_VERSION, (long long)plugin_version);
         return gtl_transport;
     }
     if (st != PT_OK) {

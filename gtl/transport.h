@@ -61,10 +61,8 @@ GTL_HIDDEN void gtl_gate(void);
 /* Everything but a gate call on a bound thread: binding, the syscall path. */
 GTL_HIDDEN PtStatus gtl_call_slow(uint64_t token, void **args, void *ret);
 
-/*
- * One call through the gate, on this thread's idle, bound mailbox. Returns
- * PT_E_NO_ANSWER if the plugin did not serve it.
- */
+/* One call through the gate with the thread's idle, bound mailbox;
+ * PT_E_NO_ANSWER if the plugin did not serve it. */
 static inline PtStatus gtl_gate_call(uint64_t token, void **args, void *ret)
 {
     volatile PtMailbox *mb = &gtl_mailbox;
@@ -95,6 +93,7 @@ static inline PtStatus gtl_call(uint64_t token, void **args, void *ret)
     if (__builtin_expect(gtl_transport == GTL_GATE &&
                          gtl_mailbox_state == GTL_MAILBOX_IDLE, 1)) {
         PtStatus st = gtl_gate_call(token, args, ret);
+
         if (__builtin_expect(st != PT_E_NO_ANSWER, 1)) {
             return st;
         }

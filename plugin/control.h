@@ -14,10 +14,22 @@
 
 #define PT_MAX_GATES 64
 
+/* The guest's syscall numbers that can take memory away from a mailbox. */
+typedef struct PtMemSyscalls {
+    int64_t mmap, mprotect, munmap, brk, mremap, shmat, shmdt, pkey_mprotect;
+} PtMemSyscalls;
+
 typedef struct PtControl {
     PtRegistry *reg;
     bool filter;          /* results also go back as the syscall value */
     bool gate_disabled;   /* gate=off: REGISTER_GATE is refused */
+    /* The guest's memory syscalls (pt_control_set_target); NULL: unknown
+     * target, so mailboxes are refused. */
+    const PtMemSyscalls *mem;
+    uint64_t brk_max;     /* the highest break the guest asked for */
+    uint64_t mailbox_drops; /* mailboxes dropped by memory syscalls */
+    bool version_warned;  /* logged once: a guest may repeat itself */
+    bool base_warned;
     uint64_t ops;         /* control ops answered */
     uint64_t errors;      /* ... of which with an error */
     /* Registered gate addresses; appended under a lock, read without. */
@@ -31,6 +43,25 @@ typedef struct PtControl {
  * op's result, or -status on error.
  */
 int64_t pt_control_syscall(PtControl *ctl, const uint64_t args[6]);
+
+/*
+ * Sets the guest's syscall numbers from QEMU's target name ("x86_64",
+ * "aarch64", "riscv64"). False for another target: BIND_MAILBOX is then
+ * refused, and guests call through the reply block.
+ */
+bool pt_control_set_target(PtControl *ctl, const char *target);
+
+/*
+ * Every guest syscall but the magic one, before it runs: one that may unmap
+ * or write-protect a bound mailbox (munmap, mprotect, mmap MAP_FIXED,
+ * mremap, brk, shmat, shmdt) drops it first, so the gate never touches
+ * memory that is gone; its thread binds again on its next call.
+ */
+void pt_control_memory_syscall(PtControl *ctl, int64_t num,
+                               const uint64_t a[6]);
+
+/* Drops every bound mailbox that overlaps [start, end); returns how many. */
+int pt_control_drop_mailboxes(uint64_t start, uint64_t end);
 
 /* True if vaddr is a registered gate (called at translation time). */
 bool pt_control_is_gate(PtControl *ctl, uint64_t vaddr);

@@ -7,6 +7,13 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
+static PtGuestRangeCheck range_check;
+
+void pt_guest_mem_set_check(PtGuestRangeCheck check)
+{
+    range_check = check;
+}
+
 static bool transfer(uint64_t addr, void *local, size_t len, bool write)
 {
     struct iovec l = { .iov_base = local, .iov_len = len };
@@ -17,6 +24,9 @@ static bool transfer(uint64_t addr, void *local, size_t len, bool write)
         return true;
     }
     if (addr == 0 || addr + len < addr) {
+        return false;
+    }
+    if (range_check && !range_check(addr, len, write)) {
         return false;
     }
     n = write ? process_vm_writev(getpid(), &l, 1, &r, 1, 0)

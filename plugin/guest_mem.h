@@ -12,6 +12,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/*
+ * Optional stricter view: whether [addr, addr + len) is guest memory at all
+ * (readable, or writable if write). Without one, any host mapping counts,
+ * which includes QEMU's own memory: see the README's note on pointer
+ * checks. The fuzzer installs one that admits only its "guest" mapping.
+ */
+typedef bool (*PtGuestRangeCheck)(uint64_t addr, uint64_t len, bool write);
+void pt_guest_mem_set_check(PtGuestRangeCheck check);
+
 bool pt_guest_read(uint64_t addr, void *dst, size_t len);
 bool pt_guest_write(uint64_t addr, const void *src, size_t len);
 

@@ -5,6 +5,7 @@
 #include <glib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 /* The boolean spellings QEMU's own plugin options accept. */
 static bool parse_bool(const char *v, bool *out)
@@ -99,6 +100,12 @@ bool pt_options_parse(PtOptions *opts, int argc, char **argv, char **error)
     }
     if (!S_ISDIR(st.st_mode)) {
         *error = g_strdup_printf("htl_dir=%s: not a directory", opts->htl_dir);
+        goto fail;
+    }
+    /* Listed and opened at each LOAD_HTL: say now if that cannot work. */
+    if (access(opts->htl_dir, R_OK | X_OK) != 0) {
+        *error = g_strdup_printf("htl_dir=%s: %s", opts->htl_dir,
+                                 g_strerror(errno));
         goto fail;
     }
     return true;

@@ -41,6 +41,9 @@ static bool filter_syscall(int64_t num, uint64_t a1, uint64_t a2,
     uint64_t args[6] = { a1, a2, a3, a4, a5, a6 };
 
     if (num != PT_SYSCALL_NR) {
+        /* The filter also sees every syscall before it runs: mailboxes in
+         * memory it unmaps or protects must be dropped first. */
+        pt_control_memory_syscall(&control, num, args);
         return false;
     }
     *value = pt_control_syscall(&control, args);
@@ -86,6 +89,7 @@ static void entry_syscall(int64_t num, uint64_t a1, uint64_t a2, uint64_t a3,
     uint64_t args[6] = { a1, a2, a3, a4, a5, a6 };
 
     if (num != PT_SYSCALL_NR) {
+        pt_control_memory_syscall(&control, num, args);
         return;
     }
     pt_control_syscall(&control, args);
@@ -156,6 +160,8 @@ static void write_stats(FILE *out)
     fprintf(out, "gate_calls %" G_GUINT64_FORMAT "\n", gate);
     fprintf(out, "control_ops %" G_GUINT64_FORMAT "\n", control.ops);
     fprintf(out, "control_errors %" G_GUINT64_FORMAT "\n", control.errors);
+    fprintf(out, "mailbox_drops %" G_GUINT64_FORMAT "\n",
+            control.mailbox_drops);
     pt_registry_write_stats(control.reg, out);
 }
 
@@ -213,6 +219,10 @@ QEMU_PLUGIN_EXPORT int qemu_plugin_install(qemu_plugin_id_t id,
     control.reg = pt_registry_new(options.htl_dir);
     control.filter = use_filter;
     control.gate_disabled = !options.gate;
+    if (!pt_control_set_target(&control, info->target_name)) {
+        pt_log("target %s: mailboxes off, calls take the syscall path",
+               info->target_name);
+    }
 
 #if PT_QEMU_API == PT_QEMU_API_11_1
     if (use_filter) {

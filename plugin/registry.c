@@ -1,10 +1,16 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
+#define _GNU_SOURCE
 #include "registry.h"
 
 #include <dlfcn.h>
+#include <elf.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <glib.h>
+#include <link.h>
+#include <stdarg.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "log.h"
@@ -14,12 +20,23 @@
 #define MAX_HANDLES 1024
 #define MAX_ENTRIES 8192
 #define INDEX_MASK 0xffffffffULL
+/* Handles: tag (16 bits) | generation (16 bits) | slot index (32 bits). */
+#define GEN_SHIFT 32
+#define GEN_MASK 0xffffULL
+#define GEN_RETIRED 0xffff   /* a slot closed this often is never reused */
 
 typedef struct HtlLib {
-    char *name;           /* as the guest named it, e.g. "libz.so" */
+    char *name;           /* the guest's name at first load, e.g. "libz.so" */
+    char *file;           /* the file in htl_dir, e.g. "libz_HTL.so" */
     void *dl;
+    struct link_map *map; /* the HTL itself, not its dependencies */
     int open_handles;     /* under reg->lock; read atomically */
 } HtlLib;
+
+typedef struct HandleSlot {
+    HtlLib *lib;          /* NULL: free (closed, or never used) */
+    uint16_t gen;         /* bumped at each close: old handles stay dead */
+} HandleSlot;
 
 typedef struct Entry {
     PtHtlEntry fn;
@@ -31,13 +48,14 @@ typedef struct Entry {
 struct PtRegistry {
     GMutex lock;          /* load, dlsym, close; never the call path */
     char *htl_dir;
+    GHashTable *warned;   /* files whose load failure was logged once */
     HtlLib libs[MAX_LIBS];
     int n_libs;
-    HtlLib *handles[MAX_HANDLES]; /* NULL once closed */
-    int n_handles;
+    HandleSlot handles[MAX_HANDLES];
+    int n_handles;        /* slots ever used */
     Entry entries[MAX_ENTRIES];
     int n_entries;        /* published with release, read with acquire */
-    GHashTable *entry_index; /* "lib\0entry" key -> index + 1 */
+    GHashTable *entry_index; /* "file/entry" key -> index + 1 */
 };
 
 PtRegistry *pt_registry_new(const char *htl_dir)
@@ -46,6 +64,7 @@ PtRegistry *pt_registry_new(const char *htl_dir)
 
     g_mutex_init(&reg->lock);
     reg->htl_dir = g_strdup(htl_dir);
+    reg->warned = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     reg->entry_index = g_hash_table_new_full(g_str_hash, g_str_equal,
                                              g_free, NULL);
     return reg;
@@ -56,11 +75,13 @@ void pt_registry_free(PtRegistry *reg)
     /* Libraries stay loaded: QEMU may still be running guest threads. */
     for (int i = 0; i < reg->n_libs; i++) {
         g_free(reg->libs[i].name);
+        g_free(reg->libs[i].file);
     }
     for (int i = 0; i < reg->n_entries; i++) {
         g_free(reg->entries[i].name);
     }
     g_hash_table_destroy(reg->entry_index);
+    g_hash_table_destroy(reg->warned);
     g_free(reg->htl_dir);
     g_mutex_clear(&reg->lock);
     g_free(reg);
@@ -98,9 +119,13 @@ bool pt_valid_lib_name(const char *name)
 
 bool pt_valid_entry_name(const char *name)
 {
+    static const char suffix[] = "_HTL";
     size_t len = strlen(name);
 
-    if (len == 0 || len >= PT_NAME_MAX || g_ascii_isdigit(name[0])) {
+    /* Entries are named <function>_HTL; anything else is not an entry. */
+    if (len < sizeof(suffix) || len >= PT_NAME_MAX ||
+        g_ascii_isdigit(name[0]) ||
+        strcmp(name + len - (sizeof(suffix) - 1), suffix)) {
         return false;
     }
     for (const char *p = name; *p; p++) {
@@ -118,14 +143,164 @@ static char *htl_file_name(const char *name)
     return g_strdup_printf("%.*s_HTL.so", (int)(so - name), name);
 }
 
+/* A load failure the operator should see, once per file (a guest may retry
+ * forever); later ones only with verbose=on. */
+static void log_load_failure(PtRegistry *reg, const char *file,
+                             const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void log_load_failure(PtRegistry *reg, const char *file,
+                             const char *fmt, ...)
+{
+    g_autofree char *msg = NULL;
+    va_list ap;
+
+    va_start(ap, fmt);
+    msg = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    if (!g_hash_table_contains(reg->warned, file) &&
+        g_hash_table_size(reg->warned) < MAX_LIBS) {
+        g_hash_table_add(reg->warned, g_strdup(file));
+        pt_log("%s", msg);
+    } else {
+        pt_log_verbose("%s", msg);
+    }
+}
+
+/*
+ * Every HTL file dlopen()ed by this process, by identity. dlopen() is
+ * process-wide: it answers a path it has seen before with the library it
+ * loaded then, so each file is dlopen()ed once and found here afterwards.
+ */
+typedef struct LoadedFile {
+    dev_t dev;
+    ino_t ino;
+    void *dl;
+    struct link_map *map;
+} LoadedFile;
+
+static GMutex loaded_lock;
+static LoadedFile loaded[MAX_LIBS];
+static int n_loaded;
+/* Lowest descriptor number for the next /proc/self/fd/N we dlopen(). */
+static int next_dl_fd = 100;
+
+/*
+ * dlopen()s the file open at fd, which is exactly the file that was checked:
+ * through /proc/self/fd/N, so no path is looked up again. glibc remembers
+ * the path, and would answer a later dlopen() of the same /proc/self/fd/N
+ * with this library whatever file N is by then: each load gets a
+ * descriptor number never used for one before.
+ */
+static LoadedFile *dlopen_fd(int fd, const struct stat *st, const char **err)
+{
+    g_autofree char *proc_path = NULL;
+    LoadedFile *lf = NULL;
+    struct link_map *map;
+    void *dl;
+    int dup_fd;
+
+    g_mutex_lock(&loaded_lock);
+    for (int i = 0; i < n_loaded; i++) {
+        if (loaded[i].dev == st->st_dev && loaded[i].ino == st->st_ino) {
+            lf = &loaded[i];
+            goto out;
+        }
+    }
+    if (n_loaded == MAX_LIBS) {
+        *err = "too many HTL files";
+        goto out;
+    }
+    dup_fd = fcntl(fd, F_DUPFD_CLOEXEC, next_dl_fd);
+    if (dup_fd < 0) {
+        *err = g_strerror(errno);
+        goto out;
+    }
+    next_dl_fd = dup_fd + 1;
+    proc_path = g_strdup_printf("/proc/self/fd/%d", dup_fd);
+    dl = dlopen(proc_path, RTLD_NOW | RTLD_LOCAL);
+    close(dup_fd);
+    if (!dl) {
+        *err = dlerror();
+        goto out;
+    }
+    if (dlinfo(dl, RTLD_DI_LINKMAP, &map) != 0) {
+        *err = dlerror();
+        goto out;
+    }
+    lf = &loaded[n_loaded++];
+    *lf = (LoadedFile){ .dev = st->st_dev, .ino = st->st_ino,
+                        .dl = dl, .map = map };
+out:
+    g_mutex_unlock(&loaded_lock);
+    return lf;
+}
+
+/*
+ * Opens htl_dir/file for loading. The guest's name has no '/' (checked), so
+ * file is one component directly inside htl_dir, and it must be a regular
+ * file there: O_NOFOLLOW refuses a symbolic link, even one that points
+ * back inside htl_dir, so what is loaded is never decided by where a link
+ * leads. htl_dir itself (the operator's argument) may be reached through
+ * links. O_NONBLOCK: a FIFO must not hang the open.
+ */
+static int open_htl(PtRegistry *reg, const char *file, struct stat *st,
+                    PtStatus *status)
+{
+    int dir_fd, fd, err;
+
+    /* Opened each time: the guest shares QEMU's descriptor table and may
+     * close or replace any descriptor we kept. */
+    dir_fd = open(reg->htl_dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (dir_fd < 0) {
+        err = errno;
+        log_load_failure(reg, file, "htl_dir=%s: %s", reg->htl_dir,
+                         g_strerror(err));
+        *status = PT_E_NOT_FOUND;
+        return -1;
+    }
+    fd = openat(dir_fd, file, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+    err = errno;
+    close(dir_fd);
+    if (fd < 0) {
+        if (err == ENOENT) {
+            pt_log_verbose("LOAD_HTL: no %s in %s", file, reg->htl_dir);
+            *status = PT_E_NOT_FOUND;
+        } else if (err == ELOOP) {
+            log_load_failure(reg, file, "%s/%s is a symbolic link: refused "
+                             "(an HTL must be a regular file in htl_dir)",
+                             reg->htl_dir, file);
+            *status = PT_E_LOAD;
+        } else {
+            log_load_failure(reg, file, "cannot open %s/%s: %s", reg->htl_dir,
+                             file, g_strerror(err));
+            *status = PT_E_LOAD;
+        }
+        return -1;
+    }
+    if (fstat(fd, st) != 0 || !S_ISREG(st->st_mode)) {
+        log_load_failure(reg, file, "%s/%s is not a regular file: refused",
+                         reg->htl_dir, file);
+        close(fd);
+        *status = PT_E_LOAD;
+        return -1;
+    }
+    return fd;
+}
+
+/* Under reg->lock. */
 static HtlLib *find_or_load(PtRegistry *reg, const char *name, PtStatus *st)
 {
     g_autofree char *file = htl_file_name(name);
-    g_autofree char *path = NULL;
-    void *dl;
+    const char *err = NULL;
+    LoadedFile *lf;
+    struct stat sb;
+    HtlLib *lib;
+    int fd;
 
+    /* "libz.so" and "libz.so.1" name the same HTL. */
     for (int i = 0; i < reg->n_libs; i++) {
-        if (!strcmp(reg->libs[i].name, name)) {
+        if (!strcmp(reg->libs[i].file, file)) {
             return &reg->libs[i];
         }
     }
@@ -133,53 +308,114 @@ static HtlLib *find_or_load(PtRegistry *reg, const char *name, PtStatus *st)
         *st = PT_E_LIMIT;
         return NULL;
     }
-    path = g_build_filename(reg->htl_dir, file, NULL);
-    if (access(path, R_OK) != 0) {
-        pt_log_verbose("LOAD_HTL %s: %s: %s", name, path, g_strerror(errno));
-        *st = PT_E_NOT_FOUND;
+    fd = open_htl(reg, file, &sb, st);
+    if (fd < 0) {
         return NULL;
     }
-    dl = dlopen(path, RTLD_NOW | RTLD_LOCAL);
-    if (!dl) {
-        pt_log("cannot load %s: %s", path, dlerror());
+    lf = dlopen_fd(fd, &sb, &err);
+    close(fd);
+    if (!lf) {
+        log_load_failure(reg, file, "cannot load %s/%s: %s", reg->htl_dir,
+                         file, err ? err : "unknown error");
         *st = PT_E_LOAD;
         return NULL;
     }
-    reg->libs[reg->n_libs].name = g_strdup(name);
-    reg->libs[reg->n_libs].dl = dl;
-    return &reg->libs[reg->n_libs++];
+    lib = &reg->libs[reg->n_libs++];
+    lib->name = g_strdup(name);
+    lib->file = g_steal_pointer(&file);
+    lib->dl = lf->dl;
+    lib->map = lf->map;
+    return lib;
 }
 
 PtStatus pt_registry_load(PtRegistry *reg, const char *name, uint64_t *handle)
 {
     PtStatus st = PT_OK;
+    HandleSlot *slot = NULL;
     HtlLib *lib;
+    int idx;
 
     if (!pt_valid_lib_name(name)) {
         pt_log_verbose("LOAD_HTL: refused library name '%s'", name);
         return PT_E_BAD_NAME;
     }
     g_mutex_lock(&reg->lock);
-    if (reg->n_handles == MAX_HANDLES) {
+    /* A closed slot is reused under a new generation, so a guest that
+     * opens and closes forever never runs out, and old handles stay dead. */
+    for (idx = 0; idx < reg->n_handles; idx++) {
+        if (!reg->handles[idx].lib && reg->handles[idx].gen != GEN_RETIRED) {
+            slot = &reg->handles[idx];
+            break;
+        }
+    }
+    if (!slot && reg->n_handles < MAX_HANDLES) {
+        idx = reg->n_handles;
+        slot = &reg->handles[idx];
+    }
+    if (!slot) {
         st = PT_E_LIMIT;
     } else if ((lib = find_or_load(reg, name, &st))) {
-        reg->handles[reg->n_handles] = lib;
+        if (idx == reg->n_handles) {
+            reg->n_handles++;
+        }
+        slot->lib = lib;
         g_atomic_int_inc(&lib->open_handles);
-        *handle = PT_HANDLE_TAG | (uint64_t)reg->n_handles++;
+        *handle = PT_HANDLE_TAG | ((uint64_t)slot->gen << GEN_SHIFT) |
+                  (uint64_t)idx;
     }
     g_mutex_unlock(&reg->lock);
     return st;
 }
 
-/* Under reg->lock. */
-static HtlLib *handle_lib(PtRegistry *reg, uint64_t handle)
+/*
+ * dlsym() on a handle also searches the HTL's dependencies (host zlib,
+ * libc): only a function the HTL itself defines is an entry, so the guest
+ * can never get a token for system(), exit() or the host library's own
+ * functions.
+ */
+static void *lookup_entry(HtlLib *lib, const char *entry)
 {
-    uint64_t idx = handle & INDEX_MASK;
+    struct link_map *owner = NULL;
+    const ElfW(Sym) *sym = NULL;
+    Dl_info info;
+    void *fn;
 
-    if ((handle & ~INDEX_MASK) != PT_HANDLE_TAG || idx >= (uint64_t)reg->n_handles) {
+    dlerror();
+    fn = dlsym(lib->dl, entry);
+    if (!fn) {
         return NULL;
     }
-    return reg->handles[idx];
+    if (!dladdr1(fn, &info, (void **)&owner, RTLD_DL_LINKMAP) ||
+        owner != lib->map ||
+        !dladdr1(fn, &info, (void **)&sym, RTLD_DL_SYMENT) || !sym ||
+        ELF64_ST_TYPE(sym->st_info) != STT_FUNC ||
+        !info.dli_sname || strcmp(info.dli_sname, entry)) {
+        pt_log_verbose("DLSYM: %s is not an entry of %s", entry, lib->name);
+        return NULL;
+    }
+    return fn;
+}
+
+/* The open slot handle names, or NULL. Under reg->lock. */
+static HandleSlot *handle_slot(PtRegistry *reg, uint64_t handle)
+{
+    uint64_t idx = handle & INDEX_MASK;
+    uint64_t gen = (handle >> GEN_SHIFT) & GEN_MASK;
+    HandleSlot *slot;
+
+    if ((handle & PT_TAG_MASK) != PT_HANDLE_TAG ||
+        idx >= (uint64_t)reg->n_handles) {
+        return NULL;
+    }
+    slot = &reg->handles[idx];
+    return slot->lib && slot->gen == gen ? slot : NULL;
+}
+
+static HtlLib *handle_lib(PtRegistry *reg, uint64_t handle)
+{
+    HandleSlot *slot = handle_slot(reg, handle);
+
+    return slot ? slot->lib : NULL;
 }
 
 PtStatus pt_registry_dlsym(PtRegistry *reg, uint64_t handle,
@@ -203,14 +439,13 @@ PtStatus pt_registry_dlsym(PtRegistry *reg, uint64_t handle,
         st = PT_E_BAD_HANDLE;
         goto out;
     }
-    key = g_strdup_printf("%s/%s", lib->name, entry);
+    key = g_strdup_printf("%s/%s", lib->file, entry);
     found = g_hash_table_lookup(reg->entry_index, key);
     if (found) {
         *token = PT_TOKEN_TAG | (GPOINTER_TO_UINT(found) - 1);
         goto out;
     }
-    dlerror();
-    fn = dlsym(lib->dl, entry);
+    fn = lookup_entry(lib, entry);
     if (!fn) {
         pt_log_verbose("DLSYM: %s has no entry %s", lib->name, entry);
         st = PT_E_NOT_FOUND;
@@ -237,38 +472,62 @@ out:
 PtStatus pt_registry_close(PtRegistry *reg, uint64_t handle)
 {
     PtStatus st = PT_OK;
-    HtlLib *lib;
+    HandleSlot *slot;
 
     g_mutex_lock(&reg->lock);
-    lib = handle_lib(reg, handle);
-    if (!lib) {
+    slot = handle_slot(reg, handle);
+    if (!slot) {
         pt_log_verbose("CLOSE_HTL: bad or closed handle %#" G_GINT64_MODIFIER
                        "x", handle);
         st = PT_E_BAD_HANDLE;
     } else {
-        reg->handles[handle & INDEX_MASK] = NULL;
-        g_atomic_int_add(&lib->open_handles, -1);
+        g_atomic_int_add(&slot->lib->open_handles, -1);
+        slot->lib = NULL;
+        slot->gen++;
     }
     g_mutex_unlock(&reg->lock);
     return st;
 }
 
-PtStatus pt_registry_entry(PtRegistry *reg, uint64_t token, PtTransport via,
-                           PtHtlEntry *fn)
+/* The entry token names if it may run now, else NULL. No lock. */
+static Entry *token_entry(PtRegistry *reg, uint64_t token)
 {
     uint64_t idx = token & INDEX_MASK;
     int n = __atomic_load_n(&reg->n_entries, __ATOMIC_ACQUIRE);
     Entry *e;
 
     if ((token & ~INDEX_MASK) != PT_TOKEN_TAG || idx >= (uint64_t)n) {
-        return PT_E_BAD_TOKEN;
+        return NULL;
     }
     e = &reg->entries[idx];
     if (g_atomic_int_get(&e->lib->open_handles) <= 0) {
+        return NULL;
+    }
+    return e;
+}
+
+PtStatus pt_registry_entry(PtRegistry *reg, uint64_t token, PtTransport via,
+                           PtHtlEntry *fn)
+{
+    Entry *e = token_entry(reg, token);
+
+    if (!e) {
         return PT_E_BAD_TOKEN;
     }
     __atomic_fetch_add(&e->calls[via], 1, __ATOMIC_RELAXED);
     *fn = e->fn;
+    return PT_OK;
+}
+
+PtStatus pt_registry_lookup(PtRegistry *reg, uint64_t token,
+                            const char **entry)
+{
+    Entry *e = token_entry(reg, token);
+
+    if (!e) {
+        return PT_E_BAD_TOKEN;
+    }
+    *entry = e->name;
     return PT_OK;
 }
 

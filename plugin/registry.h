@@ -33,7 +33,7 @@ void pt_registry_free(PtRegistry *reg);
 
 /* True if name is an acceptable library name ("lib<stem>.so[.N...]"). */
 bool pt_valid_lib_name(const char *name);
-/* True if name is an acceptable entry name (a C identifier). */
+/* True if name is an acceptable entry name (a C identifier ending _HTL). */
 bool pt_valid_entry_name(const char *name);
 
 PtStatus pt_registry_load(PtRegistry *reg, const char *name, uint64_t *handle);
@@ -44,6 +44,13 @@ PtStatus pt_registry_close(PtRegistry *reg, uint64_t handle);
 /* Hot path: no lock. Counts the call under `via` when it succeeds. */
 PtStatus pt_registry_entry(PtRegistry *reg, uint64_t token, PtTransport via,
                            PtHtlEntry *fn);
+
+/*
+ * What pt_registry_entry would run for token, without counting it: PT_OK
+ * and the entry's name, or its error. For tests and the fuzzer.
+ */
+PtStatus pt_registry_lookup(PtRegistry *reg, uint64_t token,
+                            const char **entry);
 
 uint64_t pt_registry_calls(PtRegistry *reg, PtTransport via);
 

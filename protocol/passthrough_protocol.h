@@ -13,7 +13,8 @@
  * syscall-entry callback and QEMU answers -ENOSYS, so a result can only come
  * back through guest memory: OR PT_OP_REPLY into the op and pass a PtReply
  * pointer first; the op's own arguments follow it. The project's own ops
- * always take a PtReply first.
+ * always take a PtReply first. Argument slots an op does not take are
+ * ignored (syscall() leaves junk in them).
  */
 #ifndef PASSTHROUGH_PROTOCOL_H
 #define PASSTHROUGH_PROTOCOL_H
@@ -35,7 +36,8 @@ typedef enum PtOp {
     /* Upstream proposal: (handle) -> 0. */
     PT_OP_CLOSE_HTL = 4,
 
-    /* (reply, guest protocol version, nonce) -> plugin features. */
+    /* (reply, guest protocol version, nonce) -> plugin features; on
+     * PT_E_VERSION, value is the plugin's protocol version. */
     PT_OP_HELLO = 0x100,
     /* (reply, PtStats *out) -> host calls served so far. */
     PT_OP_STATS = 0x101,

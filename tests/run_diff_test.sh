@@ -43,9 +43,12 @@ run() {
 
 # Every call to the host, so each host entry is exercised (the adaptive
 # dispatcher's own runs are below).
-run passthrough --htl-dir "$(dirname "$htl")" --stats="$stats" \
+# The plugin loads HTLs only as regular files directly in htl_dir, and
+# runfiles are symbolic links: the directory the HTL really is in.
+htl_dir=$(dirname "$(readlink -f "$htl")")
+run passthrough --htl-dir "$htl_dir" --stats="$stats" \
     -E PASSTHROUGH_DISPATCH=host
-run adaptive --htl-dir "$(dirname "$htl")"
+run adaptive --htl-dir "$htl_dir"
 run fallback --no-passthrough
 run own --no-gtl -E "LD_LIBRARY_PATH=$(dirname "$guest_zlib")"
 

@@ -6,6 +6,7 @@
 # stats, where and how its calls ran.
 #
 # usage: run_guest_test.sh MODE ARCH RUNNER PLUGIN HTL GTL PROGRAM QEMU PATH
+#                          [PARTIAL_HTL]
 #   QEMU: the qemu-ARCH binary, or "system" for the one on PATH (stock 7.2).
 #   PATH: the control path the plugin's stats must name: "syscall-entry"
 #   (stock QEMU) or "filter" (the project-built filter QEMU).
@@ -24,10 +25,19 @@
 #   upstream: GTL is a library in the upstream proposal's style (results
 #             only as syscall values: needs the filter); every call must
 #             have run on the host through the INVOKE syscall.
+#   evil:     as gate, and the plugin must have answered many requests with
+#             errors and dropped mailboxes (the hostile guest's).
+#   partial:  an HTL with only crc32 and adler32 (PARTIAL_HTL): the GTL
+#             warns once, those two run on the host, the rest on the guest;
+#             with PASSTHROUGH_QUIET=1 the GTL says nothing.
+#   guestbase: qemu -B (guest_base != 0): the plugin says why passthrough
+#             is off, the program passes on its own zlib, no host call.
+#   badhtldir: htl_dir missing, or a file: QEMU stops at start with the
+#             plugin's one-line reason.
 set -euo pipefail
 
 mode=$1 arch=$2 runner=$3 plugin=$4 htl=$5 gtl=$6 prog=$7
-qemu=${8:-system} control_path=${9:-syscall-entry}
+qemu=${8:-system} control_path=${9:-syscall-entry} partial_htl=${10:-}
 qemu_args=()
 [ "$qemu" = system ] || qemu_args=(--qemu "$qemu")
 tmp=${TEST_TMPDIR:-$(mktemp -d)}
@@ -44,25 +54,62 @@ fail() {
     exit 1
 }
 
+# A plugin built with --config=asan needs the sanitizers' runtimes loaded
+# first in QEMU: preload them (QEMU itself is not instrumented; its own
+# leaks are not ours, so no leak check there).
+sanitizer_env=()
+sanitizers=$(ldd "$plugin" 2>/dev/null | awk '/lib(asan|ubsan)\.so/ { print $3 }' |
+             sort | tr '\n' ' ')
+if [ -n "$sanitizers" ]; then
+    echo "sanitizers: QEMU runs with ${sanitizers}preloaded"
+    sanitizer_env=(--host-env "LD_PRELOAD=${sanitizers% }"
+                   --host-env "ASAN_OPTIONS=detect_leaks=0:abort_on_error=1"
+                   --host-env "UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1")
+fi
+
 run() {
     "$runner" --arch "$arch" "${qemu_args[@]}" --plugin "$plugin" \
-        --gtl-dir "$(dirname "$gtl")" \
+        --gtl-dir "$(dirname "$gtl")" "${sanitizer_env[@]}" \
         "$@" -- "$prog" >"$out" 2>"$err" || fail "guest exited with $?"
 }
 
+# The plugin loads HTLs only as regular files directly in htl_dir, and
+# runfiles are symbolic links: give it the directory the HTL really is in.
+htl_dir=$(dirname "$(readlink -f "$htl")")
 # Every call to the host: these modes count each one (the adaptive
 # dispatcher, which keeps small work in the guest, has a test of its own).
-with_htl=(--htl-dir "$(dirname "$htl")" --stats="$stats"
-          -E PASSTHROUGH_DISPATCH=host)
+with_htl=(--htl-dir "$htl_dir" --stats="$stats" -E PASSTHROUGH_DISPATCH=host)
 case "$mode" in
-gate|any|upstream) run "${with_htl[@]}" ;;
-adaptive) run --htl-dir "$(dirname "$htl")" --stats="$stats" ;;
+gate|any|upstream|evil) run "${with_htl[@]}" ;;
+adaptive) run --htl-dir "$htl_dir" --stats="$stats" ;;
 syscall) run "${with_htl[@]}" -E PASSTHROUGH_TRANSPORT=syscall ;;
 nogate) run "${with_htl[@]}" --plugin-arg gate=off ;;
 fallback) run --no-passthrough ;;
 nohtl)
     mkdir -p "$tmp/empty_htl_dir"
     run --htl-dir "$tmp/empty_htl_dir" --stats="$stats"
+    ;;
+partial)
+    partial_dir=$(dirname "$(readlink -f "$partial_htl")")
+    run -E PASSTHROUGH_QUIET=1 -E PASSTHROUGH_DISPATCH=host \
+        --htl-dir "$partial_dir" --stats="$stats"
+    ! grep -q 'passthrough (guest)' "$err" ||
+        fail "the GTL spoke despite PASSTHROUGH_QUIET=1"
+    run -E PASSTHROUGH_DISPATCH=host --htl-dir "$partial_dir" --stats="$stats"
+    ;;
+guestbase) run "${with_htl[@]}" -B 0x1000000000 ;;
+badhtldir)
+    for bad in "$tmp/no-such-dir" "$prog"; do
+        if "$runner" --arch "$arch" "${qemu_args[@]}" --plugin "$plugin" \
+            --gtl-dir "$(dirname "$gtl")" "${sanitizer_env[@]}" \
+            --htl-dir "$bad" -- "$prog" >"$out" 2>"$err"; then
+            fail "QEMU ran with htl_dir=$bad"
+        fi
+        grep -qx "passthrough: htl_dir=$bad: \(No such file or directory\|not a directory\)" "$err" ||
+            fail "no one-line reason for htl_dir=$bad"
+        echo "ok: htl_dir=$bad: $(grep '^passthrough:' "$err")"
+    done
+    exit 0
     ;;
 *) echo "unknown mode $mode" >&2; exit 2 ;;
 esac
@@ -105,6 +152,17 @@ check_host_calls() {
 case "$mode" in
 gate|adaptive) check_host_calls gate syscall ;;
 any) check_host_calls any "" ;;
+evil)
+    # The GTL's mailbox was rebound under it: it must bind again and the
+    # round trip still go through the gate.
+    check_host_calls gate ""
+    [ "$(stat control_errors)" -gt 1000 ] ||
+        fail "only $(stat control_errors) control errors counted"
+    [ "$(stat mailbox_drops)" -gt 0 ] || fail "no mailbox was dropped"
+    grep '^requests' "$out"
+    echo "ok: QEMU stayed up; $(stat control_errors) errors answered," \
+        "$(stat mailbox_drops) mailboxes dropped"
+    ;;
 syscall) check_host_calls syscall gate ;;
 nogate)
     check_host_calls syscall gate
@@ -119,6 +177,26 @@ fallback)
     [ ! -e "$stats" ] || fail "stats written without a plugin?"
     ! grep -q 'passthrough' "$err" || fail "unexpected passthrough message"
     echo "ok: passed on the guest's own zlib, no plugin loaded"
+    ;;
+partial)
+    n=$(grep -c 'passthrough (guest):' "$err" || true)
+    [ "$n" = 1 ] && grep -q 'lacks' "$err" ||
+        fail "the GTL did not warn once that the HTL lacks entries ($n lines)"
+    while read -r _ entry want; do
+        got=$(awk -v e="$entry" '$1 == "call" && $3 == e { print $4 }' "$stats")
+        case "$entry" in
+        crc32_HTL|adler32_HTL) [ "${got:-0}" = "$want" ] ||
+            fail "$entry: $want calls, ${got:-0} on the host" ;;
+        *) [ "${got:-0}" = 0 ] || fail "$entry ran on the host: not in the HTL" ;;
+        esac
+    done < <(grep '^expect ' "$out")
+    echo "ok: crc32 and adler32 on the host, the rest on the guest's zlib; one warning"
+    ;;
+guestbase)
+    [ "$(stat host_calls)" = 0 ] || fail "host calls with guest_base != 0"
+    grep -q '^passthrough: .*guest_base != 0' "$err" ||
+        fail "the plugin did not say why passthrough is off"
+    echo "ok: $(grep '^passthrough: ' "$err")"
     ;;
 nohtl)
     [ "$(stat host_calls)" = 0 ] || fail "host calls counted without an HTL"

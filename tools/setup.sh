@@ -22,6 +22,7 @@ PACKAGES=(
     gcc-riscv64-linux-gnu libc6-dev-riscv64-cross
     qemu-user
     libglib2.0-dev zlib1g-dev googletest
+    clang-14 libclang-rt-14-dev
     nginx
     gnuplot-nox
 )

@@ -3,6 +3,9 @@
 #include <gtest/gtest.h>
 
 #include <stdlib.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <string>
 #include <vector>
 
@@ -49,6 +52,40 @@ TEST(Options, HtlDirMustExistAndBeADirectory)
     p = Parse({"htl_dir=/etc/hostname"});
     EXPECT_FALSE(p.ok);
     EXPECT_NE(p.error.find("not a directory"), std::string::npos);
+}
+
+TEST(Options, HtlDirMustBeReadable)
+{
+    char dir[] = "/tmp/options_test.XXXXXX";
+    ASSERT_NE(mkdtemp(dir), nullptr);
+    ASSERT_EQ(chmod(dir, 0), 0);
+    // Root reads any directory: as root, ask as nobody, in a child.
+    bool as_root = geteuid() == 0;
+    pid_t pid = as_root ? fork() : 0;
+    ASSERT_GE(pid, 0);
+    if (pid == 0) {
+        if (as_root && (setgid(65534) != 0 || setuid(65534) != 0)) {
+            _exit(77);  // a user namespace without nobody in it
+        }
+        Parsed p = Parse({std::string("htl_dir=") + dir});
+        bool refused = !p.ok &&
+                       p.error.find("Permission denied") != std::string::npos;
+        if (as_root) {
+            _exit(refused ? 0 : 1);
+        }
+        EXPECT_TRUE(refused) << p.error;
+    } else {
+        int status = 0;
+        ASSERT_EQ(waitpid(pid, &status, 0), pid);
+        if (WIFEXITED(status) && WEXITSTATUS(status) == 77) {
+            rmdir(dir);
+            GTEST_SKIP() << "cannot become nobody here";
+        }
+        EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0)
+            << "as nobody, an unreadable htl_dir was accepted (status "
+            << status << ")";
+    }
+    rmdir(dir);
 }
 
 TEST(Options, Defaults)

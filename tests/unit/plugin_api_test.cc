@@ -410,11 +410,15 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: %s PATH_TO_libz_HTL.so\n", argv[0]);
         return 2;
     }
-    g_htl_dir = argv[1];
-    g_htl_dir.erase(g_htl_dir.rfind('/') == std::string::npos
-                        ? 0 : g_htl_dir.rfind('/'));
-    if (g_htl_dir.empty()) {
-        g_htl_dir = ".";
+    /* The plugin loads only regular files in htl_dir, and runfiles are
+     * symbolic links: use the directory the HTL really is in. */
+    char *real = realpath(argv[1], nullptr);
+    if (!real) {
+        fprintf(stderr, "%s: %s: cannot resolve\n", argv[0], argv[1]);
+        return 2;
     }
+    g_htl_dir = real;
+    free(real);
+    g_htl_dir.erase(g_htl_dir.rfind('/'));
     return RUN_ALL_TESTS();
 }
