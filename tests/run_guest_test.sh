@@ -54,22 +54,9 @@ fail() {
     exit 1
 }
 
-# A plugin built with --config=asan needs the sanitizers' runtimes loaded
-# first in QEMU: preload them (QEMU itself is not instrumented; its own
-# leaks are not ours, so no leak check there).
-sanitizer_env=()
-sanitizers=$(ldd "$plugin" 2>/dev/null | awk '/lib(asan|ubsan)\.so/ { print $3 }' |
-             sort | tr '\n' ' ')
-if [ -n "$sanitizers" ]; then
-    echo "sanitizers: QEMU runs with ${sanitizers}preloaded"
-    sanitizer_env=(--host-env "LD_PRELOAD=${sanitizers% }"
-                   --host-env "ASAN_OPTIONS=detect_leaks=0:abort_on_error=1"
-                   --host-env "UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1")
-fi
-
 run() {
     "$runner" --arch "$arch" "${qemu_args[@]}" --plugin "$plugin" \
-        --gtl-dir "$(dirname "$gtl")" "${sanitizer_env[@]}" \
+        --gtl-dir "$(dirname "$gtl")" \
         "$@" -- "$prog" >"$out" 2>"$err" || fail "guest exited with $?"
 }
 
@@ -101,7 +88,7 @@ guestbase) run "${with_htl[@]}" -B 0x1000000000 ;;
 badhtldir)
     for bad in "$tmp/no-such-dir" "$prog"; do
         if "$runner" --arch "$arch" "${qemu_args[@]}" --plugin "$plugin" \
-            --gtl-dir "$(dirname "$gtl")" "${sanitizer_env[@]}" \
+            --gtl-dir "$(dirname "$gtl")" \
             --htl-dir "$bad" -- "$prog" >"$out" 2>"$err"; then
             fail "QEMU ran with htl_dir=$bad"
         fi
