@@ -28,6 +28,8 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "soft_checksums.h"
+
 #include "passthrough_protocol.h"
 
 static int failures;
@@ -124,19 +126,6 @@ __attribute__((noinline, noipa)) static int junk_target(int x)
 {
     __asm__ volatile("" ::: "memory");
     return x + 1;
-}
-
-static uint32_t soft_crc32(const unsigned char *p, size_t n)
-{
-    uint32_t c = 0xffffffffu;
-
-    for (size_t i = 0; i < n; i++) {
-        c ^= p[i];
-        for (int k = 0; k < 8; k++) {
-            c = (c >> 1) ^ (0xedb88320u & -(c & 1));
-        }
-    }
-    return ~c;
 }
 
 static uint64_t crc_token, libz_handle;

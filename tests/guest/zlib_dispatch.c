@@ -9,33 +9,11 @@
 #include <stdio.h>
 #include <zlib.h>
 
+#include "soft_checksums.h"
+
 #define SMALL_CALLS 1000
 #define BIG_CALLS 50
 #define BIG (64 * 1024)
-
-static uint32_t soft_crc32(const unsigned char *p, size_t n)
-{
-    uint32_t c = 0xffffffffu;
-
-    for (size_t i = 0; i < n; i++) {
-        c ^= p[i];
-        for (int k = 0; k < 8; k++) {
-            c = (c >> 1) ^ (0xedb88320u & -(c & 1));
-        }
-    }
-    return ~c;
-}
-
-static uint32_t soft_adler32(const unsigned char *p, size_t n)
-{
-    uint32_t a = 1, b = 0;
-
-    for (size_t i = 0; i < n; i++) {
-        a = (a + p[i]) % 65521;
-        b = (b + a) % 65521;
-    }
-    return (b << 16) | a;
-}
 
 int main(void)
 {

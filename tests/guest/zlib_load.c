@@ -13,6 +13,8 @@
 #include <string.h>
 #include <zlib.h>
 
+#include "soft_checksums.h"
+
 #define THREADS 16
 #define CALLS_PER_THREAD 10000
 #define FLAT_CALLS 1000000
@@ -23,19 +25,6 @@ typedef struct Load {
     unsigned long calls, wrong;
     unsigned long deflates, inflates, copies, crcs;
 } Load;
-
-static uint32_t soft_crc32(const unsigned char *p, size_t n)
-{
-    uint32_t c = 0xffffffffu;
-
-    for (size_t i = 0; i < n; i++) {
-        c ^= p[i];
-        for (int k = 0; k < 8; k++) {
-            c = (c >> 1) ^ (0xedb88320u & -(c & 1));
-        }
-    }
-    return ~c;
-}
 
 /* Inflates comp and compares with want; counts its calls. */
 static int inflate_check(Load *l, const unsigned char *comp, size_t clen,

@@ -14,6 +14,8 @@
 #include <time.h>
 #include <zlib.h>
 
+#include "soft_checksums.h"
+
 /*
  * At least MAIN_CALLS calls, and on until HANDLER_CALLS signals have landed
  * or MAX_SECONDS have passed: on a loaded machine the sending thread runs
@@ -29,19 +31,6 @@ static volatile unsigned long handler_calls, handler_wrong;
 static unsigned char handler_buf[40];
 static uLong handler_expect;
 static pthread_t main_thread;
-
-static uint32_t soft_crc32(const unsigned char *p, size_t n)
-{
-    uint32_t c = 0xffffffffu;
-
-    for (size_t i = 0; i < n; i++) {
-        c ^= p[i];
-        for (int k = 0; k < 8; k++) {
-            c = (c >> 1) ^ (0xedb88320u & -(c & 1));
-        }
-    }
-    return ~c;
-}
 
 static void on_signal(int sig)
 {

@@ -14,6 +14,8 @@
 #include <string.h>
 #include <zlib.h>
 
+#include "soft_checksums.h"
+
 #define THREADS 8
 #define CALLS 100000
 #define ROUNDTRIP_EVERY 1000
@@ -62,30 +64,6 @@ static int stream_roundtrip(Worker *w, const unsigned char *src, size_t n)
     inflateEnd(&i);
     w->streams++;
     return rc == Z_STREAM_END && i.total_out == n && !memcmp(src, back, n);
-}
-
-static uint32_t soft_crc32(const unsigned char *p, size_t n)
-{
-    uint32_t c = 0xffffffffu;
-
-    for (size_t i = 0; i < n; i++) {
-        c ^= p[i];
-        for (int k = 0; k < 8; k++) {
-            c = (c >> 1) ^ (0xedb88320u & -(c & 1));
-        }
-    }
-    return ~c;
-}
-
-static uint32_t soft_adler32(const unsigned char *p, size_t n)
-{
-    uint32_t a = 1, b = 0;
-
-    for (size_t i = 0; i < n; i++) {
-        a = (a + p[i]) % 65521;
-        b = (b + a) % 65521;
-    }
-    return (b << 16) | a;
 }
 
 static void *work(void *arg)
