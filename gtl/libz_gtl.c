@@ -49,6 +49,7 @@ static const char *const entry_names[GTL_N_ENTRIES] = {
         return z_##name(PT_NAMES_##n types);                      \
     }
 ZLIB_PLAIN(GTL_WRAP_PLAIN)
+ZLIB_PLAIN_HTL_BY_HAND(GTL_WRAP_PLAIN)
 
 /*
  * SIZED: as PLAIN, but work smaller than the function's threshold runs on
@@ -60,7 +61,7 @@ static size_t min_host_size[GTL_N_ENTRIES];
 
 /* The size test comes first: below it, nothing is spilled for a host
  * call and the guest's zlib is a tail call, as cheap as calling it. */
-#define GTL_WRAP_SIZED(ret_t, name, n, types, err, size)          \
+#define GTL_WRAP_SIZED(ret_t, name, n, types, err, size, ...)     \
     GTL_EXPORT ret_t name(PT_PARAMS_##n types)                    \
     {                                                             \
         if ((size_t)(size) >= min_host_size[GTL_ID_##name]) {     \
@@ -121,7 +122,7 @@ ZLIB_STRING(GTL_WRAP_STRING)
 ZLIB_STREAM_INIT(GTL_WRAP_STREAM_INIT)
 
 /* STREAM and STREAM_COPY: on the side of the stream `s` (a0 or a1). */
-#define GTL_WRAP_STREAM_ON(s, ret_t, name, n, types, err)         \
+#define GTL_WRAP_STREAM_ON(s, ret_t, name, n, types, err, ...)    \
     GTL_EXPORT ret_t name(PT_PARAMS_##n types)                    \
     {                                                             \
         if (gtl_host_stream(s)) {                                 \
@@ -138,6 +139,7 @@ ZLIB_STREAM_INIT(GTL_WRAP_STREAM_INIT)
 #define GTL_WRAP_STREAM(...) GTL_WRAP_STREAM_ON(a0, __VA_ARGS__)
 #define GTL_WRAP_STREAM_COPY(...) GTL_WRAP_STREAM_ON(a1, __VA_ARGS__)
 ZLIB_STREAM(GTL_WRAP_STREAM)
+ZLIB_STREAM_HTL_BY_HAND(GTL_WRAP_STREAM)
 ZLIB_STREAM_COPY(GTL_WRAP_STREAM_COPY)
 
 /* GZ: all gzFiles on one side, chosen at load time. */
@@ -229,7 +231,7 @@ static void gtl_connect(void)
 #define GTL_ID_OF(ret_t, name, n, types, err, ...) GTL_ID_##name,
     static const int stream_ids[] = {
         ZLIB_STREAM_INIT(GTL_ID_OF) ZLIB_STREAM_COPY(GTL_ID_OF)
-        ZLIB_STREAM(GTL_ID_OF)
+        ZLIB_STREAM(GTL_ID_OF) ZLIB_STREAM_HTL_BY_HAND(GTL_ID_OF)
     };
     static const int gz_ids[] = {
         ZLIB_GZ(GTL_ID_OF) ZLIB_GZ_VOID(GTL_ID_OF)

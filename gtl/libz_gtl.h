@@ -35,8 +35,7 @@ GTL_HIDDEN extern int gtl_gz_on_host;
 /* The guest's own zlib, built into the GTL with Z_PREFIX. */
 #define GTL_FALLBACK_DECL(ret_t, name, n, types, err, ...) \
     extern __typeof__(name) z_##name GTL_HIDDEN;
-ZLIB_GENERATED_ENTRIES(GTL_FALLBACK_DECL)
-ZLIB_GZ_VOID(GTL_FALLBACK_DECL)
+ZLIB_FUNCTIONS(GTL_FALLBACK_DECL)
 #undef GTL_FALLBACK_DECL
 extern __typeof__(gzopen) z_gzopen GTL_HIDDEN;
 extern __typeof__(gzopen64) z_gzopen64 GTL_HIDDEN;

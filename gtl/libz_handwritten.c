@@ -9,7 +9,7 @@
  *   gzdopen takes the descriptor (linux-user shares descriptors with the
  *   host). gzerror then names the file as the guest did.
  * - gzprintf, gzvprintf: a va_list cannot cross to the host; the guest
- *   formats, and the host's gzprintf writes the text with zlib's own checks.
+ *   formats, and the host writes the text as its gzprintf would have.
  * - inflateBackInit_, inflateBack, inflateBackEnd: in() and out() are guest
  *   functions the host cannot call. The guest drives the host's raw inflate
  *   through the provided window and calls in() and out() itself.
@@ -263,12 +263,12 @@ GTL_EXPORT const char *gzerror(gzFile file, int *errnum)
     return fallback;
 }
 
-static int host_gzprintf_s(gzFile file, const char *text)
+static int host_gzprintf_n(gzFile file, const char *text, int len)
 {
-    void *args[] = { &file, &text };
+    void *args[] = { &file, &text, &len };
     int ret;
 
-    return gtl_host(GTL_ID_gzprintf_s, args, &ret) ? ret : Z_STREAM_ERROR;
+    return gtl_host(GTL_ID_gzprintf_n, args, &ret) ? ret : Z_STREAM_ERROR;
 }
 
 GTL_EXPORT int gzvprintf(gzFile file, const char *format, va_list va)
@@ -292,8 +292,9 @@ GTL_EXPORT int gzvprintf(gzFile file, const char *format, va_list va)
     }
     va_end(again);
     /* A formatting error: zlib then writes nothing and returns 0 (after its
-     * own checks), as the host does for an empty text. */
-    ret = host_gzprintf_s(file, len < 0 ? "" : text);
+     * own checks), as the host does for an empty text. The length, not a
+     * NUL, ends the text: %c may have put a NUL in it. */
+    ret = host_gzprintf_n(file, len < 0 ? "" : text, len < 0 ? 0 : len);
     if (text != small) {
         free(text);
     }

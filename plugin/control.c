@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <string.h>
 
+#include "guest_check.h"
 #include "guest_mem.h"
 #include "log.h"
 
@@ -243,13 +244,85 @@ static void brk_syscall(PtControl *ctl, uint64_t a)
     }
 }
 
+/* The memory syscall in flight on this thread, for its return. */
+typedef struct PendingSyscall {
+    int64_t num;          /* -1: none */
+    uint64_t a[6];
+} PendingSyscall;
+
+static __thread PendingSyscall pending = { .num = -1 };
+
+#define G_PAGE 0x1000ULL      /* the guests' page size here */
+#define G_PROT_MASK 0x7
+#define G_MAP_FIXED_NOREPLACE 0x100000
+
+static bool is_error(int64_t ret)
+{
+    return ret < 0 && ret >= -4095;
+}
+
+/* [a, a + len) widened to whole pages, as the kernel takes it. */
+static void page_range(uint64_t a, uint64_t len, uint64_t *start,
+                       uint64_t *plen)
+{
+    uint64_t end = range_end(a, len);
+
+    *start = a & ~(G_PAGE - 1);
+    end = end > UINT64_MAX - (G_PAGE - 1) ? UINT64_MAX
+                                          : (end + G_PAGE - 1) & ~(G_PAGE - 1);
+    *plen = end - *start;
+}
+
+static void check_unmap(uint64_t a, uint64_t len)
+{
+    uint64_t start, plen;
+
+    page_range(a, len, &start, &plen);
+    pt_guest_check_unmap(start, plen);
+}
+
+/* Entry side of the pointer checks: what may go away goes now. */
+static void check_entry(const PtMemSyscalls *m, int64_t num,
+                        const uint64_t a[6])
+{
+    uint64_t start, plen;
+
+    if (num == m->munmap) {
+        check_unmap(a[0], a[1]);
+    } else if (num == m->mprotect || num == m->pkey_mprotect) {
+        if ((a[2] & (G_PROT_READ | G_PROT_WRITE)) !=
+            (G_PROT_READ | G_PROT_WRITE)) {
+            page_range(a[0], a[1], &start, &plen);
+            pt_guest_check_protect(start, plen, a[2] & G_PROT_MASK);
+        }
+    } else if (num == m->mmap) {
+        if (a[3] & (G_MAP_FIXED | G_MAP_FIXED_NOREPLACE)) {
+            check_unmap(a[0], a[1]);
+        }
+    } else if (num == m->mremap) {
+        check_unmap(a[0], a[1] ? a[1] : 1);
+        if (a[3] & G_MREMAP_FIXED) {
+            check_unmap(a[4], a[2]);
+        }
+    }
+}
+
 void pt_control_memory_syscall(PtControl *ctl, int64_t num,
                                const uint64_t a[6])
 {
     const PtMemSyscalls *m = ctl->mem;
 
+    if (!m || (num != m->munmap && num != m->mprotect &&
+               num != m->pkey_mprotect && num != m->mmap &&
+               num != m->mremap && num != m->brk && num != m->shmat &&
+               num != m->shmdt)) {
+        return;
+    }
+    pending.num = num;
+    memcpy(pending.a, a, sizeof(pending.a));
+    check_entry(m, num, a);
     /* Nothing bound yet: the common case costs one load. */
-    if (!m || !__atomic_load_n(&n_mailboxes, __ATOMIC_RELAXED)) {
+    if (!__atomic_load_n(&n_mailboxes, __ATOMIC_RELAXED)) {
         return;
     }
     if (num == m->munmap) {
@@ -260,7 +333,7 @@ void pt_control_memory_syscall(PtControl *ctl, int64_t num,
             drop(ctl, a[0], range_end(a[0], a[1]));
         }
     } else if (num == m->mmap) {
-        if (a[3] & G_MAP_FIXED) {
+        if (a[3] & (G_MAP_FIXED | G_MAP_FIXED_NOREPLACE)) {
             drop(ctl, a[0], range_end(a[0], a[1]));
         }
     } else if (num == m->mremap) {
@@ -280,6 +353,30 @@ void pt_control_memory_syscall(PtControl *ctl, int64_t num,
         if (a[1] && (a[2] & G_SHM_REMAP)) {
             drop(ctl, a[1], UINT64_MAX);
         }
+    }
+}
+
+void pt_control_memory_syscall_ret(PtControl *ctl, int64_t num, int64_t ret)
+{
+    const PtMemSyscalls *m = ctl->mem;
+    const uint64_t *a = pending.a;
+    uint64_t start, plen;
+
+    if (!m || pending.num != num) {
+        return;
+    }
+    pending.num = -1;
+    if (is_error(ret) || num == m->mremap || num == m->brk ||
+        num == m->shmat || num == m->shmdt) {
+        /* Failed (the entry side may have removed too much), or not
+         * followed exactly: the next check reads the maps again. */
+        pt_guest_check_stale();
+    } else if (num == m->mmap) {
+        page_range((uint64_t)ret, a[1], &start, &plen);
+        pt_guest_check_map(start, plen, a[2] & G_PROT_MASK);
+    } else if (num == m->mprotect || num == m->pkey_mprotect) {
+        page_range(a[0], a[1], &start, &plen);
+        pt_guest_check_protect(start, plen, a[2] & G_PROT_MASK);
     }
 }
 

@@ -55,10 +55,17 @@ bool pt_control_set_target(PtControl *ctl, const char *target);
  * Every guest syscall but the magic one, before it runs: one that may unmap
  * or write-protect a bound mailbox (munmap, mprotect, mmap MAP_FIXED,
  * mremap, brk, shmat, shmdt) drops it first, so the gate never touches
- * memory that is gone; its thread binds again on its next call.
+ * memory that is gone; its thread binds again on its next call. The
+ * pointer checks forget that memory too.
  */
 void pt_control_memory_syscall(PtControl *ctl, int64_t num,
                                const uint64_t a[6]);
+
+/*
+ * The same syscalls at their return (ret: the kernel's answer): keeps the
+ * pointer checks' view of guest memory current (guest_check.h).
+ */
+void pt_control_memory_syscall_ret(PtControl *ctl, int64_t num, int64_t ret);
 
 /* Drops every bound mailbox that overlaps [start, end); returns how many. */
 int pt_control_drop_mailboxes(uint64_t start, uint64_t end);

@@ -284,6 +284,69 @@ PtRangeAnswer pt_ranges_check(PtGuestRanges *r, uint64_t addr, uint64_t len,
     return answer;
 }
 
+/* One consistent look for the run of ranges with prot holding addr. */
+static bool try_find(PtGuestRanges *r, uint64_t addr, int prot,
+                     uint64_t *start, uint64_t *end, PtRangeAnswer *answer)
+{
+    uint64_t seq = __atomic_load_n(&r->seq, __ATOMIC_ACQUIRE);
+    int n, lo = 0, hi;
+
+    if (seq & 1) {
+        return false;
+    }
+    n = __atomic_load_n(&r->n, __ATOMIC_RELAXED);
+    hi = n;
+    *answer = PT_RANGE_NO;
+    if (__atomic_load_n(&r->overflow, __ATOMIC_RELAXED)) {
+        *answer = PT_RANGE_UNKNOWN;
+        hi = 0;
+    }
+    while (lo < hi) {
+        int mid = lo + (hi - lo) / 2;
+
+        if (__atomic_load_n(&r->live[mid].start, __ATOMIC_RELAXED) <= addr) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    for (int i = lo - 1; *answer != PT_RANGE_UNKNOWN && i >= 0 && i < n;
+         i++) {
+        uint64_t s = __atomic_load_n(&r->live[i].start, __ATOMIC_RELAXED);
+        uint64_t e = __atomic_load_n(&r->live[i].end, __ATOMIC_RELAXED);
+        int p = __atomic_load_n(&r->live[i].prot, __ATOMIC_RELAXED);
+
+        if ((*answer == PT_RANGE_NO && (s > addr || e <= addr)) ||
+            (*answer == PT_RANGE_YES && s != *end) || (p & prot) != prot) {
+            break;
+        }
+        if (*answer == PT_RANGE_NO) {
+            *start = s;
+            *answer = PT_RANGE_YES;
+        }
+        *end = e;
+    }
+    __atomic_thread_fence(__ATOMIC_ACQUIRE);
+    return __atomic_load_n(&r->seq, __ATOMIC_RELAXED) == seq;
+}
+
+PtRangeAnswer pt_ranges_find(PtGuestRanges *r, uint64_t addr, int prot,
+                             uint64_t *start, uint64_t *end, uint64_t *seq)
+{
+    PtRangeAnswer answer = PT_RANGE_NO;
+
+    do {
+        *seq = __atomic_load_n(&r->seq, __ATOMIC_ACQUIRE);
+    } while (!try_find(r, addr, prot, start, end, &answer) ||
+             __atomic_load_n(&r->seq, __ATOMIC_ACQUIRE) != *seq);
+    return answer;
+}
+
+uint64_t pt_ranges_seq(PtGuestRanges *r)
+{
+    return __atomic_load_n(&r->seq, __ATOMIC_ACQUIRE);
+}
+
 int pt_ranges_count(PtGuestRanges *r)
 {
     int n;

@@ -4,12 +4,10 @@
  * pointer can be checked before the host touches it without a syscall
  * (process_vm_readv costs about as much as the call it guards).
  *
- * Meant to be fed from the syscall callbacks: munmap, a narrowing mprotect,
- * MAP_FIXED and mremap's old range applied at syscall entry (before the
- * kernel acts, so the cache never claims memory that is going away), new
- * mappings at syscall return; seeded from /proc/self/maps. Not wired into
- * the plugin yet: issue 8 item 2 (per-argument checks in HTL entries)
- * needs the whole-zlib spec's argument kinds; see the README.
+ * Fed from the syscall callbacks (guest_check.c): munmap, a narrowing
+ * mprotect, MAP_FIXED and mremap's old range applied at syscall entry
+ * (before the kernel acts, so the cache never claims memory that is going
+ * away), new mappings at syscall return; seeded from /proc/self/maps.
  *
  * Readers never lock: a sequence counter tells them to retry if a writer
  * changed the table meanwhile (writers are serialized by a mutex). The
@@ -59,6 +57,15 @@ int pt_ranges_load_maps(PtGuestRanges *r, const char *text);
 /* Whether every byte of [addr, addr + len) is mapped with all of prot. */
 PtRangeAnswer pt_ranges_check(PtGuestRanges *r, uint64_t addr, uint64_t len,
                               int prot);
+
+/*
+ * The longest run of touching ranges, each with all of prot, that holds
+ * addr: YES and [*start, *end), with *seq the table's version the answer
+ * belongs to (the answer holds while pt_ranges_seq() returns it).
+ */
+PtRangeAnswer pt_ranges_find(PtGuestRanges *r, uint64_t addr, int prot,
+                             uint64_t *start, uint64_t *end, uint64_t *seq);
+uint64_t pt_ranges_seq(PtGuestRanges *r);
 
 /* How many ranges the table holds now (for tests and stats). */
 int pt_ranges_count(PtGuestRanges *r);

@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "control.h"
+#include "guest_check.h"
 #include "log.h"
 #include "options.h"
 #include "qemu_plugin_api.h"
@@ -112,6 +113,21 @@ static void on_syscall(qemu_plugin_id_t id, unsigned int vcpu_index,
 }
 #endif
 
+/* A memory syscall's result keeps the pointer checks current. */
+#if PT_QEMU_API == PT_QEMU_API_11_1
+static void on_syscall_ret(unsigned int vcpu_index, int64_t num, int64_t ret,
+                           void *userdata)
+{
+    pt_control_memory_syscall_ret(&control, num, ret);
+}
+#else
+static void on_syscall_ret(qemu_plugin_id_t id, unsigned int vcpu_index,
+                           int64_t num, int64_t ret)
+{
+    pt_control_memory_syscall_ret(&control, num, ret);
+}
+#endif
+
 /* The gate's first instruction is about to run: serve the thread's call. */
 static void on_gate(unsigned int vcpu_index, void *userdata)
 {
@@ -162,6 +178,10 @@ static void write_stats(FILE *out)
     fprintf(out, "control_errors %" G_GUINT64_FORMAT "\n", control.errors);
     fprintf(out, "mailbox_drops %" G_GUINT64_FORMAT "\n",
             control.mailbox_drops);
+    fprintf(out, "pointer_refusals %" G_GUINT64_FORMAT "\n",
+            pt_guest_check_refusals());
+    fprintf(out, "memory_map_reloads %" G_GUINT64_FORMAT "\n",
+            pt_guest_check_reloads());
     pt_registry_write_stats(control.reg, out);
 }
 
@@ -231,6 +251,7 @@ QEMU_PLUGIN_EXPORT int qemu_plugin_install(qemu_plugin_id_t id,
     } else {
         qemu_plugin_register_vcpu_syscall_cb(id, on_syscall, NULL);
     }
+    qemu_plugin_register_vcpu_syscall_ret_cb(id, on_syscall_ret, NULL);
     qemu_plugin_register_vcpu_tb_trans_cb(id, on_tb_trans, NULL);
 #else
 #if PT_HAVE_SYSCALL_FILTER
@@ -242,6 +263,7 @@ QEMU_PLUGIN_EXPORT int qemu_plugin_install(qemu_plugin_id_t id,
 #else
     qemu_plugin_register_vcpu_syscall_cb(id, on_syscall);
 #endif
+    qemu_plugin_register_vcpu_syscall_ret_cb(id, on_syscall_ret);
     qemu_plugin_register_vcpu_tb_trans_cb(id, on_tb_trans);
 #endif
     qemu_plugin_register_atexit_cb(id, on_exit_cb, NULL);

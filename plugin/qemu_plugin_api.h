@@ -93,12 +93,18 @@ typedef void (*qemu_plugin_vcpu_syscall_cb_t)(
     uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
     uint64_t a5, uint64_t a6, uint64_t a7, uint64_t a8, void *userdata);
 
+typedef void (*qemu_plugin_vcpu_syscall_ret_cb_t)(
+    unsigned int vcpu_index, int64_t num, int64_t ret, void *userdata);
+
 void qemu_plugin_register_vcpu_syscall_filter_cb(
     qemu_plugin_id_t id, qemu_plugin_vcpu_syscall_filter_cb_t cb,
     void *userdata);
 void qemu_plugin_register_vcpu_syscall_cb(qemu_plugin_id_t id,
                                           qemu_plugin_vcpu_syscall_cb_t cb,
                                           void *userdata);
+void qemu_plugin_register_vcpu_syscall_ret_cb(
+    qemu_plugin_id_t id, qemu_plugin_vcpu_syscall_ret_cb_t cb,
+    void *userdata);
 void qemu_plugin_register_vcpu_tb_trans_cb(qemu_plugin_id_t id,
                                            qemu_plugin_vcpu_tb_trans_cb_t cb,
                                            void *userdata);
@@ -119,6 +125,12 @@ typedef void (*qemu_plugin_vcpu_syscall_cb_t)(
 
 void qemu_plugin_register_vcpu_syscall_cb(qemu_plugin_id_t id,
                                           qemu_plugin_vcpu_syscall_cb_t cb);
+
+typedef void (*qemu_plugin_vcpu_syscall_ret_cb_t)(
+    qemu_plugin_id_t id, unsigned int vcpu_index, int64_t num, int64_t ret);
+
+void qemu_plugin_register_vcpu_syscall_ret_cb(
+    qemu_plugin_id_t id, qemu_plugin_vcpu_syscall_ret_cb_t cb);
 
 #if PT_QEMU_API == PT_QEMU_API_11_0
 typedef bool (*qemu_plugin_vcpu_syscall_filter_cb_t)(

@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "guest_check.h"
 #include "log.h"
 
 /* Fixed capacities: the hot path indexes these without a lock. */
@@ -186,6 +187,29 @@ static int n_loaded;
 static int next_dl_fd = 100;
 
 /*
+ * Hands the HTL the plugin's checks of guest memory if it asks for them (it
+ * defines PT_HTL_BIND_SYMBOL itself: a dependency's does not count). An HTL
+ * that asks and then refuses them is not used: its entries would run
+ * without checking the guest's pointers.
+ */
+static bool bind_htl(void *dl, struct link_map *map, const char **err)
+{
+    struct link_map *owner = NULL;
+    Dl_info info;
+    void *sym = dlsym(dl, PT_HTL_BIND_SYMBOL);
+
+    if (!sym || !dladdr1(sym, &info, (void **)&owner, RTLD_DL_LINKMAP) ||
+        owner != map) {
+        return true;
+    }
+    if (((PtHtlBindFn)sym)(pt_guest_check_api()) != 0) {
+        *err = "it refused the plugin's API (" PT_HTL_BIND_SYMBOL ")";
+        return false;
+    }
+    return true;
+}
+
+/*
  * dlopen()s the file open at fd, which is exactly the file that was checked:
  * through /proc/self/fd/N, so no path is looked up again. glibc remembers
  * the path, and would answer a later dlopen() of the same /proc/self/fd/N
@@ -226,6 +250,11 @@ static LoadedFile *dlopen_fd(int fd, const struct stat *st, const char **err)
     }
     if (dlinfo(dl, RTLD_DI_LINKMAP, &map) != 0) {
         *err = dlerror();
+        goto out;
+    }
+    if (!bind_htl(dl, map, err)) {
+        /* Stays loaded (dlclose of a library whose constructors ran is not
+         * worth the risk); its file is refused from now on. */
         goto out;
     }
     lf = &loaded[n_loaded++];

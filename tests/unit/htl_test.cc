@@ -5,7 +5,13 @@
 
 #include <dlfcn.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 #include <zlib.h>
+
+extern "C" {
+#include "guest_check.h"
+}
 
 #include <string>
 #include <vector>
@@ -22,12 +28,19 @@ protected:
     {
         dl_ = dlopen(g_htl_path.c_str(), RTLD_NOW | RTLD_LOCAL);
         ASSERT_NE(dl_, nullptr) << dlerror();
+        // What the plugin does right after loading an HTL.
+        auto bind = (PtHtlBindFn)dlsym(dl_, PT_HTL_BIND_SYMBOL);
+        ASSERT_NE(bind, nullptr);
+        ASSERT_EQ(bind(pt_guest_check_api()), 0);
     }
     void TearDown() override { dlclose(dl_); }
+    // No syscall callbacks here: every entry call first has the checks
+    // read the process's mappings again, as a guest mmap would make them.
     Entry Get(const char *name)
     {
         Entry e = (Entry)dlsym(dl_, name);
         EXPECT_NE(e, nullptr) << name;
+        pt_guest_check_stale();
         return e;
     }
     void *dl_ = nullptr;
@@ -120,6 +133,234 @@ TEST_F(HtlTest, ErrorsPassThrough)
     void *args[] = {&dst, &dlen, &src, &src_len};
     Get("uncompress_HTL")(args, &rc);
     EXPECT_EQ(rc, Z_DATA_ERROR);
+}
+
+// A page that is readable, then one that is not mapped.
+struct Edge {
+    Edge()
+    {
+        long page = sysconf(_SC_PAGESIZE);
+        base = (Bytef *)mmap(nullptr, 2 * page, PROT_READ | PROT_WRITE,
+                             MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        munmap(base + page, page);
+        last = base + page - 16;
+        gone = base + page;
+        size = page;
+    }
+    ~Edge() { munmap(base, size); }
+    Bytef *base, *last, *gone;
+    long size;
+};
+
+TEST_F(HtlTest, BadBuffersAreRefusedNotTouched)
+{
+    Edge e;
+    const Bytef *p = e.last;
+    uLong seed = 0, crc = 1;
+    uInt len = 16;
+    void *a3[] = {&seed, &p, &len};
+    uint64_t before = pt_guest_check_refusals();
+
+    Get("crc32_HTL")(a3, &crc);  // the 16 bytes before the hole: fine
+    EXPECT_EQ(crc, crc32(0, e.last, 16));
+    len = 17;                    // one byte into the hole
+    Get("crc32_HTL")(a3, &crc);
+    EXPECT_EQ(crc, 0u);
+    p = e.gone;
+    len = 1;
+    Get("crc32_HTL")(a3, &crc);
+    EXPECT_EQ(crc, 0u);
+    p = (const Bytef *)0xffff800000001000ULL;  // a kernel address
+    Get("crc32_HTL")(a3, &crc);
+    EXPECT_EQ(crc, 0u);
+    p = nullptr;                 // zlib's own meaning: the initial value
+    len = 100;
+    crc = 7;
+    Get("crc32_HTL")(a3, &crc);
+    EXPECT_EQ(crc, 0u);
+    EXPECT_EQ(pt_guest_check_refusals() - before, 3u);
+
+    // compress2 into read-only memory, and with a length past the mapping.
+    mprotect(e.base, e.size, PROT_READ);
+    Bytef *dst = e.base;
+    uLongf dst_len = 64, *dlen = &dst_len;
+    const Bytef *src = (const Bytef *)"hello hello hello hello";
+    uLong src_len = 23;
+    int level = 6, rc = 0;
+    void *a5[] = {&dst, &dlen, &src, &src_len, &level};
+    Get("compress2_HTL")(a5, &rc);
+    EXPECT_EQ(rc, Z_STREAM_ERROR);
+    mprotect(e.base, e.size, PROT_READ | PROT_WRITE);
+    dst = e.last;
+    dst_len = 64;
+    rc = 0;
+    Get("compress2_HTL")(a5, &rc);
+    EXPECT_EQ(rc, Z_STREAM_ERROR);
+    dst_len = 8;                 // fits, but too small: zlib's answer
+    Get("compress2_HTL")(a5, &rc);
+    EXPECT_EQ(rc, Z_BUF_ERROR);
+
+    // The args array and the return slot are guest memory too.
+    rc = 0;
+    Get("compress2_HTL")((void **)e.gone, &rc);
+    EXPECT_EQ(rc, Z_STREAM_ERROR);
+    Get("compress2_HTL")(a5, e.gone);  // nowhere to answer: nothing happens
+    EXPECT_GE(pt_guest_check_refusals() - before, 7u);
+}
+
+// The guest's z_stream names a host record; the host never follows a
+// pointer from it.
+TEST_F(HtlTest, StreamsAreHandlesTheGuestCannotForge)
+{
+    z_stream g;
+    memset(&g, 0, sizeof(g));
+    z_streamp gp = &g;
+    int level = 6, size = (int)sizeof(z_stream), rc = -99, flush = Z_FINISH;
+    const char *version = ZLIB_VERSION;
+    void *init[] = {&gp, &level, &version, &size};
+    Get("deflateInit__HTL")(init, &rc);
+    ASSERT_EQ(rc, Z_OK);
+    ASSERT_NE(g.state, nullptr);
+    ASSERT_NE(g.zalloc, nullptr);  // the host's: the GTL routes by it
+
+    // A copy of the z_stream is not the stream.
+    z_stream copy = g;
+    z_streamp cp = &copy;
+    void *dc[] = {&cp, &flush};
+    Get("deflate_HTL")(dc, &rc);
+    EXPECT_EQ(rc, Z_STREAM_ERROR);
+
+    // A forged state is refused; so is a guest function as allocator,
+    // which the host never calls.
+    void *state = g.state;
+    g.state = (struct internal_state *)((uintptr_t)state ^ (1ULL << 40));
+    void *d[] = {&gp, &flush};
+    Get("deflate_HTL")(d, &rc);
+    EXPECT_EQ(rc, Z_STREAM_ERROR);
+    g.state = (struct internal_state *)state;
+    g.zalloc = (alloc_func)0x1234;
+    g.zfree = (free_func)0x5678;
+
+    std::string text(100000, 'x');
+    std::vector<Bytef> out(1000);
+    g.next_in = (Bytef *)text.data();
+    g.avail_in = text.size();
+    g.next_out = out.data();
+    g.avail_out = out.size();
+    Get("deflate_HTL")(d, &rc);
+    ASSERT_EQ(rc, Z_STREAM_END);
+    std::vector<Bytef> back(text.size());
+    uLongf back_len = back.size();
+    ASSERT_EQ(uncompress(back.data(), &back_len, out.data(), g.total_out),
+              Z_OK);
+    EXPECT_EQ(std::string((char *)back.data(), back_len), text);
+
+    void *e[] = {&gp};
+    Get("deflateEnd_HTL")(e, &rc);
+    EXPECT_EQ(rc, Z_OK);
+    EXPECT_EQ(g.state, nullptr);
+    g.state = (struct internal_state *)state;  // used after its end
+    Get("deflate_HTL")(d, &rc);
+    EXPECT_EQ(rc, Z_STREAM_ERROR);
+    Get("deflateEnd_HTL")(e, &rc);
+    EXPECT_EQ(rc, Z_STREAM_ERROR);
+}
+
+TEST_F(HtlTest, InflateFillsTheGuestsHeaderThroughAHostCopy)
+{
+    // A gzip stream with a name and an extra field.
+    z_stream w;
+    memset(&w, 0, sizeof(w));
+    ASSERT_EQ(deflateInit2(&w, 6, Z_DEFLATED, 31, 8, Z_DEFAULT_STRATEGY),
+              Z_OK);
+    gz_header h;
+    memset(&h, 0, sizeof(h));
+    h.name = (Bytef *)"file.txt";
+    h.extra = (Bytef *)"EXTRA";
+    h.extra_len = 5;
+    ASSERT_EQ(deflateSetHeader(&w, &h), Z_OK);
+    Bytef gz[256], out[64];
+    w.next_in = (Bytef *)"payload";
+    w.avail_in = 7;
+    w.next_out = gz;
+    w.avail_out = sizeof(gz);
+    ASSERT_EQ(deflate(&w, Z_FINISH), Z_STREAM_END);
+    uLong gz_len = w.total_out;
+    deflateEnd(&w);
+
+    z_stream g;
+    memset(&g, 0, sizeof(g));
+    z_streamp gp = &g;
+    int wbits = 31, size = (int)sizeof(z_stream), rc = -99, flush = Z_FINISH;
+    const char *version = ZLIB_VERSION;
+    void *init[] = {&gp, &wbits, &version, &size};
+    Get("inflateInit2__HTL")(init, &rc);
+    ASSERT_EQ(rc, Z_OK);
+    char name[16] = "", extra[8] = "";
+    gz_header got;
+    memset(&got, 0, sizeof(got));
+    got.name = (Bytef *)name;
+    got.name_max = sizeof(name);
+    got.extra = (Bytef *)extra;
+    got.extra_max = 3;           // zlib keeps what fits
+    gz_headerp hp = &got;
+    void *gh[] = {&gp, &hp};
+    Get("inflateGetHeader_HTL")(gh, &rc);
+    ASSERT_EQ(rc, Z_OK);
+    g.next_in = gz;
+    g.avail_in = gz_len;
+    g.next_out = out;
+    g.avail_out = sizeof(out);
+    void *d[] = {&gp, &flush};
+    Get("inflate_HTL")(d, &rc);
+    ASSERT_EQ(rc, Z_STREAM_END);
+    EXPECT_EQ(std::string((char *)out, g.total_out), "payload");
+    EXPECT_EQ(got.done, 1);
+    EXPECT_STREQ(name, "file.txt");
+    EXPECT_EQ(got.extra_len, 5u);
+    EXPECT_EQ(std::string(extra, 3), "EXT");
+    EXPECT_EQ(extra[3], 0);
+    void *e[] = {&gp};
+    Get("inflateEnd_HTL")(e, &rc);
+    EXPECT_EQ(rc, Z_OK);
+}
+
+TEST_F(HtlTest, GzFilesMustBeOpenOnTheHost)
+{
+    char path[] = "/tmp/htl_test_XXXXXX";
+    int fd = mkstemp(path);
+    ASSERT_GE(fd, 0);
+    const char *mode = "wb";
+    gzFile f = nullptr;
+    void *open_args[] = {&fd, &mode};
+    Get("gzdopen_HTL")(open_args, &f);
+    ASSERT_NE(f, nullptr);
+
+    // gzprintf's text with a NUL in it, written whole.
+    const char text[] = "a\0b\n";
+    const char *t = text;
+    int len = 4, rc = -99;
+    void *pa[] = {&f, &t, &len};
+    Get("gzprintf_n_HTL")(pa, &rc);
+    EXPECT_EQ(rc, 4);
+
+    gzFile forged = (gzFile)((uintptr_t)f + 64);
+    void *fa[] = {&forged, &t, &len};
+    rc = 0;
+    Get("gzprintf_n_HTL")(fa, &rc);
+    EXPECT_EQ(rc, -1);
+    void *ca[] = {&f};
+    Get("gzclose_HTL")(ca, &rc);
+    EXPECT_EQ(rc, Z_OK);
+    Get("gzclose_HTL")(ca, &rc);  // closed twice
+    EXPECT_EQ(rc, Z_STREAM_ERROR);
+
+    gzFile r = gzopen(path, "rb");
+    char back[8];
+    EXPECT_EQ(gzread(r, back, sizeof(back)), 4);
+    EXPECT_EQ(memcmp(back, text, 4), 0);
+    gzclose(r);
+    unlink(path);
 }
 
 }  // namespace

@@ -57,6 +57,7 @@ struct Registered {
     void *filter_userdata = nullptr;
 #endif
     qemu_plugin_vcpu_syscall_cb_t syscall = nullptr;
+    qemu_plugin_vcpu_syscall_ret_cb_t syscall_ret = nullptr;
     int ids_wrong = 0;  // registrations with an id the plugin was not given
 } reg;
 
@@ -79,6 +80,13 @@ void qemu_plugin_register_vcpu_syscall_cb(qemu_plugin_id_t id,
 {
     CheckId(id);
     reg.syscall = cb;
+}
+
+void qemu_plugin_register_vcpu_syscall_ret_cb(
+    qemu_plugin_id_t id, qemu_plugin_vcpu_syscall_ret_cb_t cb, void *userdata)
+{
+    CheckId(id);
+    reg.syscall_ret = cb;
 }
 
 void qemu_plugin_register_vcpu_syscall_filter_cb(
@@ -118,6 +126,13 @@ void qemu_plugin_register_vcpu_syscall_cb(qemu_plugin_id_t id,
 {
     CheckId(id);
     reg.syscall = cb;
+}
+
+void qemu_plugin_register_vcpu_syscall_ret_cb(
+    qemu_plugin_id_t id, qemu_plugin_vcpu_syscall_ret_cb_t cb)
+{
+    CheckId(id);
+    reg.syscall_ret = cb;
 }
 #endif
 
@@ -260,6 +275,8 @@ TEST_F(PluginApiTest, RegistersTheCallbacksOfItsLevel)
     EXPECT_EQ(reg.ids_wrong, 0);
     EXPECT_NE(reg.tb_trans, nullptr);
     EXPECT_NE(reg.atexit_cb, nullptr);
+    // Memory syscalls' results keep the pointer checks current.
+    EXPECT_NE(reg.syscall_ret, nullptr);
 #if PT_HAVE_SYSCALL_FILTER
     // The filter by default, and then not the syscall-entry callback too.
     EXPECT_NE(reg.filter, nullptr);

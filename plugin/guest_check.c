@@ -1,0 +1,189 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "guest_check.h"
+
+#include <glib.h>
+#include <string.h>
+
+#include "guest_ranges.h"
+#include "log.h"
+
+static PtGuestRanges *ranges;
+static bool seeded;           /* ranges hold a seed (set once) */
+static bool stale;            /* reload before the next answer */
+static uint64_t changes;      /* updates applied, to spot a racing reload */
+static uint64_t refusals;
+static uint64_t reloads;
+static GMutex reload_lock;
+
+/* Per thread: the last ranges found, valid for one version of the table. */
+typedef struct HotRange {
+    uint64_t start, end, seq;
+    int prot;
+} HotRange;
+
+#define N_HOT 2
+
+static __thread HotRange hot[N_HOT];
+static __thread unsigned hot_next;
+
+static void reload(void)
+{
+    g_autofree char *text = NULL;
+
+    g_mutex_lock(&reload_lock);
+    if (!ranges) {
+        ranges = pt_ranges_new(0);
+    }
+    /* An update that lands while the file is read may be lost: read again
+     * until none did (a few tries; past them, stay stale). */
+    for (int tries = 0; tries < 4; tries++) {
+        uint64_t before = __atomic_load_n(&changes, __ATOMIC_ACQUIRE);
+
+        __atomic_store_n(&stale, false, __ATOMIC_RELAXED);
+        g_clear_pointer(&text, g_free);
+        if (!g_file_get_contents("/proc/self/maps", &text, NULL, NULL) ||
+            pt_ranges_load_maps(ranges, text) < 0) {
+            pt_log("cannot read /proc/self/maps: guest pointers are refused");
+            pt_ranges_load_maps(ranges, "");
+        }
+        __atomic_fetch_add(&reloads, 1, __ATOMIC_RELAXED);
+        __atomic_store_n(&seeded, true, __ATOMIC_RELEASE);
+        if (__atomic_load_n(&changes, __ATOMIC_ACQUIRE) == before) {
+            break;
+        }
+        __atomic_store_n(&stale, true, __ATOMIC_RELAXED);
+    }
+    g_mutex_unlock(&reload_lock);
+}
+
+static inline bool usable(void)
+{
+    return __atomic_load_n(&seeded, __ATOMIC_ACQUIRE) &&
+           !__atomic_load_n(&stale, __ATOMIC_RELAXED);
+}
+
+/* The run of ranges with prot holding addr, fresh; false if none. */
+static bool find(uint64_t addr, int prot, uint64_t *start, uint64_t *end)
+{
+    PtRangeAnswer answer;
+    uint64_t seq;
+
+    if (!usable()) {
+        reload();
+    }
+    answer = pt_ranges_find(ranges, addr, prot, start, end, &seq);
+    if (answer == PT_RANGE_UNKNOWN) {
+        /* The table overflowed: the file has it all. */
+        reload();
+        answer = pt_ranges_find(ranges, addr, prot, start, end, &seq);
+    }
+    if (answer != PT_RANGE_YES) {
+        return false;
+    }
+    hot[hot_next % N_HOT] = (HotRange){ *start, *end, seq, prot };
+    hot_next++;
+    return true;
+}
+
+bool pt_guest_check(uint64_t addr, uint64_t len, int prot)
+{
+    uint64_t end = addr + len, start, run_end;
+
+    if (len == 0) {
+        return true;
+    }
+    if (end < addr) {
+        return false;
+    }
+    if (usable()) {
+        uint64_t seq = pt_ranges_seq(ranges);
+
+        for (int i = 0; i < N_HOT; i++) {
+            if (hot[i].seq == seq && hot[i].start <= addr &&
+                end <= hot[i].end && (hot[i].prot & prot) == prot) {
+                return true;
+            }
+        }
+    }
+    return find(addr, prot, &start, &run_end) && end <= run_end;
+}
+
+int64_t pt_guest_check_string(uint64_t addr, uint64_t max)
+{
+    uint64_t start, end;
+    const char *nul;
+
+    if (!addr || !find(addr, PT_HTL_READ, &start, &end)) {
+        return -1;
+    }
+    if (max > end - addr) {
+        max = end - addr;
+    }
+    nul = memchr((const void *)(uintptr_t)addr, 0, max);
+    return nul ? (int64_t)((uintptr_t)nul - (uintptr_t)addr) : -1;
+}
+
+static void refused(void)
+{
+    __atomic_fetch_add(&refusals, 1, __ATOMIC_RELAXED);
+}
+
+uint64_t pt_guest_check_refusals(void)
+{
+    return __atomic_load_n(&refusals, __ATOMIC_RELAXED);
+}
+
+uint64_t pt_guest_check_reloads(void)
+{
+    return __atomic_load_n(&reloads, __ATOMIC_RELAXED);
+}
+
+const PtHtlHostApi *pt_guest_check_api(void)
+{
+    static const PtHtlHostApi api = {
+        .version = PT_HTL_API_VERSION,
+        .check = pt_guest_check,
+        .check_string = pt_guest_check_string,
+        .refused = refused,
+    };
+
+    return &api;
+}
+
+/* Updates: nothing to do before the seed, which will see them. */
+static bool tracking(void)
+{
+    if (!__atomic_load_n(&seeded, __ATOMIC_ACQUIRE)) {
+        return false;
+    }
+    __atomic_fetch_add(&changes, 1, __ATOMIC_RELEASE);
+    return true;
+}
+
+void pt_guest_check_unmap(uint64_t start, uint64_t len)
+{
+    if (tracking()) {
+        pt_ranges_unmap(ranges, start, len);
+    }
+}
+
+void pt_guest_check_map(uint64_t start, uint64_t len, int prot)
+{
+    if (tracking()) {
+        pt_ranges_map(ranges, start, len, prot);
+    }
+}
+
+void pt_guest_check_protect(uint64_t start, uint64_t len, int prot)
+{
+    if (tracking()) {
+        pt_ranges_protect(ranges, start, len, prot);
+    }
+}
+
+void pt_guest_check_stale(void)
+{
+    if (tracking()) {
+        __atomic_store_n(&stale, true, __ATOMIC_RELEASE);
+    }
+}
