@@ -146,9 +146,13 @@ evil)
     [ "$(stat control_errors)" -gt 1000 ] ||
         fail "only $(stat control_errors) control errors counted"
     [ "$(stat mailbox_drops)" -gt 0 ] || fail "no mailbox was dropped"
+    # Bad pointers reached the HTL's entries, which refused them.
+    [ "$(stat pointer_refusals)" -gt 1000 ] ||
+        fail "only $(stat pointer_refusals) calls refused for bad pointers"
     grep '^requests' "$out"
     echo "ok: QEMU stayed up; $(stat control_errors) errors answered," \
-        "$(stat mailbox_drops) mailboxes dropped"
+        "$(stat mailbox_drops) mailboxes dropped," \
+        "$(stat pointer_refusals) calls with bad pointers refused"
     ;;
 syscall) check_host_calls syscall gate ;;
 nogate)

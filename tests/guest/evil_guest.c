@@ -279,6 +279,166 @@ static void invoke_crc(uint64_t token, const unsigned char *buf, unsigned len)
           "INVOKE crc32: status %d, %#lx", st, (unsigned long)ret);
 }
 
+static uint64_t rnd(void);
+
+static uint64_t entry(const char *name)
+{
+    int64_t v = 0;
+    int st = op(PT_OP_DLSYM, libz_handle, U(name), 0, 0, &v);
+
+    CHECK(st == PT_OK, "DLSYM %s: status %d", name, st);
+    return (uint64_t)v;
+}
+
+/* INVOKE token(args) into *ret; the plugin must answer PT_OK. */
+static void call(uint64_t token, void *args, void *ret)
+{
+    int st = op(PT_OP_INVOKE, token, U(args), U(ret), 0, NULL);
+
+    CHECK(st == PT_OK, "INVOKE %#llx: status %d", (unsigned long long)token,
+          st);
+    requests++;
+}
+
+/*
+ * Bad pointers handed to real zlib entries: each must come back as zlib's
+ * error value, with nothing touched, and QEMU up.
+ */
+static void pointer_checks(void)
+{
+    uint64_t crc = entry("crc32_HTL"), comp = entry("compress2_HTL");
+    uint64_t dinit = entry("deflateInit__HTL"), def = entry("deflate_HTL");
+    uint64_t dend = entry("deflateEnd_HTL"), gzw = entry("gzwrite_HTL");
+    const void *bad[] = { NULL, gone_page, (void *)KERNEL_ADDR,
+                          edge_page + PAGE - 8, (void *)0x10 };
+    static unsigned char text[4096], out[8192];
+    uLong seed = 0, r;
+    const unsigned char *p;
+    unsigned len;
+    void *args3[] = { &seed, &p, &len };
+    int rc;
+
+    /* crc32: a buffer partly or wholly outside mapped memory. */
+    for (size_t i = 1; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        p = bad[i];
+        len = 16;
+        r = 1;
+        call(crc, args3, &r);
+        CHECK(r == 0, "crc32 of bad buffer %p: %#lx", bad[i], r);
+    }
+    /* The args array, an argument slot, the return slot. */
+    r = 1;
+    call(crc, gone_page, &r);
+    CHECK(r == 0, "crc32 with args unmapped: %#lx", r);
+    void *slot_gone[] = { &seed, gone_page, &len };
+    r = 1;
+    call(crc, slot_gone, &r);
+    CHECK(r == 0, "crc32 with an argument unmapped: %#lx", r);
+    p = text;
+    len = 9;
+    call(crc, args3, ro_page);
+    CHECK(ro_page[0] == 0, "a result written to read-only memory");
+
+    /* compress2 into read-only memory, with a length past the mapping. */
+    Bytef *dst = ro_page;
+    uLongf dst_len = 256, *dlp = &dst_len;
+    const Bytef *src = text;
+    uLong src_len = sizeof(text);
+    int level = 6;
+    void *args5[] = { &dst, &dlp, &src, &src_len, &level };
+    rc = 0;
+    call(comp, args5, &rc);
+    CHECK(rc == Z_STREAM_ERROR, "compress2 into read-only: %d", rc);
+    dst = edge_page + PAGE - 64;
+    rc = 0;
+    call(comp, args5, &rc);
+    CHECK(rc == Z_STREAM_ERROR, "compress2 past the mapping: %d", rc);
+    dlp = (uLongf *)gone_page;
+    rc = 0;
+    call(comp, args5, &rc);
+    CHECK(rc == Z_STREAM_ERROR, "compress2 with destLen unmapped: %d", rc);
+
+    /* Streams: forged, unmapped, with bad buffers, ended twice. */
+    z_stream zs, forged;
+    z_streamp zp = &zs;
+    int flush = Z_FINISH, size = (int)sizeof(z_stream);
+    const char *version = ZLIB_VERSION;
+    void *init[] = { &zp, &level, &version, &size };
+    void *d2[] = { &zp, &flush };
+    memset(&forged, 0x41, sizeof(forged));
+    zp = &forged;
+    rc = 0;
+    call(def, d2, &rc);
+    CHECK(rc == Z_STREAM_ERROR, "deflate on a forged stream: %d", rc);
+    zp = (z_streamp)gone_page;
+    rc = 0;
+    call(def, d2, &rc);
+    CHECK(rc == Z_STREAM_ERROR, "deflate on an unmapped stream: %d", rc);
+    memset(&zs, 0, sizeof(zs));
+    zp = &zs;
+    call(dinit, init, &rc);
+    CHECK(rc == Z_OK, "deflateInit_: %d", rc);
+    zs.next_in = text;
+    zs.avail_in = sizeof(text);
+    zs.next_out = ro_page;
+    zs.avail_out = 100;
+    rc = 0;
+    call(def, d2, &rc);
+    CHECK(rc == Z_STREAM_ERROR, "deflate into read-only: %d", rc);
+    zs.next_in = gone_page;
+    zs.next_out = out;
+    zs.avail_out = sizeof(out);
+    rc = 0;
+    call(def, d2, &rc);
+    CHECK(rc == Z_STREAM_ERROR, "deflate from unmapped input: %d", rc);
+    /* A guest address as allocator: the host never calls it. */
+    zs.zalloc = (alloc_func)gone_page;
+    zs.zfree = (free_func)KERNEL_ADDR;
+    zs.next_in = text;
+    call(def, d2, &rc);
+    CHECK(rc == Z_STREAM_END, "deflate with a bogus zalloc: %d", rc);
+    void *e1[] = { &zp };
+    call(dend, e1, &rc);
+    CHECK(rc == Z_OK, "deflateEnd: %d", rc);
+    call(dend, e1, &rc);
+    CHECK(rc == Z_STREAM_ERROR, "deflateEnd twice: %d", rc);
+
+    /* A gzFile the host never opened. */
+    gzFile gf = (gzFile)zero_args_page;
+    const void *buf = text;
+    unsigned n = 10;
+    void *w3[] = { &gf, &buf, &n };
+    rc = 1;
+    call(gzw, w3, &rc);
+    CHECK(rc == 0, "gzwrite to a forged gzFile: %d", rc);
+
+    /* Every entry, random bad pointers everywhere. */
+    static const char *const names[] = {
+        "crc32_HTL", "adler32_z_HTL", "compress2_HTL", "uncompress2_HTL",
+        "deflate_HTL", "inflate_HTL", "deflateCopy_HTL", "inflateGetHeader_HTL",
+        "deflateSetHeader_HTL", "deflatePending_HTL", "deflateGetDictionary_HTL",
+        "gzread_HTL", "gzwrite_HTL", "gzdopen_HTL", "gzclose_HTL",
+        "gzerror_HTL", "gzprintf_n_HTL", "gzfread_HTL", "inflateInit2__HTL",
+    };
+    uint64_t tokens[sizeof(names) / sizeof(names[0])];
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+        tokens[i] = entry(names[i]);
+    }
+    for (int i = 0; i < 5000; i++) {
+        uint64_t vals[8];
+        void *args[8];
+        uint64_t ret[4];
+
+        for (int j = 0; j < 8; j++) {
+            uint64_t x = rnd();
+
+            vals[j] = x & 1 ? U(bad[(x >> 1) % 5]) : (x >> 8) % 70000;
+            args[j] = (x >> 3) % 16 ? (void *)&vals[j] : (void *)gone_page;
+        }
+        call(tokens[rnd() % (sizeof(tokens) / sizeof(tokens[0]))], args, ret);
+    }
+}
+
 static void mailbox_checks(void)
 {
     uint64_t bad[] = { 0, U(gone_page), U(ro_page), KERNEL_ADDR,
@@ -604,6 +764,7 @@ int main(void)
     name_checks();
     handle_and_token_checks();
     invoke_crc(crc_token, (const unsigned char *)"123456789", 9);
+    pointer_checks();
     mailbox_checks();
     thread_checks();
     random_checks(20000);
