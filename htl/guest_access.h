@@ -58,7 +58,9 @@ static inline bool htl_load(void *dst, const void *guest, size_t n)
     if (!htl_readable(guest, n)) {
         return false;
     }
-    memcpy(dst, guest, n);
+    if (n) {
+        memcpy(dst, guest, n);   /* guest may be NULL when n is 0 */
+    }
     return true;
 }
 
@@ -68,7 +70,9 @@ static inline bool htl_store(void *guest, const void *src, size_t n)
     if (!htl_writable(guest, n)) {
         return false;
     }
-    memcpy(guest, src, n);
+    if (n) {
+        memcpy(guest, src, n);
+    }
     return true;
 }
 
