@@ -37,7 +37,7 @@ static void reload(void)
     /* An update that lands while the file is read may be lost: read again
      * until none did (a few tries; past them, stay stale). */
     for (int tries = 0; tries < 4; tries++) {
-        uint64_t before = __atomic_load_n(&changes, __ATOMIC_ACQUIRE);
+        uint64_t before = __atomic_load_n(&changes, __ATOMIC_SEQ_CST);
 
         __atomic_store_n(&stale, false, __ATOMIC_RELAXED);
         g_clear_pointer(&text, g_free);
@@ -47,8 +47,8 @@ static void reload(void)
             pt_ranges_load_maps(ranges, "");
         }
         __atomic_fetch_add(&reloads, 1, __ATOMIC_RELAXED);
-        __atomic_store_n(&seeded, true, __ATOMIC_RELEASE);
-        if (__atomic_load_n(&changes, __ATOMIC_ACQUIRE) == before) {
+        __atomic_store_n(&seeded, true, __ATOMIC_SEQ_CST);
+        if (__atomic_load_n(&changes, __ATOMIC_SEQ_CST) == before) {
             break;
         }
         __atomic_store_n(&stale, true, __ATOMIC_RELAXED);
@@ -150,14 +150,15 @@ const PtHtlHostApi *pt_guest_check_api(void)
     return &api;
 }
 
-/* Updates: nothing to do before the seed, which will see them. */
+/*
+ * Updates: nothing to apply before the seed, which will see them; but
+ * counted even then, so a seed that read the maps before one landed reads
+ * them again (else a thread's new stack could be missing for good).
+ */
 static bool tracking(void)
 {
-    if (!__atomic_load_n(&seeded, __ATOMIC_ACQUIRE)) {
-        return false;
-    }
-    __atomic_fetch_add(&changes, 1, __ATOMIC_RELEASE);
-    return true;
+    __atomic_fetch_add(&changes, 1, __ATOMIC_SEQ_CST);
+    return __atomic_load_n(&seeded, __ATOMIC_SEQ_CST);
 }
 
 void pt_guest_check_unmap(uint64_t start, uint64_t len)
