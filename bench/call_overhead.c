@@ -9,38 +9,15 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
-#include <time.h>
 #include <zlib.h>
 
+#include "measure.h"
 #include "transport.h"
-
-static double now_ns(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1e9 + ts.tv_nsec;
-}
 
 __attribute__((noinline, noipa)) static void empty(void)
 {
     __asm__ volatile("" ::: "memory");
 }
-
-/* Best of a few runs: the least disturbed by other work on the machine. */
-#define MEASURE(name, n, body)                                   \
-    do {                                                         \
-        double best = 1e30;                                      \
-        for (int rep = 0; rep < 3; rep++) {                      \
-            double t0 = now_ns();                                \
-            for (long i = 0; i < (n); i++) {                     \
-                body;                                            \
-            }                                                    \
-            double per = (now_ns() - t0) / (n);                  \
-            best = per < best ? per : best;                      \
-        }                                                        \
-        printf("result %s %.2f\n", name, best);                  \
-    } while (0)
 
 int main(int argc, char **argv)
 {
@@ -48,8 +25,8 @@ int main(int argc, char **argv)
     unsigned char buf[16] = "0123456789abcdef";
     volatile uLong sink = 0;
 
-    MEASURE("empty", 4000000 * scale, empty());
-    MEASURE("crc32_16", 1000000 * scale, sink += crc32(0, buf, 16));
+    MEASURE("empty", 3, 4000000 * scale, empty());
+    MEASURE("crc32_16", 3, 1000000 * scale, sink += crc32(0, buf, 16));
 
     if (gtl_transport_init() != GTL_NONE) {
         int64_t handle, token;
@@ -68,7 +45,7 @@ int main(int argc, char **argv)
             return 1;
         }
         printf("transport %s\n", gtl_transport == GTL_GATE ? "gate" : "syscall");
-        MEASURE("htl_nop", 1000000 * scale, gtl_call((uint64_t)token, args, &ret));
+        MEASURE("htl_nop", 3, 1000000 * scale, gtl_call((uint64_t)token, args, &ret));
     }
     return (int)(sink & 0);
 }

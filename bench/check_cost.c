@@ -17,32 +17,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/mman.h>
-#include <time.h>
 #include <zlib.h>
 
 #include "guest_check.h"
-
-static double now_ns(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1e9 + ts.tv_nsec;
-}
-
-#define MEASURE(name, n, body)                                   \
-    do {                                                         \
-        double best = 1e30;                                      \
-        for (int rep = 0; rep < 5; rep++) {                      \
-            double t0 = now_ns();                                \
-            for (long i = 0; i < (n); i++) {                     \
-                body;                                            \
-            }                                                    \
-            double per = (now_ns() - t0) / (n);                  \
-            best = per < best ? per : best;                      \
-        }                                                        \
-        printf("result %s %.2f\n", name, best);                  \
-    } while (0)
+#include "measure.h"
 
 #define N_MAPS 64
 
@@ -72,19 +50,19 @@ int main(int argc, char **argv)
         maps[i] = mmap(NULL, 4096, i % 2 ? PROT_READ : PROT_READ | PROT_WRITE,
                        MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     }
-    MEASURE("check_hit", 10000000,
+    MEASURE("check_hit", 5, 10000000,
             ok += pt_guest_check((uintptr_t)buf, 16, PT_HTL_READ));
-    MEASURE("check_miss", 10000000,
+    MEASURE("check_miss", 5, 10000000,
             ok += pt_guest_check((uintptr_t)maps[i % N_MAPS], 16,
                                  PT_HTL_READ));
-    MEASURE("crc32_direct", 10000000, sink += crc32(0, buf, 16));
+    MEASURE("crc32_direct", 5, 10000000, sink += crc32(0, buf, 16));
     {
         uLong seed = 0, ret;
         const unsigned char *p = buf;
         unsigned len = 16;
         void *args[] = { &seed, &p, &len };
 
-        MEASURE("crc32_entry", 10000000, (crc(args, &ret), sink += ret));
+        MEASURE("crc32_entry", 5, 10000000, (crc(args, &ret), sink += ret));
     }
     return ok > 0 && sink ? 0 : 1;
 }
