@@ -273,38 +273,24 @@ static void page_range(uint64_t a, uint64_t len, uint64_t *start,
     *plen = end - *start;
 }
 
-static void check_unmap(uint64_t a, uint64_t len)
+/* [a, a + len) goes away: out of the pointer checks, mailboxes dropped. */
+static void taken(PtControl *ctl, uint64_t a, uint64_t len)
 {
     uint64_t start, plen;
 
     page_range(a, len, &start, &plen);
     pt_guest_check_unmap(start, plen);
+    drop(ctl, a, range_end(a, len));
 }
 
-/* Entry side of the pointer checks: what may go away goes now. */
-static void check_entry(const PtMemSyscalls *m, int64_t num,
-                        const uint64_t a[6])
+/* [a, a + len) may lose read or write access: the same, but it stays. */
+static void narrowed(PtControl *ctl, uint64_t a, uint64_t len, int prot)
 {
     uint64_t start, plen;
 
-    if (num == m->munmap) {
-        check_unmap(a[0], a[1]);
-    } else if (num == m->mprotect || num == m->pkey_mprotect) {
-        if ((a[2] & (G_PROT_READ | G_PROT_WRITE)) !=
-            (G_PROT_READ | G_PROT_WRITE)) {
-            page_range(a[0], a[1], &start, &plen);
-            pt_guest_check_protect(start, plen, a[2] & G_PROT_MASK);
-        }
-    } else if (num == m->mmap) {
-        if (a[3] & (G_MAP_FIXED | G_MAP_FIXED_NOREPLACE)) {
-            check_unmap(a[0], a[1]);
-        }
-    } else if (num == m->mremap) {
-        check_unmap(a[0], a[1] ? a[1] : 1);
-        if (a[3] & G_MREMAP_FIXED) {
-            check_unmap(a[4], a[2]);
-        }
-    }
+    page_range(a, len, &start, &plen);
+    pt_guest_check_protect(start, plen, prot & G_PROT_MASK);
+    drop(ctl, a, range_end(a, len));
 }
 
 void pt_control_memory_syscall(PtControl *ctl, int64_t num,
@@ -320,32 +306,28 @@ void pt_control_memory_syscall(PtControl *ctl, int64_t num,
     }
     pending.num = num;
     memcpy(pending.a, a, sizeof(pending.a));
-    check_entry(m, num, a);
-    /* Nothing bound yet: the common case costs one load. */
-    if (!__atomic_load_n(&n_mailboxes, __ATOMIC_RELAXED)) {
-        return;
-    }
     if (num == m->munmap) {
-        drop(ctl, a[0], range_end(a[0], a[1]));
+        taken(ctl, a[0], a[1]);
     } else if (num == m->mprotect || num == m->pkey_mprotect) {
         if ((a[2] & (G_PROT_READ | G_PROT_WRITE)) !=
             (G_PROT_READ | G_PROT_WRITE)) {
-            drop(ctl, a[0], range_end(a[0], a[1]));
+            narrowed(ctl, a[0], a[1], a[2]);
         }
     } else if (num == m->mmap) {
         if (a[3] & (G_MAP_FIXED | G_MAP_FIXED_NOREPLACE)) {
-            drop(ctl, a[0], range_end(a[0], a[1]));
+            taken(ctl, a[0], a[1]);
         }
     } else if (num == m->mremap) {
-        drop(ctl, a[0], range_end(a[0], a[1] ? a[1] : 1));
+        taken(ctl, a[0], a[1] ? a[1] : 1);
         if (a[3] & G_MREMAP_FIXED) {
-            drop(ctl, a[4], range_end(a[4], a[2]));
+            taken(ctl, a[4], a[2]);
         }
     } else if (num == m->brk) {
         brk_syscall(ctl, a[0]);
     } else if (num == m->shmdt) {
         /* The segment's size is unknown here: all above. Rare, and cheap:
-         * a dropped mailbox is bound again on its next call. */
+         * a dropped mailbox is bound again on its next call. (The pointer
+         * checks reload the maps at its return.) */
         if (a[0]) {
             drop(ctl, a[0], UINT64_MAX);
         }
