@@ -62,25 +62,35 @@ static inline bool usable(void)
            !__atomic_load_n(&stale, __ATOMIC_RELAXED);
 }
 
-/* The run of ranges with prot holding addr, fresh; false if none. */
-static bool find(uint64_t addr, int prot, uint64_t *start, uint64_t *end)
+/* One look at the table: the run of ranges with prot from addr to end. */
+static bool covered(uint64_t addr, uint64_t end, int prot, uint64_t *start,
+                    uint64_t *run_end, uint64_t *seq)
 {
-    PtRangeAnswer answer;
+    return pt_ranges_find(ranges, addr, prot, start, run_end, seq) ==
+               PT_RANGE_YES && end <= *run_end;
+}
+
+/*
+ * The run of ranges with prot holding [addr, end), and remembers it; false
+ * if there is none. A refusal (or an overflowed table) is confirmed against
+ * the kernel's own view before it is given: the table only has to be right
+ * about yes, and a mapping it missed costs a reload, not a wrong answer.
+ */
+static bool find(uint64_t addr, uint64_t end, int prot, uint64_t *start,
+                 uint64_t *run_end)
+{
     uint64_t seq;
 
     if (!usable()) {
         reload();
     }
-    answer = pt_ranges_find(ranges, addr, prot, start, end, &seq);
-    if (answer == PT_RANGE_UNKNOWN) {
-        /* The table overflowed: the file has it all. */
+    if (!covered(addr, end, prot, start, run_end, &seq)) {
         reload();
-        answer = pt_ranges_find(ranges, addr, prot, start, end, &seq);
+        if (!covered(addr, end, prot, start, run_end, &seq)) {
+            return false;
+        }
     }
-    if (answer != PT_RANGE_YES) {
-        return false;
-    }
-    hot[hot_next % N_HOT] = (HotRange){ *start, *end, seq, prot };
+    hot[hot_next % N_HOT] = (HotRange){ *start, *run_end, seq, prot };
     hot_next++;
     return true;
 }
@@ -105,7 +115,7 @@ bool pt_guest_check(uint64_t addr, uint64_t len, int prot)
             }
         }
     }
-    return find(addr, prot, &start, &run_end) && end <= run_end;
+    return find(addr, end, prot, &start, &run_end);
 }
 
 int64_t pt_guest_check_string(uint64_t addr, uint64_t max)
@@ -113,7 +123,7 @@ int64_t pt_guest_check_string(uint64_t addr, uint64_t max)
     uint64_t start, end;
     const char *nul;
 
-    if (!addr || !find(addr, PT_HTL_READ, &start, &end)) {
+    if (!addr || !find(addr, addr + 1, PT_HTL_READ, &start, &end)) {
         return -1;
     }
     if (max > end - addr) {

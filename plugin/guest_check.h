@@ -9,7 +9,9 @@
  * then) and kept current from the guest's memory syscalls, which the
  * plugin sees: what goes away is removed at syscall entry, what appears is
  * added at syscall return, and anything harder to follow (brk, shm, a
- * syscall that failed) makes the next check reload the table. Each thread
+ * syscall that failed) makes the next check reload the table. A "no" is
+ * confirmed by a reload before it is answered: the table speeds up the
+ * yes, and a mapping it missed never makes a good call fail. Each thread
  * remembers the last ranges it found, valid while the table is unchanged,
  * so the common check (arguments on the stack, a buffer on the heap) is a
  * few compares.
@@ -38,7 +40,8 @@ int64_t pt_guest_check_string(uint64_t addr, uint64_t max);
 
 /* Calls HTLs refused for a bad pointer or object, so far. */
 uint64_t pt_guest_check_refusals(void);
-/* Table reloads from /proc/self/maps, so far (stats). */
+/* Table reloads from /proc/self/maps, so far (stats): after memory
+ * syscalls not followed exactly, and to confirm each refusal. */
 uint64_t pt_guest_check_reloads(void);
 
 /*
