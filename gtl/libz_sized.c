@@ -34,10 +34,16 @@
 #include "dispatch_thresholds.h"
 
 #include <stddef.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-static size_t min_host_size[GTL_N_ENTRIES];
+/* Until gtl_dispatch_init (no transport: never), all on the guest. */
+static size_t min_host_size[GTL_N_ENTRIES] = {
+#define GTL_GUEST_ONLY(ret_t, name, ...) [GTL_ID_##name] = SIZE_MAX,
+    ZLIB_SIZED(GTL_GUEST_ONLY)
+#undef GTL_GUEST_ONLY
+};
 
 /*
  * The host call takes the arguments' addresses: in the exported function
