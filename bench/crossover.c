@@ -2,8 +2,8 @@
 /*
  * Crossover sweep, guest side (the x86_64 build also runs natively on the
  * host): the time of one call of crc32, adler32, compress2 (level 6) and
- * inflate, for buffers from 16 bytes to MAX_BYTES in powers of 4, on a
- * prefix of the demo payload.
+ * inflate, for buffers from 16 bytes to MAX_BYTES in powers of 4 (of
+ * GROWTH with -g), on a prefix of the demo payload.
  *
  * inflate: one z_stream, initialised once per size; each call is
  * inflateReset + one inflate(Z_FINISH) over the whole level-6 stream of
@@ -15,8 +15,9 @@
  * BUDGET_MS (a 16 MiB compress2 under emulation takes a second or more).
  *
  * usage: crossover [-m MAX_BYTES] [-t MIN_MS] [-r REPS] [-b BUDGET_MS]
- *                  [-F FUNCTION] [-k cpu|wall]
- * (-F: only that function; -k: the clock, bench_util.h)
+ *                  [-F FUNCTION] [-k cpu|wall] [-g GROWTH]
+ * (-F: only that function; -k: the clock, bench_util.h; -g 2: every power
+ * of two, for a dispatch threshold)
  * prints "point FUNC BYTES NS_PER_CALL ITERATIONS RUNS" per point, between
  * the lines of bench_print_origin().
  */
@@ -152,11 +153,11 @@ int main(int argc, char **argv)
     size_t max = 16u << 20;
     double min_ms = 20, budget_ms = 1500;
     const char *only = NULL;
-    int reps = 3, opt;
+    int reps = 3, growth = 4, opt;
     unsigned char *src;
     Ctx c;
 
-    while ((opt = getopt(argc, argv, "m:t:r:b:F:k:")) != -1) {
+    while ((opt = getopt(argc, argv, "m:t:r:b:F:k:g:")) != -1) {
         switch (opt) {
         case 'm':
             max = strtoul(optarg, NULL, 0);
@@ -179,13 +180,17 @@ int main(int argc, char **argv)
                 return 2;
             }
             break;
+        case 'g':
+            growth = atoi(optarg);
+            break;
         default:
             fprintf(stderr, "usage: crossover [-m MAX_BYTES] [-t MIN_MS] "
-                    "[-r REPS] [-b BUDGET_MS] [-F FUNCTION] [-k cpu|wall]\n");
+                    "[-r REPS] [-b BUDGET_MS] [-F FUNCTION] [-k cpu|wall] "
+                    "[-g GROWTH]\n");
             return 2;
         }
     }
-    if (max < 16 || reps < 1 || min_ms <= 0) {
+    if (max < 16 || reps < 1 || min_ms <= 0 || growth < 2) {
         fprintf(stderr, "crossover: bad arguments\n");
         return 2;
     }
@@ -212,7 +217,7 @@ int main(int argc, char **argv)
         if (only && strcmp(only, funcs[i].name)) {
             continue;
         }
-        for (size_t size = 16; size <= max; size *= 4) {
+        for (size_t size = 16; size <= max; size *= growth) {
             c.size = size;
             if (funcs[i].fn == run_inflate) {
                 uLongf len = c.dst_cap;

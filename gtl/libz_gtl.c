@@ -9,7 +9,8 @@
  * (the gate, else the syscall path) once, at load time.
  *
  * The wrappers here are generated from spec/zlib_spec.h; the ones that need
- * more are in libz_handwritten.c.
+ * more are in libz_handwritten.c, the SIZED ones (the checksums, beside the
+ * guest's code for them) in libz_sized.c.
  *
  * Environment: PASSTHROUGH=off forces the guest's own zlib;
  * PASSTHROUGH_TRANSPORT=syscall forces the syscall path;
@@ -18,11 +19,8 @@
  */
 #include "libz_gtl.h"
 
-#include "dispatch_thresholds.h"
-
 #include <pthread.h>
 #include <stddef.h>
-#include <stdlib.h>
 #include <string.h>
 
 uint64_t gtl_tokens[GTL_N_ENTRIES];
@@ -51,46 +49,7 @@ static const char *const entry_names[GTL_N_ENTRIES] = {
 ZLIB_PLAIN(GTL_WRAP_PLAIN)
 ZLIB_PLAIN_HTL_BY_HAND(GTL_WRAP_PLAIN)
 
-/*
- * SIZED: as PLAIN, but work smaller than the function's threshold runs on
- * the guest's own zlib, where it is cheaper than a host round trip
- * (dispatch_thresholds.h; PASSTHROUGH_DISPATCH=host sends everything to
- * the host).
- */
-static size_t min_host_size[GTL_N_ENTRIES];
-
-/* The size test comes first: below it, nothing is spilled for a host
- * call and the guest's zlib is a tail call, as cheap as calling it. */
-#define GTL_WRAP_SIZED(ret_t, name, n, types, err, size, ...)     \
-    GTL_EXPORT ret_t name(PT_PARAMS_##n types)                    \
-    {                                                             \
-        if ((size_t)(size) >= min_host_size[GTL_ID_##name]) {     \
-            void *args[] = { PT_ADDRS_##n types NULL };           \
-            ret_t ret;                                            \
-            if (gtl_host(GTL_ID_##name, args, &ret)) {            \
-                return ret;                                       \
-            }                                                     \
-        }                                                         \
-        return z_##name(PT_NAMES_##n types);                      \
-    }
-ZLIB_SIZED(GTL_WRAP_SIZED)
-
-static void dispatch_init(void)
-{
-    const char *mode = getenv("PASSTHROUGH_DISPATCH");
-
-    if (mode && !strcmp(mode, "host")) {
-        return;   /* every size to the host */
-    }
-    if (mode && strcmp(mode, "adaptive")) {
-        gtl_warn("PASSTHROUGH_DISPATCH=%s: expected adaptive or host; "
-                 "using adaptive", mode);
-    }
-    min_host_size[GTL_ID_crc32] = GTL_MIN_HOST_CRC32;
-    min_host_size[GTL_ID_crc32_z] = GTL_MIN_HOST_CRC32;
-    min_host_size[GTL_ID_adler32] = GTL_MIN_HOST_ADLER32;
-    min_host_size[GTL_ID_adler32_z] = GTL_MIN_HOST_ADLER32;
-}
+/* SIZED: libz_sized.c, beside the guest's code for them. */
 
 /* STRING: the host's string, copied into guest memory. */
 #define GTL_WRAP_STRING(ret_t, name, n, types, err, ...)               \
@@ -245,7 +204,7 @@ static void gtl_connect(void)
     if (gtl_transport_init() == GTL_NONE) {
         return;
     }
-    dispatch_init();
+    gtl_dispatch_init();
     st = gtl_control(PT_OP_LOAD_HTL, &handle, (uint64_t)(uintptr_t)"libz.so",
                      0, 0, 0);
     if (st != PT_OK) {

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * Internals shared by the zlib GTL's generated wrappers (libz_gtl.c) and its
- * hand-written ones (libz_handwritten.c).
+ * Internals shared by the zlib GTL's generated wrappers (libz_gtl.c,
+ * libz_sized.c) and its hand-written ones (libz_handwritten.c).
  */
 #ifndef PASSTHROUGH_LIBZ_GTL_H
 #define PASSTHROUGH_LIBZ_GTL_H
@@ -32,7 +32,11 @@ GTL_HIDDEN extern uint64_t gtl_tokens[GTL_N_ENTRIES];
 GTL_HIDDEN extern int gtl_streams_on_host;
 GTL_HIDDEN extern int gtl_gz_on_host;
 
-/* The guest's own zlib, built into the GTL with Z_PREFIX. */
+/*
+ * The guest's own zlib, built into the GTL with Z_PREFIX. A file compiled
+ * with Z_PREFIX itself (libz_sized.c) has zlib.h's declarations instead.
+ */
+#ifndef Z_PREFIX_SET
 #define GTL_FALLBACK_DECL(ret_t, name, n, types, err, ...) \
     extern __typeof__(name) z_##name GTL_HIDDEN;
 ZLIB_FUNCTIONS(GTL_FALLBACK_DECL)
@@ -43,6 +47,10 @@ extern __typeof__(gzvprintf) z_gzvprintf GTL_HIDDEN;
 extern __typeof__(inflateBackInit_) z_inflateBackInit_ GTL_HIDDEN;
 extern __typeof__(inflateBack) z_inflateBack GTL_HIDDEN;
 extern __typeof__(inflateBackEnd) z_inflateBackEnd GTL_HIDDEN;
+#endif
+
+/* Reads PASSTHROUGH_DISPATCH; sets the SIZED functions' thresholds. */
+GTL_HIDDEN void gtl_dispatch_init(void);
 
 /* Runs entry `id` on the host; false if it has no entry or was refused. */
 static inline int gtl_host(int id, void **args, void *ret)

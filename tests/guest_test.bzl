@@ -42,6 +42,18 @@ def guest_exports_tests(name):
             size = "small",
         )
 
+def guest_layout_tests(name):
+    """<name>_<arch>: the GTL's SIZED functions have zlib's code inlined
+    and lie in one page with their host path (run_layout_test.sh)."""
+    for arch in GUEST_ARCHES:
+        native.sh_test(
+            name = "%s_%s" % (name, arch),
+            srcs = ["run_layout_test.sh"],
+            args = [arch, "$(rootpath :gtl_%s)" % arch],
+            data = [":gtl_" + arch],
+            size = "small",
+        )
+
 def guest_diff_tests(name, program):
     """<name>_<arch>: passthrough, GTL fallback and the guest's own zlib
     give identical transcripts (run_diff_test.sh)."""
