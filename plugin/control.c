@@ -289,7 +289,7 @@ static void narrowed(PtControl *ctl, uint64_t a, uint64_t len, int prot)
     uint64_t start, plen;
 
     page_range(a, len, &start, &plen);
-    pt_guest_check_protect(start, plen, prot & G_PROT_MASK);
+    pt_guest_check_narrow(start, plen, prot & G_PROT_MASK);
     drop(ctl, a, range_end(a, len));
 }
 

@@ -14,6 +14,7 @@ static uint64_t changes;      /* updates applied, to spot a racing reload */
 static uint64_t refusals;
 static uint64_t reloads;
 static GMutex reload_lock;
+static PtGuestRangeCheck filter;
 
 /* Per thread: the last ranges found, valid for one version of the table. */
 typedef struct HotRange {
@@ -102,7 +103,8 @@ bool pt_guest_check(uint64_t addr, uint64_t len, int prot)
     if (len == 0) {
         return true;
     }
-    if (end < addr) {
+    if (end < addr ||
+        (filter && !filter(addr, len, prot & PT_HTL_WRITE))) {
         return false;
     }
     if (usable()) {
@@ -130,7 +132,15 @@ int64_t pt_guest_check_string(uint64_t addr, uint64_t max)
         max = end - addr;
     }
     nul = memchr((const void *)(uintptr_t)addr, 0, max);
-    return nul ? (int64_t)((uintptr_t)nul - (uintptr_t)addr) : -1;
+    if (!nul || (filter && !filter(addr, (uintptr_t)nul - addr + 1, false))) {
+        return -1;
+    }
+    return (int64_t)((uintptr_t)nul - (uintptr_t)addr);
+}
+
+void pt_guest_check_set_filter(PtGuestRangeCheck check)
+{
+    filter = check;
 }
 
 static void refused(void)
@@ -189,6 +199,13 @@ void pt_guest_check_protect(uint64_t start, uint64_t len, int prot)
 {
     if (tracking()) {
         pt_ranges_protect(ranges, start, len, prot);
+    }
+}
+
+void pt_guest_check_narrow(uint64_t start, uint64_t len, int prot)
+{
+    if (tracking()) {
+        pt_ranges_narrow(ranges, start, len, prot);
     }
 }
 

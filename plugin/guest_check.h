@@ -28,6 +28,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "guest_mem.h"
 #include "passthrough_htl_api.h"
 
 /* The API every HTL is bound to. */
@@ -37,6 +38,13 @@ const PtHtlHostApi *pt_guest_check_api(void);
 bool pt_guest_check(uint64_t addr, uint64_t len, int prot);
 /* The string's length if it and its NUL are readable within max, else -1. */
 int64_t pt_guest_check_string(uint64_t addr, uint64_t max);
+
+/*
+ * Optional stricter view of what is guest memory at all, asked before the
+ * table (as pt_guest_mem_set_check is for the plugin's own accesses). The
+ * fuzzer installs one that admits only its "guest" mapping.
+ */
+void pt_guest_check_set_filter(PtGuestRangeCheck filter);
 
 /* Calls HTLs refused for a bad pointer or object, so far. */
 uint64_t pt_guest_check_refusals(void);
@@ -51,6 +59,8 @@ uint64_t pt_guest_check_reloads(void);
 void pt_guest_check_unmap(uint64_t start, uint64_t len);
 void pt_guest_check_map(uint64_t start, uint64_t len, int prot);
 void pt_guest_check_protect(uint64_t start, uint64_t len, int prot);
+/* At an mprotect's entry: access may only be lost until it returns. */
+void pt_guest_check_narrow(uint64_t start, uint64_t len, int prot);
 /* Something changed that is not followed exactly: reload before using. */
 void pt_guest_check_stale(void);
 

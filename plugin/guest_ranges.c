@@ -82,7 +82,7 @@ static int merge(Range *list, int n)
     return k;
 }
 
-typedef enum Mode { MAP, UNMAP, PROTECT } Mode;
+typedef enum Mode { MAP, UNMAP, PROTECT, NARROW } Mode;
 
 static uint64_t end_of(uint64_t start, uint64_t len)
 {
@@ -122,8 +122,9 @@ static void apply(PtGuestRanges *r, uint64_t s, uint64_t len, int prot,
             if (mode == MAP && !inserted) {
                 out[k++] = (Range){ s, e, prot };
                 inserted = true;
-            } else if (mode == PROTECT) {
-                out[k++] = (Range){ MAX(c.start, s), MIN(c.end, e), prot };
+            } else if (mode == PROTECT || mode == NARROW) {
+                out[k++] = (Range){ MAX(c.start, s), MIN(c.end, e),
+                                    mode == NARROW ? c.prot & prot : prot };
             }
             if (c.end > e) {
                 out[k++] = (Range){ e, c.end, c.prot };
@@ -154,6 +155,12 @@ void pt_ranges_protect(PtGuestRanges *r, uint64_t start, uint64_t len,
                        int prot)
 {
     apply(r, start, len, prot, PROTECT);
+}
+
+void pt_ranges_narrow(PtGuestRanges *r, uint64_t start, uint64_t len,
+                      int prot)
+{
+    apply(r, start, len, prot, NARROW);
 }
 
 void pt_ranges_remap(PtGuestRanges *r, uint64_t old_start, uint64_t old_len,

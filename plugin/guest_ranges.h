@@ -44,6 +44,9 @@ void pt_ranges_unmap(PtGuestRanges *r, uint64_t start, uint64_t len);
 /* The mapped parts of [start, start + len) get prot. */
 void pt_ranges_protect(PtGuestRanges *r, uint64_t start, uint64_t len,
                        int prot);
+/* The mapped parts of [start, start + len) keep only the access in prot. */
+void pt_ranges_narrow(PtGuestRanges *r, uint64_t start, uint64_t len,
+                      int prot);
 /* mremap that succeeded: the old range goes, the new one has its prot. */
 void pt_ranges_remap(PtGuestRanges *r, uint64_t old_start, uint64_t old_len,
                      uint64_t new_start, uint64_t new_len);

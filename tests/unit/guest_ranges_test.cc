@@ -66,6 +66,20 @@ TEST_F(RangesTest, MapUnmapProtect)
     EXPECT_EQ(pt_ranges_count(r_), 2);
 }
 
+// mprotect's entry only takes access away: PROT_WRITE asked for a
+// read-only page does not make it writable before the kernel says so.
+TEST_F(RangesTest, NarrowOnlyTakesAccessAway)
+{
+    pt_ranges_map(r_, 10 * K, K, R);
+    pt_ranges_map(r_, 11 * K, K, R | W);
+    pt_ranges_narrow(r_, 10 * K, 2 * K, W);
+    EXPECT_EQ(Check(10 * K, 1, W), PT_RANGE_NO);
+    EXPECT_EQ(Check(10 * K, 1, R), PT_RANGE_NO);
+    EXPECT_EQ(Check(11 * K, K, W), PT_RANGE_YES);
+    EXPECT_EQ(Check(11 * K, 1, R), PT_RANGE_NO);
+    EXPECT_EQ(Check(12 * K, 1, W), PT_RANGE_NO);       // never mapped
+}
+
 TEST_F(RangesTest, AdjacentMappingsCoverTogether)
 {
     pt_ranges_map(r_, 0x10000, 0x1000, R | W);
