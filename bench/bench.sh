@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 #
-# The whole benchmark set into one results directory: throughput, then the
-# crossover sweep, then report.md (headline first) and a sanity check of
+# The whole benchmark set into one results directory: throughput, the
+# crossover sweep, a zlib user's program (minigzip), then report.md (headline first) and a sanity check of
 # what was written. Takes the runners' options (bench_lib.sh), e.g.
 #   bazel run //bench                 every guest, results/ (~5 min)
 #   bazel run //bench -- --quick      every row once (seconds)
@@ -21,6 +21,8 @@ args+=(--clock="$bench_clock")
 bash "$bench_dir/throughput.sh" "${args[@]}"
 echo
 bash "$bench_dir/crossover.sh" "${args[@]}"
+echo
+bash "$bench_dir/program.sh" "${args[@]}"
 echo
 bash "$bench_dir/check_report.sh" "$bench_out" "${bench_arches[@]}"
 echo "benchmark set: $(($(date +%s) - start)) s for ${bench_arches[*]}" \

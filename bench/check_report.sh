@@ -24,7 +24,7 @@ png_ok() {
 }
 
 for f in report.md throughput.tsv throughput_table.tsv throughput.md \
-         crossover.tsv crossover_sizes.tsv crossover.md; do
+         crossover.tsv crossover_sizes.tsv crossover.md program.tsv program.md; do
     [ -s "$dir/$f" ] || bad "$f missing or empty"
 done
 [ "$errors" = 0 ] || exit 1
@@ -60,6 +60,12 @@ for arch in "${arches[@]}"; do
             END { exit !ok }' "$dir/crossover_sizes.tsv" ||
             bad "$arch: no crossover size for $f"
     done
+    # minigzip: compress and decompress, 3 configurations, host calls counted.
+    n=$(awk -F'\t' -v a="$arch" 'NR > 1 && $1 == a && $5 > 0 &&
+        ($4 != "passthrough" || $6 > 0)' "$dir/program.tsv" | wc -l)
+    [ "$n" = 6 ] || bad "$arch: $n sane minigzip rows, want 6"
+    grep -q "^| $arch | minigzip -6 |" "$dir/report.md" ||
+        bad "report.md has no minigzip row for $arch"
     for png in "throughput_$arch.png" "crossover_$arch.png"; do
         png_ok "$dir/$png" || bad "$png missing, empty or not a PNG"
         grep -q "($png)" "$dir/report.md" || bad "report.md does not embed $png"

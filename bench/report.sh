@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 #
 # Writes DIR/report.md from the sections the runners left in DIR
-# (throughput.md, crossover.md). Its first line is the headline: the
+# (throughput.md, crossover.md, program.md). Its first line is the headline: the
 # speed-up of passthrough over emulation and its cost against native, for
 # compress2 level 6 and inflate on the corpus, on the aarch64 guest (or the
 # first guest measured). tools/demo.sh prints that line.
@@ -56,7 +56,7 @@ headline() {
         echo "once on small data. It checks that the benchmarks run and report;"
         echo "its figures are not measurements."
     fi
-    for section in throughput crossover; do
+    for section in throughput crossover program; do
         if [ -s "$dir/$section.md" ]; then
             echo
             cat "$dir/$section.md"
