@@ -417,7 +417,9 @@ static uint8_t *guest_lo, *guest_hi;
 
 static bool guest_range(uint64_t addr, uint64_t len, bool write)
 {
-    return addr >= U(guest_lo) && len <= U(guest_hi) - addr;
+    /* addr <= guest_hi first: above it, guest_hi - addr wraps around. */
+    return addr >= U(guest_lo) && addr <= U(guest_hi) &&
+           len <= U(guest_hi) - addr;
 }
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
