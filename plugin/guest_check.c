@@ -13,6 +13,7 @@ static bool stale;            /* reload before the next answer */
 static uint64_t changes;      /* updates applied, to spot a racing reload */
 static uint64_t refusals;
 static uint64_t reloads;
+static uint64_t misses;       /* "no" from the table, "yes" after a reload */
 static GMutex reload_lock;
 static PtGuestRangeCheck filter;
 
@@ -90,6 +91,10 @@ static bool find(uint64_t addr, uint64_t end, int prot, uint64_t *start,
         if (!covered(addr, end, prot, start, run_end, &seq)) {
             return false;
         }
+        __atomic_fetch_add(&misses, 1, __ATOMIC_RELAXED);
+        pt_log_verbose("pointer check: %#" G_GINT64_MODIFIER "x+%"
+                       G_GUINT64_FORMAT " was missing from the table",
+                       addr, end - addr);
     }
     hot[hot_next % N_HOT] = (HotRange){ *start, *run_end, seq, prot };
     hot_next++;
@@ -151,6 +156,11 @@ static void refused(void)
 uint64_t pt_guest_check_refusals(void)
 {
     return __atomic_load_n(&refusals, __ATOMIC_RELAXED);
+}
+
+uint64_t pt_guest_check_misses(void)
+{
+    return __atomic_load_n(&misses, __ATOMIC_RELAXED);
 }
 
 uint64_t pt_guest_check_reloads(void)

@@ -48,6 +48,9 @@ void pt_guest_check_set_filter(PtGuestRangeCheck filter);
 
 /* Calls HTLs refused for a bad pointer or object, so far. */
 uint64_t pt_guest_check_refusals(void);
+/* Checks the table refused and a reload then allowed, so far (stats): 0
+ * unless the memory syscalls were not followed right. */
+uint64_t pt_guest_check_misses(void);
 /* Table reloads from /proc/self/maps, so far (stats): after memory
  * syscalls not followed exactly, and to confirm each refusal. */
 uint64_t pt_guest_check_reloads(void);

@@ -182,6 +182,8 @@ static void write_stats(FILE *out)
             pt_guest_check_refusals());
     fprintf(out, "memory_map_reloads %" G_GUINT64_FORMAT "\n",
             pt_guest_check_reloads());
+    fprintf(out, "pointer_table_misses %" G_GUINT64_FORMAT "\n",
+            pt_guest_check_misses());
     pt_registry_write_stats(control.reg, out);
 }
 

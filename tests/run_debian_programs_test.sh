@@ -60,7 +60,9 @@ pt() {
             "$tmp/$name.stats")
         [ "${got:-0}" -gt 0 ] || fail "$name: $e did not run on the host"
     done
-    echo "$name: $(awk '$1 == "host_calls" { print $2 }' "$tmp/$name.stats") host calls" >&2
+    echo "$name: $(awk '$1 == "host_calls" { print $2 }' "$tmp/$name.stats") host calls," \
+        "$(awk '$1 == "memory_map_reloads" { print $2 }' "$tmp/$name.stats") map reloads," \
+        "$(awk '$1 == "pointer_table_misses" { print $2 }' "$tmp/$name.stats") table misses" >&2
 }
 
 # on_guest NAME ENTRY...: after pt NAME, none of these ran on the host.
