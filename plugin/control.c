@@ -353,6 +353,11 @@ void pt_control_memory_syscall_ret(PtControl *ctl, int64_t num, int64_t ret)
         /* Failed (the entry side may have removed too much), or not
          * followed exactly: the next check reads the maps again. */
         pt_guest_check_stale();
+    } else if (num == m->munmap) {
+        /* Again: a reload may have read the maps before the kernel had
+         * unmapped, and published them after the entry's removal. */
+        page_range(a[0], a[1], &start, &plen);
+        pt_guest_check_unmap(start, plen);
     } else if (num == m->mmap) {
         page_range((uint64_t)ret, a[1], &start, &plen);
         pt_guest_check_map(start, plen, a[2] & G_PROT_MASK);

@@ -36,21 +36,36 @@ static void reload(void)
     if (!ranges) {
         ranges = pt_ranges_new(0);
     }
-    /* An update that lands while the file is read may be lost: read again
-     * until none did (a few tries; past them, stay stale). */
+    /*
+     * Text read before an update landed must not replace the table the
+     * update went into: for a moment, other threads would be refused
+     * memory that is there (a new thread's stack, in pigz). So it is
+     * published only if no update was counted since the read began; else
+     * read again (a few tries; past them, publish and stay stale).
+     */
     for (int tries = 0; tries < 4; tries++) {
         uint64_t before = __atomic_load_n(&changes, __ATOMIC_SEQ_CST);
+        int n;
 
         __atomic_store_n(&stale, false, __ATOMIC_RELAXED);
         g_clear_pointer(&text, g_free);
-        if (!g_file_get_contents("/proc/self/maps", &text, NULL, NULL) ||
-            pt_ranges_load_maps(ranges, text) < 0) {
+        if (!g_file_get_contents("/proc/self/maps", &text, NULL, NULL)) {
+            n = -1;
+        } else if (tries < 3) {
+            n = pt_ranges_load_maps_unless_changed(ranges, text, &changes,
+                                                   before);
+        } else {
+            n = pt_ranges_load_maps(ranges, text);
+        }
+        if (n == -1) {
             pt_log("cannot read /proc/self/maps: guest pointers are refused");
             pt_ranges_load_maps(ranges, "");
         }
         __atomic_fetch_add(&reloads, 1, __ATOMIC_RELAXED);
-        __atomic_store_n(&seeded, true, __ATOMIC_SEQ_CST);
-        if (__atomic_load_n(&changes, __ATOMIC_SEQ_CST) == before) {
+        if (n != -2) {
+            __atomic_store_n(&seeded, true, __ATOMIC_SEQ_CST);
+        }
+        if (n != -2 && __atomic_load_n(&changes, __ATOMIC_SEQ_CST) == before) {
             break;
         }
         __atomic_store_n(&stale, true, __ATOMIC_RELAXED);

@@ -186,6 +186,13 @@ void pt_ranges_remap(PtGuestRanges *r, uint64_t old_start, uint64_t old_len,
 
 int pt_ranges_load_maps(PtGuestRanges *r, const char *text)
 {
+    return pt_ranges_load_maps_unless_changed(r, text, NULL, 0);
+}
+
+int pt_ranges_load_maps_unless_changed(PtGuestRanges *r, const char *text,
+                                       const uint64_t *counter,
+                                       uint64_t expect)
+{
     GArray *list = g_array_new(false, false, sizeof(Range));
     const char *line = text;
     int n;
@@ -214,7 +221,9 @@ int pt_ranges_load_maps(PtGuestRanges *r, const char *text)
     }
     n = list->len;
     g_mutex_lock(&r->lock);
-    if (n > r->cap) {
+    if (counter && __atomic_load_n(counter, __ATOMIC_SEQ_CST) != expect) {
+        n = -2;
+    } else if (n > r->cap) {
         publish(r, NULL, n);
     } else {
         memcpy(r->scratch, list->data, n * sizeof(Range));

@@ -56,6 +56,15 @@ void pt_ranges_remap(PtGuestRanges *r, uint64_t old_start, uint64_t old_len,
  * Returns how many were read, or -1 on a malformed line (table unchanged).
  */
 int pt_ranges_load_maps(PtGuestRanges *r, const char *text);
+/*
+ * The same, but only if *counter still reads expect under the writers'
+ * lock; else -2, table unchanged. A reader of the maps counts its updates
+ * there before applying them: text read before one of them landed is not
+ * published over it.
+ */
+int pt_ranges_load_maps_unless_changed(PtGuestRanges *r, const char *text,
+                                       const uint64_t *counter,
+                                       uint64_t expect);
 
 /* Whether every byte of [addr, addr + len) is mapped with all of prot. */
 PtRangeAnswer pt_ranges_check(PtGuestRanges *r, uint64_t addr, uint64_t len,

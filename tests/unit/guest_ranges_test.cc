@@ -150,6 +150,23 @@ TEST_F(RangesTest, LoadsProcSelfMaps)
     munmap(p, 3 * K);
 }
 
+// A reload whose text was read before an update landed is not published
+// over the table the update went into.
+TEST_F(RangesTest, LoadUnlessChangedKeepsANewerTable)
+{
+    uint64_t counter = 7;
+
+    pt_ranges_map(r_, 10 * K, K, R | W);
+    EXPECT_EQ(pt_ranges_load_maps_unless_changed(
+                  r_, "1000-2000 r--p 0 0:0 0\n", &counter, 6), -2);
+    EXPECT_EQ(Check(10 * K, K, R | W), PT_RANGE_YES);     // kept
+    EXPECT_EQ(Check(0x1000, 1, R), PT_RANGE_NO);
+    EXPECT_EQ(pt_ranges_load_maps_unless_changed(
+                  r_, "1000-2000 r--p 0 0:0 0\n", &counter, 7), 1);
+    EXPECT_EQ(Check(10 * K, 1, R), PT_RANGE_NO);           // replaced
+    EXPECT_EQ(Check(0x1000, 1, R), PT_RANGE_YES);
+}
+
 TEST(Ranges, OverflowMakesEveryAnswerUnknown)
 {
     PtGuestRanges *r = pt_ranges_new(4);
