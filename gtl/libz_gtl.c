@@ -39,12 +39,7 @@ static const char *const entry_names[GTL_N_ENTRIES] = {
 #define GTL_WRAP_PLAIN(ret_t, name, n, types, err, ...)                \
     GTL_EXPORT ret_t name(PT_PARAMS_##n types)                    \
     {                                                             \
-        void *args[] = { PT_ADDRS_##n types NULL };               \
-        ret_t ret;                                                \
-        if (gtl_host(GTL_ID_##name, args, &ret)) {                \
-            return ret;                                           \
-        }                                                         \
-        return z_##name(PT_NAMES_##n types);                      \
+        GTL_HOST_ELSE_GUEST(ret_t, name, n, types);               \
     }
 ZLIB_PLAIN(GTL_WRAP_PLAIN)
 ZLIB_PLAIN_HTL_BY_HAND(GTL_WRAP_PLAIN)

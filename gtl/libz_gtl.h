@@ -58,6 +58,16 @@ static inline int gtl_host(int id, void **args, void *ret)
     return gtl_tokens[id] && gtl_call(gtl_tokens[id], args, ret) == PT_OK;
 }
 
+/* A wrapper's body: the host, else the guest's own zlib (spec/thunk.h's
+ * parameter lists a0, a1, ...). */
+#define GTL_HOST_ELSE_GUEST(ret_t, name, n, types)                \
+    void *args[] = { PT_ADDRS_##n types NULL };                   \
+    ret_t ret;                                                    \
+    if (gtl_host(GTL_ID_##name, args, &ret)) {                    \
+        return ret;                                               \
+    }                                                             \
+    return z_##name(PT_NAMES_##n types)
+
 /*
  * The value zlib's default allocator has on the host, learnt from the first
  * stream the host initialised: a stream whose zalloc holds it lives on the

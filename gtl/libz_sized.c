@@ -61,12 +61,7 @@ static size_t min_host_size[GTL_N_ENTRIES] = {
     static __attribute__((noinline, section(GTL_SIZED_SECTION(name)))) \
     ret_t name##_host(PT_PARAMS_##n types)                        \
     {                                                             \
-        void *args[] = { PT_ADDRS_##n types NULL };               \
-        ret_t ret;                                                \
-        if (gtl_host(GTL_ID_##name, args, &ret)) {                \
-            return ret;                                           \
-        }                                                         \
-        return z_##name(PT_NAMES_##n types);                      \
+        GTL_HOST_ELSE_GUEST(ret_t, name, n, types);               \
     }                                                             \
     GTL_EXPORT __attribute__((flatten, section(GTL_SIZED_SECTION(name)))) \
     ret_t name(PT_PARAMS_##n types)                               \
