@@ -21,10 +21,16 @@
 
 #include <pthread.h>
 #include <stddef.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "passthrough_pause.h"
+
 uint64_t gtl_tokens[GTL_N_ENTRIES];
+uint64_t gtl_ga_tokens[GTL_N_ENTRIES];
+static uint64_t ga_resume_token;
 int gtl_streams_on_host;
+int gtl_ga_on_host;
 int gtl_gz_on_host;
 alloc_func gtl_host_zalloc;
 free_func gtl_host_zfree;
@@ -33,6 +39,12 @@ static const char *const entry_names[GTL_N_ENTRIES] = {
 #define GTL_ENTRY_NAME(ret_t, name, n, types, err, ...) PT_STR(name) "_HTL",
     ZLIB_ALL_ENTRIES(GTL_ENTRY_NAME)
 #undef GTL_ENTRY_NAME
+};
+
+static const char *const ga_entry_names[GTL_N_ENTRIES] = {
+#define GTL_GA_ENTRY_NAME(name) [GTL_ID_##name] = PT_STR(name) "_ga_HTL",
+    ZLIB_CALLS_ALLOCATOR(GTL_GA_ENTRY_NAME)
+#undef GTL_GA_ENTRY_NAME
 };
 
 /* PLAIN: the host, else the guest's own zlib. */
@@ -59,7 +71,7 @@ ZLIB_PLAIN_HTL_BY_HAND(GTL_WRAP_PLAIN)
     }
 ZLIB_STRING(GTL_WRAP_STRING)
 
-/* STREAM_INIT: on the host unless the guest brought its own allocator. */
+/* STREAM_INIT: on the host, with the guest's allocator if it has one. */
 #define GTL_WRAP_STREAM_INIT(ret_t, name, n, types, err, ...)          \
     GTL_EXPORT ret_t name(PT_PARAMS_##n types)                    \
     {                                                             \
@@ -68,6 +80,11 @@ ZLIB_STRING(GTL_WRAP_STRING)
         if (gtl_stream_may_use_host(a0) &&                        \
             gtl_host(GTL_ID_##name, args, &ret)) {                \
             gtl_learn_host_stream(a0);                            \
+            gtl_fix_msg(a0);                                      \
+            return ret;                                           \
+        }                                                         \
+        if (gtl_stream_may_use_host_ga(a0) &&                     \
+            gtl_host_ga(GTL_ID_##name, a0, n, args, &ret)) {      \
             gtl_fix_msg(a0);                                      \
             return ret;                                           \
         }                                                         \
@@ -82,7 +99,7 @@ ZLIB_STREAM_INIT(GTL_WRAP_STREAM_INIT)
         if (gtl_host_stream(s)) {                                 \
             void *args[] = { PT_ADDRS_##n types NULL };           \
             ret_t ret;                                            \
-            if (!gtl_host(GTL_ID_##name, args, &ret)) {           \
+            if (!gtl_host_on_stream(GTL_ID_##name, s, n, args, &ret)) { \
                 return err;                                       \
             }                                                     \
             gtl_fix_msg(a0);                                      \
@@ -124,6 +141,53 @@ ZLIB_GZ(GTL_WRAP_GZ)
         z_##name(PT_NAMES_##n types);                             \
     }
 ZLIB_GZ_VOID(GTL_WRAP_GZ_VOID)
+
+/* What a paused host call asks of strm's allocator, as zlib would do it:
+ * zlib's default for the one the guest left unset. */
+static void *ga_alloc(z_streamp strm, uint64_t items, uint64_t size)
+{
+    if (strm->zalloc) {
+        return strm->zalloc(strm->opaque, (uInt)items, (uInt)size);
+    }
+    return malloc((size_t)items * size);
+}
+
+static void ga_free(z_streamp strm, void *block)
+{
+    if (strm->zfree) {
+        strm->zfree(strm->opaque, block);
+    } else {
+        free(block);
+    }
+}
+
+int gtl_host_ga(int id, z_streamp strm, int n, void **args, void *ret)
+{
+    PtPause pause, *at = &pause;
+    void *resume_args[] = { &at };
+    int resumed;
+
+    memset(&pause, 0, sizeof(pause));
+    args[n] = &at;
+    if (gtl_call(gtl_ga_tokens[id], args, ret) != PT_OK) {
+        return 0;
+    }
+    /* The allocator may be the guest's or zlib's default; either way it
+     * runs here, in the guest, between host calls. */
+    while (pause.cookie) {
+        if (pause.what == PT_PAUSE_ALLOC) {
+            pause.ptr = (uint64_t)(uintptr_t)ga_alloc(strm, pause.items,
+                                                      pause.size);
+        } else {
+            ga_free(strm, (void *)(uintptr_t)pause.ptr);
+        }
+        if (gtl_call(ga_resume_token, resume_args, &resumed) != PT_OK ||
+            resumed != 0) {
+            return 0;
+        }
+    }
+    return 1;
+}
 
 void gtl_learn_host_stream(z_streamp strm)
 {
@@ -180,6 +244,35 @@ static int all_resolved(const int *ids, int n)
     return 1;
 }
 
+/*
+ * The NAME_ga_HTL entries and the resume entry: all of them, or streams
+ * with the guest's allocator stay on the guest's zlib (an HTL without
+ * them: as before they existed).
+ */
+static int connect_ga(int64_t handle)
+{
+    int64_t token;
+
+    for (int i = 0; i < GTL_N_ENTRIES; i++) {
+        if (ga_entry_names[i] &&
+            gtl_control(PT_OP_DLSYM, &token, (uint64_t)handle,
+                        (uint64_t)(uintptr_t)ga_entry_names[i], 0,
+                        0) == PT_OK) {
+            gtl_ga_tokens[i] = (uint64_t)token;
+        } else if (ga_entry_names[i]) {
+            memset(gtl_ga_tokens, 0, sizeof(gtl_ga_tokens));
+            return 0;
+        }
+    }
+    if (gtl_control(PT_OP_DLSYM, &token, (uint64_t)handle,
+                    (uint64_t)(uintptr_t)"ga_resume_HTL", 0, 0) != PT_OK) {
+        memset(gtl_ga_tokens, 0, sizeof(gtl_ga_tokens));
+        return 0;
+    }
+    ga_resume_token = (uint64_t)token;
+    return 1;
+}
+
 static void gtl_connect(void)
 {
 #define GTL_ID_OF(ret_t, name, n, types, err, ...) GTL_ID_##name,
@@ -218,6 +311,7 @@ static void gtl_connect(void)
     }
     gtl_streams_on_host = all_resolved(stream_ids, PT_ARRAY_SIZE(stream_ids));
     gtl_gz_on_host = all_resolved(gz_ids, PT_ARRAY_SIZE(gz_ids));
+    gtl_ga_on_host = gtl_streams_on_host && connect_ga(handle);
     if (missing) {
         gtl_warn("libz_HTL.so lacks %d of %d entries; those use the guest's "
                  "own zlib%s%s", missing, GTL_N_ENTRIES,

@@ -69,29 +69,73 @@ static inline int gtl_host(int id, void **args, void *ret)
     return z_##name(PT_NAMES_##n types)
 
 /*
+ * Host streams. The guest's `state` of a stream on the host is the HTL's
+ * handle, whose top bit no guest address has: the test is exact and costs
+ * one load. The next bit says the stream has the guest's own allocator.
+ */
+#define GTL_HOST_STREAM_BIT ((uintptr_t)1 << 63)
+#define GTL_GA_STREAM_BIT ((uintptr_t)1 << 62)
+
+static inline int gtl_host_stream(z_streamp strm)
+{
+    return strm && ((uintptr_t)strm->state & GTL_HOST_STREAM_BIT);
+}
+
+/*
  * The value zlib's default allocator has on the host, learnt from the first
- * stream the host initialised: a stream whose zalloc holds it lives on the
- * host. Streams with the guest's own allocator never do, so the test is
- * exact and costs one comparison.
+ * stream the host initialised with it.
  */
 GTL_HIDDEN extern alloc_func gtl_host_zalloc;
 GTL_HIDDEN extern free_func gtl_host_zfree;
 
-static inline int gtl_host_stream(z_streamp strm)
+/*
+ * Whether a stream being initialised uses zlib's default allocator: none
+ * set, or the host's own, left by an earlier host stream in the same
+ * z_stream (the guest's zlib must never be handed those).
+ */
+static inline int gtl_default_alloc(z_streamp strm)
 {
-    return strm && gtl_host_zalloc && strm->zalloc == gtl_host_zalloc;
+    return (!strm->zalloc || strm->zalloc == gtl_host_zalloc) &&
+           (!strm->zfree || strm->zfree == gtl_host_zfree);
+}
+
+static inline int gtl_stream_may_use_host(z_streamp strm)
+{
+    return gtl_streams_on_host && strm && gtl_default_alloc(strm);
 }
 
 /*
- * A stream being initialised may go to the host if it uses zlib's default
- * allocator: none set, or the host's own, left by an earlier host stream in
- * the same z_stream (the guest's zlib must never be handed those).
+ * Streams with the guest's own allocator: on the host too if the HTL has
+ * the NAME_ga_HTL entries (zlib_spec.h's ZLIB_CALLS_ALLOCATOR), whose host
+ * calls pause for the guest to run its zalloc/zfree
+ * (protocol/passthrough_pause.h). Their tokens, 0 for the functions that
+ * never allocate.
  */
-static inline int gtl_stream_may_use_host(z_streamp strm)
+GTL_HIDDEN extern uint64_t gtl_ga_tokens[GTL_N_ENTRIES];
+GTL_HIDDEN extern int gtl_ga_on_host;
+
+static inline int gtl_stream_may_use_host_ga(z_streamp strm)
 {
-    return gtl_streams_on_host && strm &&
-           (!strm->zalloc || strm->zalloc == gtl_host_zalloc) &&
-           (!strm->zfree || strm->zfree == gtl_host_zfree);
+    return gtl_ga_on_host && strm && !gtl_default_alloc(strm);
+}
+
+/*
+ * Runs entry `id` through its NAME_ga_HTL entry, doing in the guest what
+ * the paused host call asks of strm's allocator. args has n arguments and
+ * a spare slot after them, for the PtPause. False if refused.
+ */
+GTL_HIDDEN int gtl_host_ga(int id, z_streamp strm, int n, void **args,
+                           void *ret);
+
+/* A call on host stream strm: through the NAME_ga_HTL entry if it has one
+ * and strm has the guest's allocator. */
+static inline int gtl_host_on_stream(int id, z_streamp strm, int n,
+                                     void **args, void *ret)
+{
+    if (gtl_ga_tokens[id] && ((uintptr_t)strm->state & GTL_GA_STREAM_BIT)) {
+        return gtl_host_ga(id, strm, n, args, ret);
+    }
+    return gtl_host(id, args, ret);
 }
 
 /* After a host call that initialised strm. */

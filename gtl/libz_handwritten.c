@@ -12,7 +12,8 @@
  *   formats, and the host writes the text as its gzprintf would have.
  * - inflateBackInit_, inflateBack, inflateBackEnd: in() and out() are guest
  *   functions the host cannot call. The guest drives the host's raw inflate
- *   through the provided window and calls in() and out() itself.
+ *   through the provided window and calls in() and out() itself; a guest
+ *   allocator is asked for what zlib's inflateBack would allocate.
  */
 #define _GNU_SOURCE
 #include "libz_gtl.h"
@@ -356,11 +357,12 @@ GTL_EXPORT int inflateBackInit_(z_streamp strm, int windowBits,
                                 unsigned char *window, const char *version,
                                 int stream_size)
 {
-    int raw_bits = -windowBits, ret;
-    void *args[] = { &strm, &raw_bits, &version, &stream_size };
+    int raw_bits = -windowBits, ret, own_alloc = 0;
+    void *args[] = { &strm, &raw_bits, &version, &stream_size, NULL };
     BackStream *bs;
 
-    if (!gtl_stream_may_use_host(strm)) {
+    if (!gtl_stream_may_use_host(strm) &&
+        !(own_alloc = gtl_stream_may_use_host_ga(strm))) {
         return z_inflateBackInit_(strm, windowBits, window, version,
                                   stream_size);
     }
@@ -376,13 +378,25 @@ GTL_EXPORT int inflateBackInit_(z_streamp strm, int windowBits,
     if (!bs) {
         return Z_MEM_ERROR;
     }
-    ret = host_stream_call(GTL_ID_inflateInit2_, args);
+    /* With the guest's allocator, zlib's inflateBackInit_ allocates what
+     * inflateInit2_ does (its state); the window it never allocates, and
+     * the host's raw inflate then allocates host memory only, because
+     * inflateBack calls the plain entries. */
+    if (own_alloc) {
+        if (!gtl_host_ga(GTL_ID_inflateInit2_, strm, 4, args, &ret)) {
+            ret = Z_STREAM_ERROR;
+        }
+    } else {
+        ret = host_stream_call(GTL_ID_inflateInit2_, args);
+    }
     if (ret != Z_OK) {
         free(bs);
         gtl_fix_msg(strm);
         return ret;
     }
-    gtl_learn_host_stream(strm);
+    if (!own_alloc) {
+        gtl_learn_host_stream(strm);
+    }
     bs->strm = strm;
     bs->window = window;
     bs->wsize = 1u << windowBits;
@@ -477,13 +491,15 @@ GTL_EXPORT int inflateBack(z_streamp strm, in_func in, void *in_desc,
 
 GTL_EXPORT int inflateBackEnd(z_streamp strm)
 {
-    void *args[] = { &strm };
+    void *args[] = { &strm, NULL };
     BackStream *bs;
+    int ret;
 
     if (!gtl_host_stream(strm)) {
         return z_inflateBackEnd(strm);
     }
     bs = back_find(strm, 1);
     free(bs);
-    return host_stream_call(GTL_ID_inflateEnd, args);
+    return gtl_host_on_stream(GTL_ID_inflateEnd, strm, 1, args, &ret)
+               ? ret : Z_STREAM_ERROR;
 }

@@ -9,7 +9,8 @@
  * pointer the spec's checks column names, and only then calls zlib; a bad
  * pointer or object gets the spec's error value and is counted in the
  * plugin's stats (pointer_refusals). Streams and gzFiles go through
- * zlib_objects.h. Generated from spec/zlib_spec.h; the entries written by
+ * zlib_objects.h, streams with the guest's allocator also through
+ * guest_alloc.h. Generated from spec/zlib_spec.h; the entries written by
  * hand follow.
  */
 #include <errno.h>
@@ -17,6 +18,7 @@
 #include <stdlib.h>
 
 #include "guest_access.h"
+#include "guest_alloc.h"
 #include "thunk.h"
 #include "zlib_objects.h"
 #include "zlib_spec.h"
@@ -205,9 +207,22 @@ static void stream_after(HtlStream *s, int id, long r)
 ZLIB_STREAM(HTL_ENTRY_STREAM)
 
 /*
- * After a host init: the guest's z_stream gets the handle and the host's
- * allocator (which tells the GTL where the stream lives) and what zlib set;
- * its buffer fields stay as the guest set them.
+ * Before a host init: zlib's own allocator, unless the call runs where the
+ * guest's can be asked (an NAME_ga_HTL entry).
+ */
+static void init_alloc(HtlStream *s)
+{
+    if (htl_ga_active()) {
+        s->strm.zalloc = htl_ga_alloc;
+        s->strm.zfree = htl_ga_free;
+        s->strm.opaque = s;
+    }
+}
+
+/*
+ * After a host init: the guest's z_stream gets the handle and what zlib
+ * set, the host's allocator too unless it keeps its own; its buffer fields
+ * stay as the guest set them.
  */
 static void init_done(HtlStream *s, z_streamp guest, bool ok)
 {
@@ -220,15 +235,17 @@ static void init_done(HtlStream *s, z_streamp guest, bool ok)
     guest->total_out = s->strm.total_out;
     guest->adler = s->strm.adler;
     guest->data_type = s->strm.data_type;
-    guest->zalloc = s->strm.zalloc;
-    guest->zfree = s->strm.zfree;
-    guest->opaque = s->strm.opaque;
+    if (s->strm.zalloc != htl_ga_alloc) {
+        guest->zalloc = s->strm.zalloc;
+        guest->zfree = s->strm.zfree;
+        guest->opaque = s->strm.opaque;
+    }
     guest->state = htl_stream_handle(s);
     s->guest = guest;
     htl_stream_release(s);
 }
 
-/* STREAM_INIT: a new record; zlib's own allocator, whatever the guest's. */
+/* STREAM_INIT: a new record; zlib's own allocator, or the guest's mirrored. */
 #define HTL_ENTRY_STREAM_INIT(ret_t, name, n, types, err, checks)   \
     HTL_EXPORT void name##_HTL(void **args, void *ret);             \
     void name##_HTL(void **args, void *ret)                         \
@@ -241,6 +258,7 @@ static void init_done(HtlStream *s, z_streamp guest, bool ok)
             PT_STRIP checks && (s = htl_stream_new(a0)) != NULL) {  \
             guest = a0;                                             \
             a0 = &s->strm;                                          \
+            init_alloc(s);                                          \
             r = name(PT_NAMES_##n types);                           \
             init_done(s, guest, r == Z_OK);                         \
         } else {                                                    \
@@ -283,8 +301,15 @@ static bool copy_head(HtlStream *d, const HtlStream *src)
  * address too: the copy gets a header of its own.
  */
 static int copy_done(HtlStream *d, HtlStream *src, z_streamp dest, int r,
-                     bool inflating)
+                     bool inflating, uint32_t src_blocks)
 {
+    /* zlib allocated the copy's blocks with the source's z_stream, which
+     * names the source's record: they are the copy's. */
+    if (src->strm.zalloc == htl_ga_alloc) {
+        d->blocks = src->blocks - src_blocks;
+        src->blocks = src_blocks;
+        d->strm.opaque = d;
+    }
     if (r == Z_OK && (src->head_bufs || src->set_head || src->get_head)) {
         if (!copy_head(d, src)) {
             (inflating ? inflateEnd : deflateEnd)(&d->strm);
@@ -296,6 +321,16 @@ static int copy_done(HtlStream *d, HtlStream *src, z_streamp dest, int r,
         }
     }
     if (r != Z_OK) {
+        /* zlib's deflateCopy copies the z_stream before it allocates:
+         * dest is left the source's, with the source's state if the first
+         * block was refused, else none. */
+        if (r == Z_MEM_ERROR && !inflating) {
+            void *state = d->strm.state == src->strm.state
+                              ? src->guest->state : NULL;
+
+            memcpy(dest, src->guest, sizeof(*dest));
+            dest->state = state;
+        }
         htl_stream_free(d);
         return r;
     }
@@ -317,8 +352,11 @@ static int copy_done(HtlStream *d, HtlStream *src, z_streamp dest, int r,
         if (loaded && (src = htl_stream_enter(a1)) != NULL &&       \
             htl_writable(a0, sizeof(z_stream)) &&                   \
             (d = htl_stream_new(a0)) != NULL) {                     \
+            uint32_t src_blocks = src->blocks;                      \
             r = name(&d->strm, &src->strm);                         \
-            r = copy_done(d, src, a0, r, HTL_ID_##name == HTL_ID_inflateCopy); \
+            r = copy_done(d, src, a0, r,                            \
+                          HTL_ID_##name == HTL_ID_inflateCopy,      \
+                          src_blocks);                              \
         } else {                                                    \
             htl_refused();                                          \
         }                                                           \
@@ -561,6 +599,66 @@ void gzprintf_n_HTL(void **args, void *ret)
             }
         }
         htl_gz_leave(a0);
+    } else {
+        htl_refused();
+    }
+    put_result(ret, &r, sizeof(r));
+}
+
+/*
+ * NAME_ga_HTL: the stream functions that may call the allocator, for
+ * streams with the guest's (guest_alloc.h). One more argument than NAME's,
+ * the guest's PtPause; NAME_HTL runs on a stack that can pause for the
+ * guest's zalloc and zfree. inflate() and inflateSetDictionary() allocate
+ * only a stream's window (its second block): once it has one, they run
+ * here, as they would through NAME_HTL.
+ */
+static const int arity[] = {
+#define HTL_ARITY(ret_t, name, n, ...) n,
+    ZLIB_ALL_ENTRIES(HTL_ARITY)
+#undef HTL_ARITY
+};
+
+static void ga_entry(int id, HtlEntryFn fn, void **args, void *ret)
+{
+    PtPause *pause = NULL;
+    z_streamp strm;
+    void *slot;
+
+    if (!htl_load(&slot, args + arity[id], sizeof(slot)) ||
+        !htl_load(&pause, slot, sizeof(pause))) {
+        pause = NULL;    /* the guest cannot be asked: no blocks */
+    }
+    if ((id == HTL_ID_inflate || id == HTL_ID_inflateSetDictionary) &&
+        htl_load(&slot, args, sizeof(slot)) &&
+        htl_load(&strm, slot, sizeof(strm)) && htl_stream_blocks(strm) > 1) {
+        fn(args, ret);
+        return;
+    }
+    htl_ga_run(fn, args, ret, pause);
+}
+
+#define HTL_ENTRY_GA(name)                                          \
+    HTL_EXPORT void name##_ga_HTL(void **args, void *ret);          \
+    void name##_ga_HTL(void **args, void *ret)                      \
+    {                                                               \
+        ga_entry(HTL_ID_##name, name##_HTL, args, ret);             \
+    }
+ZLIB_CALLS_ALLOCATOR(HTL_ENTRY_GA)
+
+/*
+ * ga_resume_HTL(PtPause *pause) -> int: resumes the thread's paused call
+ * pause names, with the guest's answer. 0 once it ran on (done, or paused
+ * again: see pause); -1 if there is no such call.
+ */
+HTL_EXPORT void ga_resume_HTL(void **args, void *ret);
+void ga_resume_HTL(void **args, void *ret)
+{
+    HTL_ARGS(1, (PtPause *))
+    int r = -1;
+
+    if (loaded && htl_ga_resume(a0)) {
+        r = 0;
     } else {
         htl_refused();
     }

@@ -4,6 +4,8 @@
 #include <pthread.h>
 #include <stdlib.h>
 
+#include "guest_alloc.h"
+
 /*
  * Stream records live in chunks that are never freed, so a stale or forged
  * handle always reads a record, never freed memory. A record's word is its
@@ -14,7 +16,7 @@
 #define CHUNK_SIZE (1u << CHUNK_BITS)
 #define MAX_CHUNKS 4096
 #define NO_RECORD UINT32_MAX
-#define GEN_MASK 0x7fffffffULL
+#define GEN_MASK 0x3fffffffULL
 
 static HtlStream *chunks[MAX_CHUNKS];
 static uint32_t n_records;
@@ -78,6 +80,7 @@ HtlStream *htl_stream_new(z_streamp guest)
     s->set_head = NULL;
     s->get_head = NULL;
     s->head_bufs = NULL;
+    s->blocks = 0;
     __atomic_store_n(&s->word, (gen << 1) | 1, __ATOMIC_RELAXED);
     return s;
 }
@@ -101,7 +104,34 @@ void *htl_stream_handle(const HtlStream *s)
 {
     uint64_t gen = __atomic_load_n(&s->word, __ATOMIC_RELAXED) >> 1;
 
-    return (void *)(uintptr_t)((gen << 32) | ((uint64_t)s->index + 1));
+    uint64_t ga = s->strm.zalloc == htl_ga_alloc ? HTL_STREAM_GA_BIT : 0;
+
+    return (void *)(uintptr_t)(HTL_STREAM_HANDLE_BIT | ga | (gen << 32) |
+                               ((uint64_t)s->index + 1));
+}
+
+/* The record a handle names, if it was issued; not claimed. */
+static HtlStream *handle_record(uint64_t handle)
+{
+    uint64_t index = (handle & 0xffffffffULL) - 1;
+
+    if (!(handle & HTL_STREAM_HANDLE_BIT) || !(handle & 0xffffffffULL) ||
+        index >= __atomic_load_n(&n_records, __ATOMIC_ACQUIRE)) {
+        return NULL;
+    }
+    return record(index);
+}
+
+uint32_t htl_stream_blocks(z_streamp guest)
+{
+    void *handle;
+    HtlStream *s;
+
+    if (!htl_load(&handle, &guest->state, sizeof(handle)) ||
+        !(s = handle_record((uint64_t)(uintptr_t)handle))) {
+        return 0;
+    }
+    return __atomic_load_n(&s->blocks, __ATOMIC_RELAXED);
 }
 
 void htl_stream_release(HtlStream *s)
@@ -113,7 +143,7 @@ void htl_stream_release(HtlStream *s)
 
 HtlStream *htl_stream_enter(z_streamp guest)
 {
-    uint64_t handle, index, word;
+    uint64_t handle, word;
     HtlStream *s;
     z_stream g;
 
@@ -122,16 +152,11 @@ HtlStream *htl_stream_enter(z_streamp guest)
     }
     memcpy(&g, guest, sizeof(g));
     handle = (uint64_t)(uintptr_t)g.state;
-    index = (handle & 0xffffffffULL) - 1;
-    if (!(handle & 0xffffffffULL) ||
-        index >= __atomic_load_n(&n_records, __ATOMIC_ACQUIRE)) {
-        return NULL;
-    }
-    s = record(index);
-    word = (handle >> 32) << 1;
-    if ((handle >> 32) > GEN_MASK || !s ||
-        !__atomic_compare_exchange_n(&s->word, &word, word | 1, false,
-                                     __ATOMIC_ACQUIRE, __ATOMIC_RELAXED)) {
+    s = handle_record(handle);
+    word = (((handle & ~HTL_STREAM_HANDLE_BIT) >> 32) & GEN_MASK) << 1;
+    if (!s || !__atomic_compare_exchange_n(&s->word, &word, word | 1, false,
+                                           __ATOMIC_ACQUIRE,
+                                           __ATOMIC_RELAXED)) {
         return NULL;  /* forged, ended, or in a call on another thread */
     }
     /* A copy of the z_stream is not the stream (zlib says the same). */

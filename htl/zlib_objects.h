@@ -7,8 +7,8 @@
  *
  * Streams: the host's zlib works on a z_stream of its own (HtlStream),
  * which the guest's z_stream mirrors. Its `state` holds a handle (index and
- * generation, never a host address) and zalloc/zfree the host's defaults,
- * which tell the GTL the stream lives here. Each call copies the guest's
+ * generation, never a host address); zalloc/zfree are the host's defaults,
+ * or the guest's own, mirrored as guest_alloc.h says. Each call copies the guest's
  * buffer fields in, checked, and the results back out: host zlib never
  * reads the guest's z_stream, and never calls a function pointer from it.
  *
@@ -34,6 +34,9 @@ typedef struct HtlStream {
     uint64_t word;           /* generation << 1 | in use by a call */
     uint32_t index;
     uint32_t next_free;
+    /* A stream with the guest's allocator (guest_alloc.h): the blocks
+     * host zlib holds for it. */
+    uint32_t blocks;
     /* deflateSetHeader(): the guest's header, read at the next deflate(). */
     gz_headerp set_head;
     /* inflateGetHeader(): zlib fills `head` (host buffers); each inflate()
@@ -48,8 +51,20 @@ typedef struct HtlStream {
 HTL_HIDDEN HtlStream *htl_stream_new(z_streamp guest);
 /* Frees a record made by htl_stream_new() or ended. */
 HTL_HIDDEN void htl_stream_free(HtlStream *s);
-/* The handle the guest's `state` gets. */
+/*
+ * The handle the guest's `state` gets: its top bit set, which no guest
+ * address has, so the GTL tells a host stream by its state alone, and the
+ * next one if the stream has the guest's allocator (guest_alloc.h).
+ */
+#define HTL_STREAM_HANDLE_BIT (1ULL << 63)
+#define HTL_STREAM_GA_BIT (1ULL << 62)
 HTL_HIDDEN void *htl_stream_handle(const HtlStream *s);
+/*
+ * How many blocks host zlib holds for the guest's stream, if it has the
+ * guest's allocator, else 0; read without claiming the stream, so only a
+ * hint (guest_alloc.h).
+ */
+HTL_HIDDEN uint32_t htl_stream_blocks(z_streamp guest);
 
 /*
  * Begins a call on the guest's stream: finds its record by the handle in

@@ -24,8 +24,9 @@
  *             it to system calls (QEMU checks their buffers).
  * STREAM      z_stream (first argument) state: a stream stays on the side
  *             that initialised it, for its whole life.
- * STREAM_INIT creates a stream: on the host unless the guest set its own
- *             zalloc/zfree (host code never calls guest code).
+ * STREAM_INIT creates a stream, on the host; one with the guest's own
+ *             zalloc/zfree through ZLIB_CALLS_ALLOCATOR's entries (host
+ *             code never calls guest code).
  * STREAM_COPY (dest, source): on source's side.
  * GZ          gzFile state: all on the host if every gz entry resolved,
  *             else all on the guest; chosen once.
@@ -136,6 +137,22 @@
        Z_STREAM_ERROR)                                                       \
     FN(int, inflateGetDictionary, 3, (z_streamp, Bytef *, uInt *),          \
        Z_STREAM_ERROR)
+
+/*
+ * The stream functions that may call a stream's allocator: inits and
+ * copies allocate, ends free, inflateReset2 frees a window of another
+ * size, inflate and inflateSetDictionary allocate the window when they
+ * first need it (zlib 1.2.x). A stream with the guest's own zalloc/zfree
+ * runs on the host too, and these have a second host entry for it,
+ * NAME_ga_HTL: NAME's arguments and one more, the guest's PtPause
+ * (protocol/passthrough_pause.h), through which the host call asks the
+ * guest to run its allocator (htl/guest_alloc.h). The others never
+ * allocate, and take NAME_HTL whatever the allocator.
+ */
+#define ZLIB_CALLS_ALLOCATOR(X)                                             \
+    X(deflateInit_) X(deflateInit2_) X(inflateInit_) X(inflateInit2_)       \
+    X(deflateCopy) X(inflateCopy) X(deflateEnd) X(inflateEnd)               \
+    X(inflateReset2) X(inflate) X(inflateSetDictionary)
 
 /* CK_GZ: the argument must be a gzFile open on the host (and is claimed
  * for the call). */

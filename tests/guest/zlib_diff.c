@@ -499,6 +499,225 @@ static void custom_alloc(const Input *in)
     free(b);
 }
 
+/*
+ * A guest allocator that writes each call into the transcript as it
+ * happens, names blocks by the order it gave them, checks the opaque it is
+ * handed, and can refuse its n-th request: passthrough must ask it for the
+ * same blocks at the same moments as zlib does, and fail where zlib fails.
+ */
+#define POOL_BLOCKS 256
+
+typedef struct Pool {
+    uint32_t magic;
+    int calls, refuse_at, given, live;
+    void *blocks[POOL_BLOCKS];
+} Pool;
+
+#define POOL_MAGIC 0x706f6f6cu
+
+static voidpf pool_alloc(voidpf opaque, uInt items, uInt size)
+{
+    Pool *p = opaque;
+    void *b;
+
+    if (!p || p->magic != POOL_MAGIC) {
+        emit("  zalloc: wrong opaque");
+        return Z_NULL;
+    }
+    p->calls++;
+    if (p->calls == p->refuse_at || p->given == POOL_BLOCKS) {
+        emit("  zalloc %u x %u: refused", items, size);
+        return Z_NULL;
+    }
+    b = malloc((size_t)items * size);
+    p->blocks[p->given] = b;
+    emit("  zalloc %u x %u: block %d", items, size, p->given++);
+    p->live++;
+    return b;
+}
+
+static void pool_free(voidpf opaque, voidpf b)
+{
+    Pool *p = opaque;
+    int i = 0;
+
+    if (!p || p->magic != POOL_MAGIC) {
+        emit("  zfree: wrong opaque");
+        return;
+    }
+    while (i < p->given && p->blocks[i] != b) {
+        i++;
+    }
+    if (i == p->given) {
+        emit("  zfree: a block this pool never gave");
+        return;
+    }
+    emit("  zfree block %d", i);
+    p->blocks[i] = NULL;
+    p->live--;
+    free(b);
+}
+
+static void pool_stream(z_stream *s, Pool *p, int refuse_at)
+{
+    memset(p, 0, sizeof(*p));
+    p->magic = POOL_MAGIC;
+    p->refuse_at = refuse_at;
+    memset(s, 0, sizeof(*s));
+    s->zalloc = pool_alloc;
+    s->zfree = pool_free;
+    s->opaque = p;
+}
+
+/* Deflate with a guest allocator: init, stream, params, copy, end; the
+ * allocator refusing its n-th request (0: none). */
+static void pool_deflate(const Input *in, int level, int wbits, int mem,
+                         int refuse_at)
+{
+    size_t cap = deflateBound(NULL, in->len) + 64;
+    unsigned char *out = malloc(cap), *out2 = malloc(cap);
+    z_stream s, c;
+    Pool p;
+    int rc, half = (int)(in->len / 2);
+
+    pool_stream(&s, &p, refuse_at);
+    emit("pool deflate %s l=%d w=%d m=%d refuse=%d", in->name, level, wbits,
+         mem, refuse_at);
+    rc = deflateInit2(&s, level, Z_DEFLATED, wbits, mem, Z_DEFAULT_STRATEGY);
+    emit_stream(" deflateInit2", &s, rc);
+    if (rc != Z_OK) {
+        goto done;
+    }
+    s.next_in = in->data;
+    s.avail_in = half;
+    s.next_out = out;
+    s.avail_out = cap;
+    emit_stream(" deflate", &s, deflate(&s, Z_NO_FLUSH));
+    emit_stream(" deflateParams", &s, deflateParams(&s, 1, Z_FILTERED));
+    rc = deflateCopy(&c, &s);
+    emit(" deflateCopy=%d msg=%s", rc, rc == Z_OK ? "-" : (c.msg ? c.msg : "-"));
+    if (rc == Z_OK) {
+        c.next_in = in->data + half;
+        c.avail_in = in->len - half;
+        c.next_out = out2;
+        c.avail_out = cap;
+        memcpy(out2, out, s.total_out);
+        c.next_out = out2 + s.total_out;
+        c.avail_out = cap - s.total_out;
+        emit_stream(" copy deflate", &c, deflate(&c, Z_FINISH));
+        emit(" copy hash=%016llx", (unsigned long long)fnv(out2, c.total_out));
+        emit(" copy deflateEnd=%d", deflateEnd(&c));
+    }
+    s.next_in = in->data + half;
+    s.avail_in = in->len - half;
+    emit_stream(" deflate", &s, deflate(&s, Z_FINISH));
+    emit(" hash=%016llx", (unsigned long long)fnv(out, s.total_out));
+    emit(" deflateEnd=%d", deflateEnd(&s));
+done:
+    emit(" pool calls=%d live=%d", p.calls, p.live);
+    free(out);
+    free(out2);
+}
+
+/* Inflate with a guest allocator: the window comes with the first output;
+ * a copy, a reset to another window size, a dictionary, an end. */
+static void pool_inflate(const Input *in, int wbits, int refuse_at)
+{
+    size_t cap = compressBound(in->len) + 64;
+    unsigned char *c = malloc(cap), *b = malloc(in->len + 64);
+    unsigned char *b2 = malloc(in->len + 64);
+    int dwbits = wbits == 0 ? 15 : wbits > 15 ? 31 : wbits;
+    z_stream s, d;
+    Pool p;
+    int rc, calls = 0;
+    size_t clen;
+
+    memset(&s, 0, sizeof(s));
+    deflateInit2(&s, 6, Z_DEFLATED, dwbits, 8, Z_DEFAULT_STRATEGY);
+    s.next_in = in->data;
+    s.avail_in = in->len;
+    s.next_out = c;
+    s.avail_out = cap;
+    deflate(&s, Z_FINISH);
+    clen = s.total_out;
+    deflateEnd(&s);
+
+    pool_stream(&s, &p, refuse_at);
+    emit("pool inflate %s w=%d refuse=%d", in->name, wbits, refuse_at);
+    rc = inflateInit2(&s, wbits);
+    emit_stream(" inflateInit2", &s, rc);
+    if (rc != Z_OK) {
+        goto done;
+    }
+    s.next_in = c;
+    s.avail_in = clen;
+    s.next_out = b;
+    s.avail_out = 0;      /* no room: no output, so no window yet */
+    emit_stream(" inflate no room", &s, inflate(&s, Z_NO_FLUSH));
+    do {
+        s.avail_out = (uInt)(in->len + 64 - s.total_out);
+        if (s.avail_out > 3000) {
+            s.avail_out = 3000;
+        }
+        rc = inflate(&s, Z_NO_FLUSH);
+        if (calls++ < 3 || rc != Z_OK) {
+            emit_stream(" inflate", &s, rc);
+        }
+        if (calls == 3) {
+            int crc = inflateCopy(&d, &s);
+
+            emit(" inflateCopy=%d", crc);
+            if (crc == Z_OK) {
+                memcpy(b2, b, s.total_out);
+                d.next_out = b2 + s.total_out;
+                d.avail_out = (uInt)(in->len + 64 - s.total_out);
+                emit_stream(" copy inflate", &d, inflate(&d, Z_FINISH));
+                emit(" copy same=%d", d.total_out == in->len &&
+                     !memcmp(b2, in->data, in->len));
+                emit(" copy inflateEnd=%d", inflateEnd(&d));
+            }
+        }
+    } while (rc == Z_OK && calls < 100000);
+    emit(" same=%d", rc == Z_STREAM_END && s.total_out == in->len &&
+         !memcmp(b, in->data, in->len));
+    /* Another window size: zlib frees the window, and allocates one of
+     * the new size when it first needs it. */
+    emit_stream(" inflateReset2(-9)", &s, inflateReset2(&s, -9));
+    emit_stream(" inflateSetDictionary", &s,
+                inflateSetDictionary(&s, in->data, in->len < 300 ? in->len : 300));
+    emit_stream(" inflateReset2(-10)", &s, inflateReset2(&s, -10));
+    s.next_in = (unsigned char *)"\x03\x00";   /* an empty raw block */
+    s.avail_in = 2;
+    s.next_out = b;
+    s.avail_out = 10;
+    emit_stream(" inflate", &s, inflate(&s, Z_FINISH));
+    emit(" inflateEnd=%d", inflateEnd(&s));
+done:
+    emit(" pool calls=%d live=%d", p.calls, p.live);
+    free(c);
+    free(b);
+    free(b2);
+}
+
+static void guest_allocators(const Input *in)
+{
+    static const int wbits[] = { 15, 0, 31, 47, -9 };
+
+    pool_deflate(in, 6, 15, 8, 0);
+    pool_deflate(in, 9, -10, 2, 0);
+    pool_deflate(in, 1, 31, 9, 0);
+    for (int r = 1; r <= 11; r++) {
+        pool_deflate(in, 6, 15, 8, r);
+    }
+    for (int w = 0; w < 5; w++) {
+        pool_inflate(in, wbits[w], 0);
+    }
+    for (int r = 1; r <= 6; r++) {
+        pool_inflate(in, 15, r);
+    }
+    pool_inflate(in, -9, 2);
+}
+
 /* inflateBack with guest callbacks. */
 typedef struct BackIo {
     const unsigned char *data;
@@ -583,6 +802,25 @@ static void inflate_back(const Input *in)
         if (mode == 3 && clen > 40) {
             c[clen / 2] ^= 0x5a;
         }
+        free(io.out_copy);
+    }
+    /* A guest allocator: zlib allocates inflateBack's state only. */
+    for (int refuse_at = 0; refuse_at < 2; refuse_at++) {
+        BackIo io = { .data = c, .len = clen + 7, .chunk = 1000 };
+        Pool p;
+
+        io.out_copy = malloc(in->len + (1 << 15));
+        pool_stream(&s, &p, refuse_at);
+        rc = inflateBackInit(&s, 15, window);
+        emit("pool inflateBackInit refuse=%d rc=%d", refuse_at, rc);
+        if (rc == Z_OK) {
+            rc = inflateBack(&s, back_in, &io, back_out, &io);
+            emit("pool inflateBack rc=%d same=%d", rc,
+                 io.out_total == in->len &&
+                 !memcmp(io.out_copy, in->data, in->len));
+            emit("pool inflateBackEnd=%d", inflateBackEnd(&s));
+        }
+        emit("pool calls=%d live=%d", p.calls, p.live);
         free(io.out_copy);
     }
     memset(&s, 0, sizeof(s));
@@ -789,6 +1027,7 @@ int main(int argc, char **argv)
         stream_features(&inputs[i]);
         gzip_headers(&inputs[i]);
         custom_alloc(&inputs[i]);
+        guest_allocators(&inputs[i]);
         inflate_back(&inputs[i]);
     }
     gz_files(&inputs[2]);

@@ -11,9 +11,13 @@
 
 extern "C" {
 #include "guest_check.h"
+#include "passthrough_pause.h"
 }
 
+#include <algorithm>
 #include <string>
+#include <thread>
+#include <utility>
 #include <vector>
 
 std::string g_htl_path;
@@ -361,6 +365,246 @@ TEST_F(HtlTest, GzFilesMustBeOpenOnTheHost)
     EXPECT_EQ(memcmp(back, text, 4), 0);
     gzclose(r);
     unlink(path);
+}
+
+
+// The GTL's side of a paused call, for a guest allocator that gives
+// malloc'd blocks and refuses its refuse_at-th request (0: none).
+struct GuestAllocator {
+    Entry resume;
+    int refuse_at = 0, asked_n = 0;
+    std::vector<std::pair<uint64_t, uint64_t>> asked;
+    std::vector<void *> given, freed;
+
+    // Serves the pauses of the call that just returned; false if a resume
+    // was refused.
+    bool Serve(PtPause *pause)
+    {
+        PtPause *pp = pause;
+        void *args[] = {&pp};
+        int rs;
+
+        while (pause->cookie) {
+            if (pause->what == PT_PAUSE_ALLOC) {
+                asked.push_back({pause->items, pause->size});
+                void *b = ++asked_n == refuse_at
+                              ? nullptr : malloc(pause->items * pause->size);
+                if (b) {
+                    given.push_back(b);
+                }
+                pause->ptr = (uint64_t)(uintptr_t)b;
+            } else if (pause->what == PT_PAUSE_FREE) {
+                freed.push_back((void *)(uintptr_t)pause->ptr);
+                free((void *)(uintptr_t)pause->ptr);
+            } else {
+                ADD_FAILURE() << "pause for " << pause->what;
+                return false;
+            }
+            rs = -99;
+            resume(args, &rs);
+            if (rs != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+};
+
+TEST_F(HtlTest, AGuestAllocatorIsAskedForEachBlockAndGetsItBack)
+{
+    GuestAllocator ga;
+    ga.resume = Get("ga_resume_HTL");
+    z_stream g;
+    memset(&g, 0, sizeof(g));
+    g.zalloc = (alloc_func)0x1234;   // the guest's: never called here
+    g.zfree = (free_func)0x5678;
+    z_streamp gp = &g;
+    int level = 6, method = Z_DEFLATED, wbits = 15, mem = 8, strategy = 0;
+    int size = (int)sizeof(z_stream), rc = -99, flush = Z_FINISH;
+    const char *version = ZLIB_VERSION;
+    PtPause pause = {}, *pp = &pause;
+    void *init[] = {&gp, &level, &method, &wbits, &mem, &strategy,
+                    &version, &size, &pp};
+
+    Get("deflateInit2__ga_HTL")(init, &rc);
+    ASSERT_TRUE(ga.Serve(&pause));
+    ASSERT_EQ(rc, Z_OK);
+    // zlib 1.2.13's deflateInit2_: its state, then window, prev, head and
+    // pending buffer, each asked of the guest as zlib asks for it.
+    ASSERT_EQ(ga.asked.size(), 5u);
+    EXPECT_EQ(ga.asked[1], std::make_pair(uint64_t{32768}, uint64_t{2}));
+    EXPECT_EQ(ga.asked[2], std::make_pair(uint64_t{32768}, uint64_t{2}));
+    EXPECT_EQ(ga.asked[3], std::make_pair(uint64_t{32768}, uint64_t{2}));
+    EXPECT_EQ(ga.asked[4], std::make_pair(uint64_t{16384}, uint64_t{4}));
+    // A host handle that says so; the guest keeps its allocator.
+    EXPECT_EQ((uintptr_t)g.state >> 62, 3u);
+    EXPECT_EQ(g.zalloc, (alloc_func)0x1234);
+    EXPECT_EQ(g.zfree, (free_func)0x5678);
+
+    // deflate never allocates: the plain entry, no pause.
+    std::string text;
+    while (text.size() < 200000) {
+        text += "the guest's allocator, asked for every block ";
+    }
+    std::vector<Bytef> out(compressBound(text.size())), ref(out.size());
+    g.next_in = (Bytef *)text.data();
+    g.avail_in = text.size();
+    g.next_out = out.data();
+    g.avail_out = out.size();
+    void *d[] = {&gp, &flush};
+    Get("deflate_HTL")(d, &rc);
+    ASSERT_EQ(rc, Z_STREAM_END);
+    uLongf ref_len = ref.size();
+    ASSERT_EQ(compress2(ref.data(), &ref_len, (const Bytef *)text.data(),
+                        text.size(), 6), Z_OK);
+    ASSERT_EQ(g.total_out, ref_len);
+    EXPECT_EQ(memcmp(out.data(), ref.data(), ref_len), 0);
+    // The guest's blocks are held, not written: host zlib has its own.
+    for (size_t i = 0; i < ga.given.size(); i++) {
+        EXPECT_NE(ga.given[i], nullptr);
+    }
+
+    // Its end hands every block back, last given first, as zlib frees.
+    void *e[] = {&gp, &pp};
+    Get("deflateEnd_ga_HTL")(e, &rc);
+    ASSERT_TRUE(ga.Serve(&pause));
+    EXPECT_EQ(rc, Z_OK);
+    EXPECT_EQ(g.state, nullptr);
+    std::vector<void *> reversed(ga.given.rbegin(), ga.given.rend());
+    EXPECT_EQ(ga.freed, reversed);
+}
+
+TEST_F(HtlTest, ARefusedBlockFailsTheCallAsZlibWould)
+{
+    for (int refuse_at = 1; refuse_at <= 5; refuse_at++) {
+        GuestAllocator ga;
+        ga.resume = Get("ga_resume_HTL");
+        ga.refuse_at = refuse_at;
+        z_stream g;
+        memset(&g, 0, sizeof(g));
+        g.zalloc = (alloc_func)0x1234;
+        z_streamp gp = &g;
+        int level = 6, size = (int)sizeof(z_stream), rc = -99;
+        const char *version = ZLIB_VERSION;
+        PtPause pause = {}, *pp = &pause;
+        void *init[] = {&gp, &level, &version, &size, &pp};
+
+        Get("deflateInit__ga_HTL")(init, &rc);
+        ASSERT_TRUE(ga.Serve(&pause));
+        EXPECT_EQ(rc, Z_MEM_ERROR) << refuse_at;
+        // zlib's deflateInit2_ asks for all four buffers before it looks.
+        EXPECT_EQ(ga.asked.size(), refuse_at == 1 ? 1u : 5u) << refuse_at;
+        std::vector<void *> reversed(ga.given.rbegin(), ga.given.rend());
+        EXPECT_EQ(ga.freed, reversed) << refuse_at;
+    }
+}
+
+TEST_F(HtlTest, APausedCallIsResumedOnlyByItsThreadAndCookie)
+{
+    Entry init = Get("inflateInit__ga_HTL"), resume = Get("ga_resume_HTL");
+    uint64_t before = pt_guest_check_refusals();
+    PtPause forged = {}, *fp = &forged;
+    void *fa[] = {&fp};
+    int rs = -99;
+
+    forged.cookie = 12345;   // never issued
+    resume(fa, &rs);
+    EXPECT_EQ(rs, -1);
+
+    // A call paused here cannot be resumed from another thread.
+    z_stream g;
+    memset(&g, 0, sizeof(g));
+    g.zalloc = (alloc_func)0x1234;
+    z_streamp gp = &g;
+    int size = (int)sizeof(z_stream), rc = -99;
+    const char *version = ZLIB_VERSION;
+    PtPause pause = {}, *pp = &pause;
+    void *args[] = {&gp, &version, &size, &pp};
+    init(args, &rc);
+    ASSERT_NE(pause.cookie, 0u);
+    ASSERT_EQ(pause.what, (uint32_t)PT_PAUSE_ALLOC);
+    EXPECT_EQ(rc, -99);      // not done: paused
+    forged = pause;
+    forged.ptr = (uint64_t)(uintptr_t)malloc(pause.items * pause.size);
+    std::thread([&] { resume(fa, &rs); }).join();
+    EXPECT_EQ(rs, -1);
+    EXPECT_EQ(pt_guest_check_refusals() - before, 2u);
+    free((void *)(uintptr_t)forged.ptr);
+
+    // Here it goes on.
+    GuestAllocator ga;
+    ga.resume = resume;
+    ASSERT_TRUE(ga.Serve(&pause));
+    EXPECT_EQ(rc, Z_OK);
+    void *e[] = {&gp, &pp};
+    Get("inflateEnd_ga_HTL")(e, &rc);
+    ASSERT_TRUE(ga.Serve(&pause));
+    EXPECT_EQ(rc, Z_OK);
+    EXPECT_EQ(ga.freed, ga.given);   // one block: the state
+}
+
+TEST_F(HtlTest, WithNoWritablePauseEveryBlockIsRefused)
+{
+    long page = sysconf(_SC_PAGESIZE);
+    void *ro = mmap(nullptr, page, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS,
+                    -1, 0);
+    ASSERT_NE(ro, MAP_FAILED);
+    z_stream g;
+    memset(&g, 0, sizeof(g));
+    g.zalloc = (alloc_func)0x1234;
+    z_streamp gp = &g;
+    int size = (int)sizeof(z_stream), rc = -99;
+    const char *version = ZLIB_VERSION;
+    PtPause *pp = (PtPause *)ro;
+    void *args[] = {&gp, &version, &size, &pp};
+
+    Get("inflateInit__ga_HTL")(args, &rc);
+    EXPECT_EQ(rc, Z_MEM_ERROR);
+    EXPECT_EQ(((PtPause *)ro)->cookie, 0u);
+    munmap(ro, page);
+}
+
+
+TEST_F(HtlTest, PausedCallsNestAndAreBounded)
+{
+    Entry init = Get("inflateInit__ga_HTL"), end = Get("inflateEnd_ga_HTL");
+    const int n = 64;        // guest_alloc.c's MAX_PAUSED
+    std::vector<z_stream> g(n + 1);
+    std::vector<z_streamp> gp(n + 1);
+    std::vector<PtPause> pause(n + 1);
+    std::vector<PtPause *> pp(n + 1);
+    std::vector<int> rc(n + 1, -99);
+    int size = (int)sizeof(z_stream);
+    const char *version = ZLIB_VERSION;
+    GuestAllocator ga;
+    ga.resume = Get("ga_resume_HTL");
+
+    for (int i = 0; i <= n; i++) {
+        memset(&g[i], 0, sizeof(g[i]));
+        g[i].zalloc = (alloc_func)0x1234;
+        gp[i] = &g[i];
+        pause[i] = PtPause{};
+        pp[i] = &pause[i];
+        void *args[] = {&gp[i], &version, &size, &pp[i]};
+        init(args, &rc[i]);
+    }
+    for (int i = 0; i < n; i++) {
+        ASSERT_NE(pause[i].cookie, 0u) << i;
+    }
+    // One too many: not asked, so refused.
+    EXPECT_EQ(pause[n].cookie, 0u);
+    EXPECT_EQ(rc[n], Z_MEM_ERROR);
+    // Resumed in the order they were made, not the reverse.
+    for (int i = 0; i < n; i++) {
+        ASSERT_TRUE(ga.Serve(&pause[i]));
+        EXPECT_EQ(rc[i], Z_OK) << i;
+        void *e[] = {&gp[i], &pp[i]};
+        end(e, &rc[i]);
+        ASSERT_TRUE(ga.Serve(&pause[i]));
+        EXPECT_EQ(rc[i], Z_OK) << i;
+    }
+    EXPECT_EQ(ga.given.size(), (size_t)n);
+    EXPECT_EQ(ga.freed, ga.given);
 }
 
 }  // namespace

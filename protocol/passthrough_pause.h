@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * A host call that pauses to have the guest run something for it, between
+ * a GTL and an HTL (the plugin only carries the calls). Host code never
+ * calls guest code: the HTL runs such a call on a stack of its own, and
+ * when the call needs the guest (zlib asking a stream's zalloc, say) it
+ * parks that stack and the entry returns with the request in the guest's
+ * PtPause. The GTL does what is asked, in the guest, and resumes the call
+ * through the HTL's resume entry; the call goes on from where it stopped
+ * and may pause again. Guest code run meanwhile may make host calls of its
+ * own, which may pause too.
+ *
+ * The GTL presets cookie to 0. After the entry (or a resume) returns,
+ * cookie 0 means the call is done and its return value is in its return
+ * slot; anything else names the paused call, which waits for `what`.
+ * Guest and host code include this: fixed-width types only.
+ */
+#ifndef PASSTHROUGH_PAUSE_H
+#define PASSTHROUGH_PAUSE_H
+
+#include <stdint.h>
+
+typedef enum PtPauseWhat {
+    /* Allocate items * size bytes with the stream's allocator; the GTL
+     * answers with the block's address in ptr, 0 if the allocator gave
+     * none. */
+    PT_PAUSE_ALLOC = 1,
+    /* Free the block at ptr with the stream's allocator. */
+    PT_PAUSE_FREE = 2,
+} PtPauseWhat;
+
+typedef struct PtPause {
+    uint64_t cookie;   /* HTL: the paused call; 0: done */
+    uint32_t what;     /* HTL: a PtPauseWhat */
+    uint32_t reserved;
+    uint64_t items;    /* HTL: PT_PAUSE_ALLOC's items and size */
+    uint64_t size;
+    uint64_t ptr;      /* HTL: PT_PAUSE_FREE's block; GTL: the answer */
+} PtPause;
+
+#endif /* PASSTHROUGH_PAUSE_H */
