@@ -13,6 +13,9 @@
 #                  blocks asked of libpng's allocator through paused host
 #                  calls (the host never calls guest code); byte-identical
 #                  PNGs, from a PPM and then re-optimised
+#   python3.11     CPython's zlib module (its own allocator too): one-shot,
+#                  streams with copies, gzip and raw windows, checksums;
+#                  the same output as on Debian's zlib
 # Each passthrough run must count host calls, and the entries each program
 # is known to use.
 #
@@ -51,7 +54,7 @@ pt() {
     done
     shift
     "$runner" "${common[@]}" --stats="$tmp/$name.stats" \
-        -E "LD_LIBRARY_PATH=$gtl_dir:$libdir" -- "$@" ||
+        -E "LD_LIBRARY_PATH=$gtl_dir:$libdir:$tmp/lib" -- "$@" ||
         fail "$name exited with $?"
     got=$(awk '$1 == "control_path" { print $2 }' "$tmp/$name.stats")
     [ "$got" = "$control_path" ] ||
@@ -81,6 +84,16 @@ own() {
     "$runner" "${common[@]}" --no-gtl -E "LD_LIBRARY_PATH=$zlibdir:$libdir" \
         -- "$@" || fail "own-zlib run of $* exited with $?"
 }
+
+# The libraries Debian puts beside its libz.so.1 (libexpat), without it,
+# for the passthrough runs.
+mkdir -p "$tmp/lib"
+for f in "$zlibdir"/*; do
+    case $(basename "$f") in
+    libz.so*) ;;
+    *) ln -sf "$f" "$tmp/lib/" ;;
+    esac
+done
 
 cd "$tmp"
 {
@@ -116,5 +129,36 @@ pt optipng_png crc32 inflate_ga inflateEnd_ga ga_resume -- \
 not_called optipng_png inflateInit_ inflateInit2_ inflateEnd
 own "$root/usr/bin/optipng" -quiet -o3 -out own3.png own.png
 cmp -s pt3.png own3.png || fail "optipng -o3 differs from Debian's zlib's"
-echo "ok: pigz (4 threads, -d), minizip, miniunzip, optipng: same results" \
-    "as on Debian's zlib, with host calls counted"
+# CPython's zlib module, as a script would use it: every result hashed.
+cat > zlib_user.py <<'EOF'
+import sys, zlib
+data = open(sys.argv[1], 'rb').read()
+out = []
+for level in (1, 6, 9):
+    c = zlib.compress(data, level)
+    assert zlib.decompress(c) == data
+    out.append(c)
+for wbits in (31, -12):
+    o = zlib.compressobj(6, zlib.DEFLATED, wbits, 9, zlib.Z_FILTERED)
+    half = o.compress(data[:len(data) // 2])
+    copy = o.copy()
+    tail = o.compress(data[len(data) // 2:]) + o.flush()
+    out += [half + tail, half + copy.flush()]
+    d = zlib.decompressobj(47 if wbits > 0 else wbits)
+    back = d.decompress(half + tail, 65536)
+    while d.unconsumed_tail:
+        back += d.decompress(d.unconsumed_tail, 65536)
+    assert back + d.flush() == data
+for c in out:
+    print(len(c), zlib.crc32(c), zlib.adler32(c))
+print(zlib.crc32(data), zlib.ZLIB_RUNTIME_VERSION)
+EOF
+py=("$root/usr/bin/python3.11" -S zlib_user.py corpus)
+pt python crc32 deflateInit2__ga deflate deflateCopy_ga inflate_ga \
+    inflateEnd_ga ga_resume -- "${py[@]}" > pt.py.txt
+not_called python deflateInit2_ inflateInit2_
+own "${py[@]}" > own.py.txt
+cmp -s pt.py.txt own.py.txt || fail "python's zlib results differ from Debian's zlib's"
+
+echo "ok: pigz (4 threads, -d), minizip, miniunzip, optipng, python3.11:" \
+    "same results as on Debian's zlib, with host calls counted"

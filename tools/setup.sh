@@ -91,9 +91,11 @@ log "zlib source at $ZLIB_SRC_LINK"
 # Real zlib users from Debian's archive, unpacked (not installed) for the
 # tests that run them as guests: pigz (threads, inflateBack), minizip and
 # miniunzip (through libminizip), optipng (through libpng, which sets its
-# own zlib allocator), and Debian's own zlib for the comparison
-# runs. Debian 12 has no riscv64 port, so riscv64 has none of these.
-GUEST_DEBS=(pigz minizip libminizip1 zlib1g optipng libpng16-16)
+# own zlib allocator), python3.11 (its zlib module, with CPython's own
+# allocator), and Debian's own zlib for the comparison runs. Debian 12 has
+# no riscv64 port, so riscv64 has none of these.
+GUEST_DEBS=(pigz minizip libminizip1 zlib1g optipng libpng16-16
+            python3.11-minimal libpython3.11-minimal libexpat1)
 fetch_guest_debs() {
     local arch=$1 dest="$CACHE_DIR/debian-programs/$1"
     local key
