@@ -1,16 +1,20 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 #
-# A zlib user's program, not the project's: zlib's own minigzip (Debian's
-# zlib source, unmodified, dynamically linked against libz.so.1) compresses
-# the benchmark corpus at level 6 through stdin/stdout, then decompresses
-# it, per guest, native, emulated and passthrough side by side (best of 3,
-# interleaved). Every run must give the same bytes; passthrough runs must
-# show gzwrite/gzread on the host in the plugin's stats. Next to each row:
-# the same speed-up as //bench:throughput measured it with its own program
-# (compress2 / uncompress level 6 on the corpus), if that ran in the same
-# results directory. Writes program.tsv and program.md. Figures, not a
-# timed test.
+# Zlib users' programs, not the project's, per guest, native, emulated and
+# passthrough side by side (best of 3, interleaved):
+#   minigzip     zlib's own (Debian's zlib source, unmodified, dynamically
+#                linked against libz.so.1) compresses the benchmark corpus
+#                at level 6 through stdin/stdout, then decompresses it;
+#   optipng -o2  Debian's, through Debian's libpng, which gives zlib its
+#                own allocator: a 1024x1024 image made of corpus bytes
+#                (x86_64 and aarch64 guests: Debian 12 has no riscv64).
+# Every run must give the same bytes; passthrough runs must show their
+# calls (gzwrite/gzread, deflate) on the host in the plugin's stats. Next
+# to minigzip's rows: the same speed-up as //bench:throughput measured it
+# with its own program (compress2 / uncompress level 6 on the corpus), if
+# that ran in the same results directory. Writes program.tsv and
+# program.md. Figures, not a timed test.
 # usage: program.sh [--arch=ARCH] [--out=DIR] [--quick] [-E VAR=VALUE]
 set -euo pipefail
 
@@ -34,38 +38,76 @@ else
 fi
 bytes=$(stat -c %s "$corpus")
 
-# timed CONFIG ARCH IN OUT ARGS...: minigzip ARGS < IN > OUT in CONFIG;
-# prints its time in seconds (the process's CPU time, or the wall clock).
+# Debian's optipng and libpng (and its zlib, for the emulated runs), as
+# tools/setup.sh unpacked them; an image of corpus bytes for it.
+debian=$RUNFILES_DIR/debian_programs
+side=1024
+[ "$bench_quick" = 0 ] || side=256
+{ printf 'P6\n%d %d\n255\n' "$side" "$side"; head -c $((side * side * 3)) "$corpus"; } \
+    > "$tmp/image.ppm"
+image_bytes=$(stat -c %s "$tmp/image.ppm")
+
+debian_arch() {
+    case "$1" in
+    x86_64) echo amd64 ;;
+    aarch64) echo arm64 ;;
+    esac
+}
+
+# timed PROG CONFIG ARCH IN OUT ARGS...: PROG (minigzip or optipng) ARGS
+# < IN > OUT in CONFIG; prints its time in seconds (the process's CPU
+# time, or the wall clock).
 timed() {
-    local config=$1 arch=$2 in=$3 outf=$4 t
-    shift 4
-    local bin=$bench_dir/minigzip_$arch stats=$tmp/stats err=$tmp/err
-    local cmd
-    case "$config" in
-    native)
+    local prog=$1 config=$2 arch=$3 in=$4 outf=$5
+    shift 5
+    local stats=$tmp/stats err=$tmp/err cmd=() bin= libs=
+    local root=$debian/$(debian_arch "$arch") host_root=$debian/amd64
+    case "$prog.$config" in
+    minigzip.native)
         cmd=(env LD_LIBRARY_PATH=/lib/x86_64-linux-gnu "$bench_dir/minigzip_x86_64")
         ;;
-    emulated)
+    minigzip.emulated)
         cmd=("$bench_runner" --arch "$arch" --no-gtl
-             -E "LD_LIBRARY_PATH=$bench_dir/guest_zlib_$arch" "$bin")
+             -E "LD_LIBRARY_PATH=$bench_dir/guest_zlib_$arch"
+             "$bench_dir/minigzip_$arch")
         ;;
-    passthrough)
+    minigzip.passthrough)
+        bin=$bench_dir/minigzip_$arch
+        ;;
+    optipng.native)
+        cmd=(env "LD_LIBRARY_PATH=$host_root/usr/lib/x86_64-linux-gnu:/lib/x86_64-linux-gnu"
+             "$host_root/usr/bin/optipng")
+        ;;
+    optipng.emulated)
+        cmd=("$bench_runner" --arch "$arch" --no-gtl
+             -E "LD_LIBRARY_PATH=$bench_dir/guest_zlib_$arch:$root/usr/lib/$arch-linux-gnu"
+             "$root/usr/bin/optipng")
+        ;;
+    optipng.passthrough)
+        bin=$root/usr/bin/optipng
+        libs=$root/usr/lib/$arch-linux-gnu
+        ;;
+    esac
+    if [ "$config" = passthrough ]; then
         rm -f "$stats"
         cmd=("$bench_runner" --arch "$arch" --plugin "$bench_plugin"
              --htl-dir "$bench_htl_dir" --gtl-dir "$bench_dir/gtl_$arch"
-             --stats="$stats" "${bench_pt_env[@]}" "$bin")
-        ;;
-    esac
+             --stats="$stats")
+        [ -z "$libs" ] ||
+            cmd+=(-E "LD_LIBRARY_PATH=$bench_dir/gtl_$arch:$libs")
+        cmd+=("${bench_pt_env[@]}" "$bin")
+    fi
     TIMEFORMAT='%3R %3U %3S'
     { time "${cmd[@]}" "$@" < "$in" > "$outf" 2> "$err"; } 2> "$tmp/time" ||
-        { cat "$err" >&2; bench_die "minigzip $* $config on $arch failed"; }
+        { cat "$err" >&2; bench_die "$prog $* $config on $arch failed"; }
     if [ "$config" = passthrough ]; then
         local entry=gzwrite_HTL n
         [ "$1" != -d ] || entry=gzread_HTL
+        [ "$prog" != optipng ] || entry=deflate_HTL
         n=$(awk -v e="$entry" '$1 == "call" && $3 == e { print $4 }' "$stats")
         [ "${n:-0}" -gt 0 ] ||
-            bench_die "minigzip $* on $arch: no $entry on the host (stats: $stats)"
-        echo "$n" > "$tmp/host_calls"
+            bench_die "$prog $* on $arch: no $entry on the host (stats: $stats)"
+        awk '$1 == "host_calls" { print $2 }' "$stats" > "$tmp/host_calls"
     fi
     if [ "$bench_clock" = wall ]; then
         awk '{ print $1 }' "$tmp/time"
@@ -84,25 +126,38 @@ load_start=$(bench_load)
 start=$(date +%s)
 for arch in "${bench_arches[@]}"; do
     echo "program: $arch" >&2
+    ops=(compress decompress)
+    [ -z "$(debian_arch "$arch")" ] || ops+=(optipng)
     for r in $(seq "$rounds"); do
         for config in native emulated passthrough; do
-            timed "$config" "$arch" "$corpus" "$tmp/z.$config" -6 >> "$tmp/$arch.compress.$config"
+            timed minigzip "$config" "$arch" "$corpus" "$tmp/z.$config" -6 >> "$tmp/$arch.compress.$config"
             [ "$config" != passthrough ] || cp "$tmp/host_calls" "$tmp/$arch.compress.calls"
         done
         cmp -s "$tmp/z.native" "$tmp/z.emulated" && cmp -s "$tmp/z.native" "$tmp/z.passthrough" ||
             bench_die "minigzip -6 on $arch: the three configurations wrote different bytes"
         for config in native emulated passthrough; do
-            timed "$config" "$arch" "$tmp/z.native" "$tmp/d.$config" -d >> "$tmp/$arch.decompress.$config"
+            timed minigzip "$config" "$arch" "$tmp/z.native" "$tmp/d.$config" -d >> "$tmp/$arch.decompress.$config"
             [ "$config" != passthrough ] || cp "$tmp/host_calls" "$tmp/$arch.decompress.calls"
             cmp -s "$corpus" "$tmp/d.$config" ||
                 bench_die "minigzip -d $config on $arch: not the corpus back"
         done
+        [ -n "$(debian_arch "$arch")" ] || continue
+        for config in native emulated passthrough; do
+            timed optipng "$config" "$arch" /dev/null /dev/null -quiet -clobber -o2 \
+                -out "$tmp/o.$config.png" "$tmp/image.ppm" >> "$tmp/$arch.optipng.$config"
+            [ "$config" != passthrough ] || cp "$tmp/host_calls" "$tmp/$arch.optipng.calls"
+        done
+        cmp -s "$tmp/o.native.png" "$tmp/o.emulated.png" &&
+            cmp -s "$tmp/o.native.png" "$tmp/o.passthrough.png" ||
+            bench_die "optipng on $arch: the three configurations wrote different PNGs"
     done
-    for op in compress decompress; do
+    for op in "${ops[@]}"; do
+        n=$bytes
+        [ "$op" != optipng ] || n=$image_bytes
         for config in native emulated passthrough; do
             calls=-
             [ "$config" != passthrough ] || calls=$(cat "$tmp/$arch.$op.calls")
-            printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$arch" "$op" "$bytes" "$config" \
+            printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$arch" "$op" "$n" "$config" \
                 "$(best < "$tmp/$arch.$op.$config")" "$calls" >> "$tsv"
         done
     done
@@ -111,15 +166,22 @@ elapsed=$(($(date +%s) - start))
 
 md=$out/program.md
 {
-    echo "## A zlib user's program: minigzip on the corpus"
+    echo "## Zlib users' programs: minigzip and optipng"
     echo
     echo "zlib's own \`minigzip\` from Debian's zlib source, built for each"
     echo "guest against zlib and run unmodified: \`minigzip -6 < corpus >"
     echo "corpus.gz\` (zlib's gz API: gzdopen, gzwrite; 16 KiB per write),"
     echo "then \`minigzip -d\`, on the $(awk -v b="$bytes" 'BEGIN { printf "%.1f MiB", b / 1048576 }')"
-    echo "corpus. Native: its x86_64 build on the host's zlib. Every run"
-    echo "wrote the same bytes; passthrough runs counted gzwrite or gzread on"
-    echo "the host (host calls). Best of $rounds, interleaved. **bench emu/pt**:"
+    echo "corpus. Native: its x86_64 build on the host's zlib. And Debian's"
+    echo "\`optipng -o2\` (x86_64 and aarch64 guests) on a ${side}x${side} image of"
+    echo "corpus bytes: Debian's libpng gives zlib its own allocator, which"
+    echo "passthrough asks for every block (paused host calls). Native:"
+    echo "Debian's amd64 optipng and libpng on the host's zlib; emulated: the"
+    echo "guest's, on the same guest zlib as minigzip's (built from Debian's"
+    echo "source; Debian's own x86_64 binary, built -O3 with SSE2 loops, is"
+    echo "several times slower still under qemu-user). Every run wrote the same"
+    echo "bytes; passthrough runs counted gzwrite, gzread or deflate on the"
+    echo "host (host calls: all of them). Best of $rounds, interleaved. **bench emu/pt**:"
     echo "the speed-up //bench:throughput measured for the same work with its"
     echo "own program in this results directory (compress2 / uncompress,"
     echo "level 6, corpus)."
@@ -147,9 +209,10 @@ md=$out/program.md
                 split(order[i], k, SUBSEP)
                 a = k[1]; op = k[2]
                 nat = t[a, op, "native"]; emu = t[a, op, "emulated"]; pt = t[a, op, "passthrough"]
-                b = bench[a, op == "compress" ? "compress2" : "uncompress"]
-                printf "| %s | minigzip %s | %.2f | %.2f | %.2f | %.3f | %.2f | %s | %d |\n",
-                    a, op == "compress" ? "-6" : "-d", nat, emu, pt,
+                b = op == "optipng" ? "" : bench[a, op == "compress" ? "compress2" : "uncompress"]
+                label = op == "optipng" ? "optipng -o2" : op == "compress" ? "minigzip -6" : "minigzip -d"
+                printf "| %s | %s | %.2f | %.2f | %.2f | %.3f | %.2f | %s | %d |\n",
+                    a, label, nat, emu, pt,
                     pt / nat, emu / pt, b != "" ? sprintf("%.2f", b) : "-", calls[a, op]
             }
         }' "$tsv"
