@@ -91,22 +91,27 @@ log "zlib source at $ZLIB_SRC_LINK"
 # Real zlib users from Debian's archive, unpacked (not installed) for the
 # tests that run them as guests: pigz (threads, inflateBack), minizip and
 # miniunzip (through libminizip), optipng (through libpng, which sets its
-# own zlib allocator), python3.11 (its zlib module, with CPython's own
+# own zlib allocator), python3 (its zlib module, with CPython's own
 # allocator), and Debian's own zlib for the comparison runs. Debian 12 has
-# no riscv64 port, so riscv64 has none of these.
+# no riscv64 port: riscv64's come from Debian 13, with its C library (the
+# guest's sysroot for them: the cross one is 12's, too old for them).
 GUEST_DEBS=(pigz minizip libminizip1 zlib1g optipng libpng16-16
             python3.11-minimal libpython3.11-minimal libexpat1)
+GUEST_DEBS_13=(pigz minizip libminizip1t64 zlib1g optipng libpng16-16t64
+               python3.13-minimal libpython3.13-minimal libexpat1 libc6)
+# fetch_guest_debs ARCH SUITE PACKAGE...
 fetch_guest_debs() {
-    local arch=$1 dest="$CACHE_DIR/debian-programs/$1"
+    local arch=$1 suite=$2 dest="$CACHE_DIR/debian-programs/$1"
+    shift 2
     local key
-    key=$(printf '%s\n' "${GUEST_DEBS[@]}" | sha256sum | cut -c1-12)
+    key=$(printf '%s\n' "$suite" "$@" | sha256sum | cut -c1-12)
     if [ -f "$dest/.done-$key" ]; then
         return
     fi
-    log "fetching ${GUEST_DEBS[*]} for $arch"
-    local apt_dir="$CACHE_DIR/apt-$arch"
+    log "fetching $* for $arch from $suite"
+    local apt_dir="$CACHE_DIR/apt-$arch-$suite"
     mkdir -p "$apt_dir/lists/partial" "$apt_dir/archives/partial"
-    echo "deb [arch=$arch signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian bookworm main" \
+    echo "deb [arch=$arch signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian $suite main" \
         > "$apt_dir/sources.list"
     local opts=(-o "Dir::Etc::SourceList=$apt_dir/sources.list"
                 -o "Dir::Etc::SourceParts=-"
@@ -118,17 +123,26 @@ fetch_guest_debs() {
     local work
     work=$(mktemp -d)
     chown _apt "$work" 2>/dev/null || true
-    (cd "$work" && apt-get "${opts[@]}" download -qq "${GUEST_DEBS[@]}" >/dev/null)
+    (cd "$work" && apt-get "${opts[@]}" download -qq "$@" >/dev/null)
     rm -rf "$dest"
     mkdir -p "$dest"
     for deb in "$work"/*.deb; do
         dpkg-deb -x "$deb" "$dest"
     done
     rm -rf "$work"
+    # A merged-/usr C library: its loader where programs look for it
+    # (/lib, which base-files would have made a link to usr/lib).
+    for ld in "$dest"/usr/lib/ld-linux*.so.*; do
+        if [ -e "$ld" ]; then
+            mkdir -p "$dest/lib"
+            ln -sfn "../usr/lib/$(basename "$ld")" "$dest/lib/$(basename "$ld")"
+        fi
+    done
     touch "$dest/.done-$key"
 }
-fetch_guest_debs arm64
-fetch_guest_debs amd64
+fetch_guest_debs arm64 bookworm "${GUEST_DEBS[@]}"
+fetch_guest_debs amd64 bookworm "${GUEST_DEBS[@]}"
+fetch_guest_debs riscv64 trixie "${GUEST_DEBS_13[@]}"
 
 # The filter-capable qemu-user the _filter tests run on: built from Debian's
 # QEMU source and qemu-patches/ once per machine, then cached.
