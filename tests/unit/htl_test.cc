@@ -15,6 +15,7 @@ extern "C" {
 }
 
 #include <algorithm>
+#include <deque>
 #include <string>
 #include <thread>
 #include <utility>
@@ -410,6 +411,24 @@ struct GuestAllocator {
     }
 };
 
+// inflateInit_'s arguments, NAME_ga_HTL style, for a z_stream with a
+// guest allocator (never called by the host); pause: where it asks.
+struct InflateInitCall {
+    explicit InflateInitCall(PtPause *pause) : pp(pause)
+    {
+        memset(&g, 0, sizeof(g));
+        g.zalloc = (alloc_func)0x1234;
+    }
+    InflateInitCall(const InflateInitCall &) = delete;
+    z_stream g;
+    z_streamp gp = &g;
+    int size = (int)sizeof(z_stream), rc = -99;
+    const char *version = ZLIB_VERSION;
+    PtPause *pp;
+    void *args[4] = {&gp, &version, &size, &pp};
+    void *end_args[2] = {&gp, &pp};
+};
+
 TEST_F(HtlTest, AGuestAllocatorIsAskedForEachBlockAndGetsItBack)
 {
     GuestAllocator ga;
@@ -512,15 +531,10 @@ TEST_F(HtlTest, APausedCallIsResumedOnlyByItsThreadAndCookie)
     EXPECT_EQ(rs, -1);
 
     // A call paused here cannot be resumed from another thread.
-    z_stream g;
-    memset(&g, 0, sizeof(g));
-    g.zalloc = (alloc_func)0x1234;
-    z_streamp gp = &g;
-    int size = (int)sizeof(z_stream), rc = -99;
-    const char *version = ZLIB_VERSION;
-    PtPause pause = {}, *pp = &pause;
-    void *args[] = {&gp, &version, &size, &pp};
-    init(args, &rc);
+    PtPause pause = {};
+    InflateInitCall call(&pause);
+    int &rc = call.rc;
+    init(call.args, &rc);
     ASSERT_NE(pause.cookie, 0u);
     ASSERT_EQ(pause.what, (uint32_t)PT_PAUSE_ALLOC);
     EXPECT_EQ(rc, -99);      // not done: paused
@@ -536,8 +550,7 @@ TEST_F(HtlTest, APausedCallIsResumedOnlyByItsThreadAndCookie)
     ga.resume = resume;
     ASSERT_TRUE(ga.Serve(&pause));
     EXPECT_EQ(rc, Z_OK);
-    void *e[] = {&gp, &pp};
-    Get("inflateEnd_ga_HTL")(e, &rc);
+    Get("inflateEnd_ga_HTL")(call.end_args, &rc);
     ASSERT_TRUE(ga.Serve(&pause));
     EXPECT_EQ(rc, Z_OK);
     EXPECT_EQ(ga.freed, ga.given);   // one block: the state
@@ -549,17 +562,10 @@ TEST_F(HtlTest, WithNoWritablePauseEveryBlockIsRefused)
     void *ro = mmap(nullptr, page, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS,
                     -1, 0);
     ASSERT_NE(ro, MAP_FAILED);
-    z_stream g;
-    memset(&g, 0, sizeof(g));
-    g.zalloc = (alloc_func)0x1234;
-    z_streamp gp = &g;
-    int size = (int)sizeof(z_stream), rc = -99;
-    const char *version = ZLIB_VERSION;
-    PtPause *pp = (PtPause *)ro;
-    void *args[] = {&gp, &version, &size, &pp};
+    InflateInitCall call((PtPause *)ro);
 
-    Get("inflateInit__ga_HTL")(args, &rc);
-    EXPECT_EQ(rc, Z_MEM_ERROR);
+    Get("inflateInit__ga_HTL")(call.args, &call.rc);
+    EXPECT_EQ(call.rc, Z_MEM_ERROR);
     EXPECT_EQ(((PtPause *)ro)->cookie, 0u);
     munmap(ro, page);
 }
@@ -569,39 +575,28 @@ TEST_F(HtlTest, PausedCallsNestAndAreBounded)
 {
     Entry init = Get("inflateInit__ga_HTL"), end = Get("inflateEnd_ga_HTL");
     const int n = 64;        // guest_alloc.c's MAX_PAUSED
-    std::vector<z_stream> g(n + 1);
-    std::vector<z_streamp> gp(n + 1);
     std::vector<PtPause> pause(n + 1);
-    std::vector<PtPause *> pp(n + 1);
-    std::vector<int> rc(n + 1, -99);
-    int size = (int)sizeof(z_stream);
-    const char *version = ZLIB_VERSION;
+    std::deque<InflateInitCall> calls;
     GuestAllocator ga;
     ga.resume = Get("ga_resume_HTL");
 
     for (int i = 0; i <= n; i++) {
-        memset(&g[i], 0, sizeof(g[i]));
-        g[i].zalloc = (alloc_func)0x1234;
-        gp[i] = &g[i];
-        pause[i] = PtPause{};
-        pp[i] = &pause[i];
-        void *args[] = {&gp[i], &version, &size, &pp[i]};
-        init(args, &rc[i]);
+        calls.emplace_back(&pause[i]);
+        init(calls[i].args, &calls[i].rc);
     }
     for (int i = 0; i < n; i++) {
         ASSERT_NE(pause[i].cookie, 0u) << i;
     }
     // One too many: not asked, so refused.
     EXPECT_EQ(pause[n].cookie, 0u);
-    EXPECT_EQ(rc[n], Z_MEM_ERROR);
+    EXPECT_EQ(calls[n].rc, Z_MEM_ERROR);
     // Resumed in the order they were made, not the reverse.
     for (int i = 0; i < n; i++) {
         ASSERT_TRUE(ga.Serve(&pause[i]));
-        EXPECT_EQ(rc[i], Z_OK) << i;
-        void *e[] = {&gp[i], &pp[i]};
-        end(e, &rc[i]);
+        EXPECT_EQ(calls[i].rc, Z_OK) << i;
+        end(calls[i].end_args, &calls[i].rc);
         ASSERT_TRUE(ga.Serve(&pause[i]));
-        EXPECT_EQ(rc[i], Z_OK) << i;
+        EXPECT_EQ(calls[i].rc, Z_OK) << i;
     }
     EXPECT_EQ(ga.given.size(), (size_t)n);
     EXPECT_EQ(ga.freed, ga.given);
