@@ -11,13 +11,14 @@
  * and one output buffer: no copies, so a row times zlib and the calls,
  * nothing the program does around them.
  *
- * usage: throughput [-r REPS [-b BUDGET_MS]] [-l LEVELS] [-c CHUNK]
- *                   [-p PAYLOAD_BYTES] [-f CORPUS [-n CORPUS_BYTES]]
+ * usage: throughput [-r REPS [-b BUDGET_MS] [-s SAMPLE_MS]] [-l LEVELS]
+ *                   [-c CHUNK] [-p PAYLOAD_BYTES] [-f CORPUS [-n CORPUS_BYTES]]
  *                   [-k cpu|wall]   (the clock: bench_util.h)
  * prints "row DATASET BYTES OP LEVEL SECONDS OUT_BYTES" per row, between
- * the lines of bench_print_origin(). SECONDS is the best of up to REPS
- * runs (default 1), further runs only while the row has used less than
- * BUDGET_MS. -p 0 leaves out the payload.
+ * the lines of bench_print_origin(). SECONDS is one run's time: the best
+ * of up to REPS samples (default 1), further samples only while the row
+ * has used less than BUDGET_MS; a sample is the mean of as many runs as
+ * fill SAMPLE_MS (default 0: one run). -p 0 leaves out the payload.
  */
 #include <fcntl.h>
 #include <getopt.h>
@@ -201,20 +202,37 @@ static void check_stream(const unsigned char *src, size_t len, Buffers *b,
 }
 
 /*
- * t_best = the best of at least one run of expr, and of up to reps runs
- * while the row has used less than budget_s: short rows get several runs,
- * a multi-second one only one, so the whole set stays bounded.
+ * t_best = the time of one run of expr: the best of up to reps samples
+ * while the row has used less than budget_s (short rows get several, a
+ * multi-second one only one, so the whole set stays bounded). A sample is
+ * the mean of as many runs as fill sample_s, once a first run has shown
+ * how long one takes: a 17 ms run is too short to time alone on a shared
+ * machine (its best of 5 moved by 10% between invocations), a mean over
+ * 100 ms is not.
  */
+static double sample_s;
+
 #define BEST_OF(t_best, expr)                                       \
     do {                                                            \
-        double spent_ = 0;                                          \
-        int runs_ = 0;                                              \
-        do {                                                        \
-            double t_ = (expr);                                     \
-            spent_ += t_;                                           \
-            t_best = t_ < t_best ? t_ : t_best;                     \
-            runs_++;                                                \
-        } while (runs_ < reps && spent_ < budget_s);                \
+        double first_ = (expr), spent_ = first_;                    \
+        int per_ = first_ > 0 && first_ < sample_s                  \
+                       ? (int)(sample_s / first_) + 1 : 1;          \
+        int samples_ = 1;                                           \
+        t_best = first_;                                            \
+        while (samples_ < reps && spent_ < budget_s) {              \
+            double sum_ = 0;                                        \
+            for (int i_ = 0; i_ < per_; i_++) {                     \
+                sum_ += (expr);                                     \
+            }                                                       \
+            spent_ += sum_;                                         \
+            /* Past one run, the first run is no sample: alone it   \
+             * is too short to trust. */                            \
+            if (per_ > 1 && samples_ == 1) {                        \
+                t_best = 1e30;                                      \
+            }                                                       \
+            t_best = sum_ / per_ < t_best ? sum_ / per_ : t_best;   \
+            samples_++;                                             \
+        }                                                           \
     } while (0)
 
 static void run_set(const char *name, const unsigned char *src, size_t len,
@@ -315,13 +333,16 @@ int main(int argc, char **argv)
     unsigned char *buf;
     long long calls_before;
 
-    while ((opt = getopt(argc, argv, "r:b:l:c:p:f:n:k:")) != -1) {
+    while ((opt = getopt(argc, argv, "r:b:s:l:c:p:f:n:k:")) != -1) {
         switch (opt) {
         case 'r':
             reps = atoi(optarg);
             break;
         case 'b':
             budget_ms = atof(optarg);
+            break;
+        case 's':
+            sample_s = atof(optarg) / 1e3;
             break;
         case 'l':
             nlevels = parse_levels(optarg, levels, 10);
@@ -345,8 +366,8 @@ int main(int argc, char **argv)
             }
             break;
         default:
-            fprintf(stderr, "usage: throughput [-r REPS [-b BUDGET_MS]] "
-                    "[-l LEVELS] [-c CHUNK] [-p PAYLOAD_BYTES] "
+            fprintf(stderr, "usage: throughput [-r REPS [-b BUDGET_MS] "
+                    "[-s SAMPLE_MS]] [-l LEVELS] [-c CHUNK] [-p PAYLOAD_BYTES] "
                     "[-f CORPUS [-n CORPUS_BYTES]] [-k cpu|wall]\n");
             return 2;
         }

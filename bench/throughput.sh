@@ -32,11 +32,11 @@ if [ "$bench_quick" = 1 ]; then
     payload=(-p $((256 << 10)))
     corpus_args=(-p 0 -f "$corpus" -n $((512 << 10)))
 else
-    # Up to 15 runs per row, more only while the row is under 0.4 s: the
-    # short rows (an 8 MiB inflate takes 17 ms natively, where the best of
-    # 5 still moved by 10% between runs) get many, the multi-second ones
-    # one.
-    reps=(-r 15 -b 400)
+    # Up to 5 samples per row, more only while the row is under 0.4 s: the
+    # short rows get several, the multi-second ones one; a sample is the
+    # mean of the runs that fill 100 ms (an 8 MiB inflate takes 17 ms
+    # natively: timed alone, its best of 5 moved by 10% between runs).
+    reps=(-r 5 -b 400 -s 100)
     payload=()
     corpus_args=(-p 0 -f "$corpus")
 fi
@@ -121,8 +121,10 @@ md=$out/throughput.md
     echo "**T1** pt/nat <= 1.10 for compress level 6 and inflate;"
     echo "**T2** emu/pt >= 0.9 x emu/nat (the same as pt/nat <= 1.11);"
     echo "\"-\": does not apply. Streaming rows feed 64 KiB in and 64 KiB of"
-    echo "output space per call. Each row is the best of up to 15 runs, further"
-    echo "runs only while the row has taken under 0.4 s (quick runs: one)."
+    echo "output space per call. Each row is one call's time: the best of up"
+    echo "to 5 samples, further samples only while the row has taken under"
+    echo "0.4 s; a sample is the mean of the calls that fill 100 ms (quick"
+    echo "runs: one call)."
     echo "Native is the x86_64 build on the host with Debian's zlib. Each data"
     echo "set and level runs native, passthrough and emulated back to back, so"
     echo "a change in load between them skews ratios least. Machine-readable:"
