@@ -38,8 +38,8 @@ else
 fi
 bytes=$(stat -c %s "$corpus")
 
-# Debian's optipng and libpng (and its zlib, for the emulated runs), as
-# tools/setup.sh unpacked them; an image of corpus bytes for it.
+# Debian's optipng and libpng, as tools/setup.sh unpacked them; an image of
+# corpus bytes for it.
 debian=$RUNFILES_DIR/debian_programs
 side=1024
 [ "$bench_quick" = 0 ] || side=256

@@ -244,6 +244,18 @@ static int all_resolved(const int *ids, int n)
     return 1;
 }
 
+/* The token of entry `name` of the HTL at handle; 0 if it has none. */
+static uint64_t resolve(int64_t handle, const char *name)
+{
+    int64_t token;
+
+    if (gtl_control(PT_OP_DLSYM, &token, (uint64_t)handle,
+                    (uint64_t)(uintptr_t)name, 0, 0) != PT_OK) {
+        return 0;
+    }
+    return (uint64_t)token;
+}
+
 /*
  * The NAME_ga_HTL entries and the resume entry: all of them, or streams
  * with the guest's allocator stay on the guest's zlib (an HTL without
@@ -251,26 +263,22 @@ static int all_resolved(const int *ids, int n)
  */
 static int connect_ga(int64_t handle)
 {
-    int64_t token;
-
     for (int i = 0; i < GTL_N_ENTRIES; i++) {
-        if (ga_entry_names[i] &&
-            gtl_control(PT_OP_DLSYM, &token, (uint64_t)handle,
-                        (uint64_t)(uintptr_t)ga_entry_names[i], 0,
-                        0) == PT_OK) {
-            gtl_ga_tokens[i] = (uint64_t)token;
-        } else if (ga_entry_names[i]) {
-            memset(gtl_ga_tokens, 0, sizeof(gtl_ga_tokens));
-            return 0;
+        if (!ga_entry_names[i]) {
+            continue;
+        }
+        gtl_ga_tokens[i] = resolve(handle, ga_entry_names[i]);
+        if (!gtl_ga_tokens[i]) {
+            goto none;
         }
     }
-    if (gtl_control(PT_OP_DLSYM, &token, (uint64_t)handle,
-                    (uint64_t)(uintptr_t)"ga_resume_HTL", 0, 0) != PT_OK) {
-        memset(gtl_ga_tokens, 0, sizeof(gtl_ga_tokens));
-        return 0;
+    ga_resume_token = resolve(handle, "ga_resume_HTL");
+    if (ga_resume_token) {
+        return 1;
     }
-    ga_resume_token = (uint64_t)token;
-    return 1;
+none:
+    memset(gtl_ga_tokens, 0, sizeof(gtl_ga_tokens));
+    return 0;
 }
 
 static void gtl_connect(void)
@@ -285,7 +293,7 @@ static void gtl_connect(void)
         ZLIB_GZ_HANDWRITTEN(GTL_ID_OF) ZLIB_HTL_ONLY(GTL_ID_OF)
     };
 #undef GTL_ID_OF
-    int64_t handle, token;
+    int64_t handle;
     PtStatus st;
     int missing = 0;
 
@@ -301,13 +309,8 @@ static void gtl_connect(void)
         return;
     }
     for (int i = 0; i < GTL_N_ENTRIES; i++) {
-        st = gtl_control(PT_OP_DLSYM, &token, (uint64_t)handle,
-                         (uint64_t)(uintptr_t)entry_names[i], 0, 0);
-        if (st == PT_OK) {
-            gtl_tokens[i] = (uint64_t)token;
-        } else {
-            missing++;
-        }
+        gtl_tokens[i] = resolve(handle, entry_names[i]);
+        missing += !gtl_tokens[i];
     }
     gtl_streams_on_host = all_resolved(stream_ids, PT_ARRAY_SIZE(stream_ids));
     gtl_gz_on_host = all_resolved(gz_ids, PT_ARRAY_SIZE(gz_ids));

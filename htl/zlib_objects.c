@@ -103,7 +103,6 @@ void htl_stream_free(HtlStream *s)
 void *htl_stream_handle(const HtlStream *s)
 {
     uint64_t gen = __atomic_load_n(&s->word, __ATOMIC_RELAXED) >> 1;
-
     uint64_t ga = s->strm.zalloc == htl_ga_alloc ? HTL_STREAM_GA_BIT : 0;
 
     return (void *)(uintptr_t)(HTL_STREAM_HANDLE_BIT | ga | (gen << 32) |
