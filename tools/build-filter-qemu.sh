@@ -13,11 +13,13 @@
 # $CACHE_DIR/qemu-filter points at it; Bazel sees it as @filter_qemu. A run
 # that finds its key built does nothing. Idempotent; run as root.
 #
-# Everything comes from Debian through a private apt configuration (the
-# system's apt sources are never edited): the source package with
-# `apt-get source`, unpacked by dpkg-source so Debian's own patches apply,
-# and the build dependencies, of which meson >= 1.5 and python3-pycotap come
-# from bookworm-backports.
+# Everything comes from Debian through private apt configurations written
+# from the system's apt sources (tools/apt_sources.sh; those are never
+# edited): the source package with `apt-get source` (sid or trixie, on the
+# system's Debian archive mirror), unpacked by dpkg-source so Debian's own
+# patches apply, and the build dependencies (the release, its updates and
+# security updates on the system's mirrors), of which meson >= 1.5 and
+# python3-pycotap come from the release's backports (bookworm-backports).
 #
 # usage: build-filter-qemu.sh [--print-dir]
 #   QEMU_SOURCE_VERSION  Debian source version (default below)
@@ -26,6 +28,8 @@ set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 top=$(dirname "$here")
+# shellcheck source=apt_sources.sh
+source "$here/apt_sources.sh"
 
 CACHE_DIR=${PASSTHROUGH_CACHE:-/var/cache/qemu-passthrough}
 # sid's 10.2.2 builds here with bookworm-backports' meson; the patches are
@@ -33,7 +37,6 @@ CACHE_DIR=${PASSTHROUGH_CACHE:-/var/cache/qemu-passthrough}
 # sources are listed but not downloadable.)
 QEMU_SOURCE_VERSION=${QEMU_SOURCE_VERSION:-1:10.2.2+ds-1}
 SOURCE_SUITES=(sid trixie)
-MIRROR=http://deb.debian.org/debian
 PATCH_DIR=$top/qemu-patches
 TARGETS=(x86_64 aarch64 riscv64)
 CONFIGURE_ARGS=(
@@ -89,18 +92,21 @@ t_start=$(date +%s)
 log "building $key (first time on this machine: several minutes)"
 
 # --- private apt configurations (the system's sources stay as they are)
+apt_sources_check build-filter-qemu || exit 1
+release=$(apt_sources_release)
 apt_dir=$CACHE_DIR/apt-qemu
 mkdir -p "$apt_dir/src/lists/partial" "$apt_dir/src/archives/partial" \
     "$apt_dir/deb/lists/partial" "$apt_dir/deb/archives/partial"
-for s in "${SOURCE_SUITES[@]}"; do
-    echo "deb-src $MIRROR $s main"
-done > "$apt_dir/src/sources.list"
-cat > "$apt_dir/deb/sources.list" <<EOF
-deb $MIRROR bookworm main
-deb $MIRROR bookworm-updates main
-deb http://deb.debian.org/debian-security bookworm-security main
-deb $MIRROR bookworm-backports main
-EOF
+# The source suites on the Debian archive mirror (or the system's own
+# mirrors of them, if it has any).
+apt_sources_archive_lines deb-src "" "${SOURCE_SUITES[@]}" \
+    > "$apt_dir/src/sources.list"
+# The release, its updates and security updates where the system gets
+# them; backports where the system gets them, else on the archive mirror.
+{
+    apt_sources_lines deb "" "$release" "$release-updates" "$release-security"
+    apt_sources_archive_lines deb "" "$release-backports"
+} > "$apt_dir/deb/sources.list"
 apt_src=(-o "Dir::Etc::SourceList=$apt_dir/src/sources.list"
          -o "Dir::Etc::SourceParts=-"
          -o "Dir::State::Lists=$apt_dir/src/lists"
@@ -135,7 +141,7 @@ if [ $(( ${#missing[@]} + ${#bpo_missing[@]} )) -gt 0 ]; then
     fi
     if [ ${#bpo_missing[@]} -gt 0 ]; then
         apt-get "${apt_deb[@]}" install -y -qq --no-install-recommends \
-            -t bookworm-backports "${bpo_missing[@]}" >/dev/null
+            -t "$release-backports" "${bpo_missing[@]}" >/dev/null
     fi
 fi
 
