@@ -6,10 +6,17 @@
 #
 # Besides the packages, it unpacks Debian's zlib source (the guest-side
 # fallback zlib is built from it) into a cache directory on the machine,
-# through a private apt configuration so the system's sources stay as they
-# are, and builds the filter-capable qemu-user (tools/build-filter-qemu.sh,
+# through a private apt configuration written from the system's apt
+# sources (tools/apt_sources.sh), so the system's sources stay as they are,
+# and builds the filter-capable qemu-user (tools/build-filter-qemu.sh,
 # cached: several minutes the first time, nothing after).
 set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=apt_sources.sh
+source "$here/apt_sources.sh"
+# shellcheck source=zlib_source.sh
+source "$here/zlib_source.sh"
 
 CACHE_DIR=${PASSTHROUGH_CACHE:-/var/cache/qemu-passthrough}
 ZLIB_SRC_LINK="$CACHE_DIR/zlib-src"
@@ -62,30 +69,12 @@ else
 fi
 
 # Debian's zlib source, for the guest fallback zlib (riscv64 has no Debian 12
-# zlib binary). Keyed by the source version of the installed zlib1g.
+# zlib binary): the source version of the installed zlib1g, or if the
+# archive no longer has it, the newest of the same upstream version
+# (tools/zlib_source.sh). Keyed by the version unpacked.
 zver=$(dpkg-query -W -f='${source:Version}' zlib1g)
-zdir="$CACHE_DIR/zlib-$zver"
-if [ ! -f "$zdir/.unpacked" ]; then
-    log "fetching Debian zlib source $zver"
-    apt_dir="$CACHE_DIR/apt"
-    mkdir -p "$apt_dir/lists/partial" "$apt_dir/archives/partial" "$zdir"
-    src_list="$apt_dir/sources.list"
-    # deb-src lines mirroring the system's own bookworm entries.
-    echo "deb-src http://deb.debian.org/debian bookworm main" > "$src_list"
-    apt_opts=(-o "Dir::Etc::SourceList=$src_list"
-              -o "Dir::Etc::SourceParts=-"
-              -o "Dir::State::Lists=$apt_dir/lists"
-              -o "Dir::Cache=$apt_dir")
-    apt-get "${apt_opts[@]}" update -qq
-    work=$(mktemp -d)
-    (cd "$work" && apt-get "${apt_opts[@]}" source --download-only -qq \
-        "zlib=$zver" >/dev/null)
-    rm -rf "$zdir/src"
-    dpkg-source -x "$work"/zlib_*.dsc "$zdir/src" >/dev/null
-    rm -rf "$work"
-    touch "$zdir/.unpacked"
-fi
-ln -sfn "$zdir/src" "$ZLIB_SRC_LINK"
+zlib_source_fetch "$zver" "$CACHE_DIR"
+ln -sfn "$zlib_source_dir/src" "$ZLIB_SRC_LINK"
 log "zlib source at $ZLIB_SRC_LINK"
 
 # Real zlib users from Debian's archive, unpacked (not installed) for the
@@ -111,8 +100,10 @@ fetch_guest_debs() {
     log "fetching $* for $arch from $suite"
     local apt_dir="$CACHE_DIR/apt-$arch-$suite"
     mkdir -p "$apt_dir/lists/partial" "$apt_dir/archives/partial"
-    echo "deb [arch=$arch signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian $suite main" \
-        > "$apt_dir/sources.list"
+    # SUITE on the system's mirrors of it, or (a release the system does
+    # not use) on its Debian archive mirror.
+    apt_sources_check setup || exit 1
+    apt_sources_archive_lines deb "arch=$arch" "$suite" > "$apt_dir/sources.list"
     local opts=(-o "Dir::Etc::SourceList=$apt_dir/sources.list"
                 -o "Dir::Etc::SourceParts=-"
                 -o "Dir::State::Lists=$apt_dir/lists"
