@@ -1,8 +1,9 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 #
-# Shared by the benchmark runners (throughput.sh, crossover.sh, bench.sh):
-# options, the three configurations, and the checks that each
-# configuration really runs what its name says. Sourced, not run.
+# Shared by the benchmark runners (throughput.sh, crossover.sh, program.sh,
+# bench.sh): options (bench_args.sh), the three configurations, and the
+# checks that each configuration really runs what its name says. Sourced,
+# not run.
 #
 # Configurations, as in demo/compare.sh:
 #   native       the x86_64 build of the guest program, run on the host with
@@ -29,58 +30,13 @@ bench_die() {
     exit 1
 }
 
-bench_usage() {
-    cat <<'USAGE'
-Options (all runners):
-  --arch=ARCH[,ARCH...]  guests: x86_64, aarch64, riscv64, all (default all;
-                         repeatable)
-  --out=DIR              results directory (default: results/ in the
-                         checkout under bazel run, else ./results)
-  --quick                every row once on small data: checks the pipeline,
-                         not the machine (CI)
-  --clock=cpu|wall       time the calling thread's CPU time (default: other
-                         work on a shared machine does not count) or the
-                         wall clock
-  -E VAR=VALUE           extra guest environment for the passthrough runs
-                         (repeatable), e.g. PASSTHROUGH_TRANSPORT=syscall
-  -h, --help             this text
-USAGE
-}
+# shellcheck source=bench_args.sh
+source "$bench_dir/bench_args.sh"
 
-# Sets bench_arches (array), bench_out, bench_quick, bench_clock,
-# bench_pt_env (array).
+# Sets bench_arches (array), bench_out (absolute, made), bench_quick,
+# bench_clock, bench_pt_env (array); rejects anything else (bench_args.sh).
 bench_parse_args() {
-    local a list=()
-    bench_quick=0
-    bench_clock=cpu
-    bench_out=
-    bench_pt_env=()
-    while [ $# -gt 0 ]; do
-        case "$1" in
-        --arch=*) list+=("${1#*=}"); shift ;;
-        --arch) list+=("${2:?--arch needs a value}"); shift 2 ;;
-        --out=*) bench_out=${1#*=}; shift ;;
-        --out) bench_out=${2:?--out needs a value}; shift 2 ;;
-        --quick) bench_quick=1; shift ;;
-        --clock=cpu|--clock=wall) bench_clock=${1#*=}; shift ;;
-        -E) bench_pt_env+=(-E "${2:?-E needs VAR=VALUE}"); shift 2 ;;
-        -h|--help) bench_usage; exit 0 ;;
-        # Bare guest names, as call_overhead and demo/compare take them.
-        x86_64|aarch64|riscv64|all) list+=("$1"); shift ;;
-        *) bench_usage >&2; bench_die "unknown option '$1'" ;;
-        esac
-    done
-    [ ${#list[@]} -gt 0 ] || list=(all)
-    bench_arches=()
-    for a in $(tr ',' ' ' <<<"${list[*]}"); do
-        case "$a" in
-        all) bench_arches+=(x86_64 aarch64 riscv64) ;;
-        x86_64|aarch64|riscv64) bench_arches+=("$a") ;;
-        *) bench_die "unknown guest '$a' (x86_64, aarch64, riscv64, all)" ;;
-        esac
-    done
-    # Each guest once, in the order given.
-    mapfile -t bench_arches < <(printf '%s\n' "${bench_arches[@]}" | awk '!seen[$0]++')
+    bench_parse_options "$@"
     if [ -z "$bench_out" ]; then
         bench_out=${BUILD_WORKSPACE_DIRECTORY:-$PWD}/results
     fi

@@ -14,27 +14,61 @@
 # same syscall-entry control plane (plugin argument control=syscall-entry),
 # then with the filter claiming the syscall: the last two compare the
 # control paths on one QEMU. --stock-only runs the first only.
-# usage: call_overhead.sh [--scale N] [--stock-only] [ARCH...]
-#        (default: all guests)
+# usage: call_overhead.sh [--scale N] [--stock-only] [--arch=ARCH[,ARCH]]
+#                         [ARCH...]      (default: all guests)
 set -euo pipefail
 
 top=${RUNFILES_DIR:-$0.runfiles}
 runfiles=$top/qemu_passthrough
 runner=$runfiles/tools/qemu-passthrough
+# shellcheck source=bench_args.sh
+source "$runfiles/bench/bench_args.sh"
+
+usage() {
+    cat <<USAGE
+usage: $bench_name [--scale N] [--stock-only] [--arch=ARCH[,ARCH...]] [ARCH...]
+Nanoseconds per call (empty function, HTL nop entry, crc32 of 16 bytes):
+native, emulated, through the gate and the syscall path, per guest, on
+Debian's qemu-user and on the filter QEMU.
+  --arch=ARCH[,ARCH...]  guests: x86_64, aarch64, riscv64, all (default all;
+                         repeatable; bare ARCH arguments mean the same)
+  --scale N              multiply the calls per measurement by N (default 1)
+  --stock-only           Debian's qemu-user only, not the filter QEMU
+  -h, --help             this text
+USAGE
+}
+bench_usage_fn=usage
+
+scale=1 qemus=(stock filter-entry filter)
+bench_arches=()
+while [ $# -gt 0 ]; do
+    case "$1" in
+    --scale|--scale=*)
+        if [ "$1" = --scale ]; then
+            [ $# -ge 2 ] || bench_usage_error "--scale needs a number"
+            scale=$2
+            shift
+        else
+            scale=${1#*=}
+        fi
+        [[ $scale =~ ^[1-9][0-9]*$ ]] ||
+            bench_usage_error "--scale wants a positive whole number, not '$scale'"
+        shift ;;
+    --stock-only) qemus=(stock); shift ;;
+    --arch=*) bench_add_arches "${1#*=}"; shift ;;
+    --arch) [ $# -ge 2 ] || bench_usage_error "--arch needs a value"
+            bench_add_arches "$2"; shift 2 ;;
+    -h|--help) usage; exit 0 ;;
+    -*) bench_usage_error "unknown option '$1'" ;;
+    *) bench_add_arches "$1"; shift ;;
+    esac
+done
+[ ${#bench_arches[@]} -gt 0 ] || bench_add_arches all
+arches=("${bench_arches[@]}")
+
 # The plugin loads HTLs only as regular files directly in htl_dir (runfiles
 # are symbolic links): the directory the genrule really wrote them to.
 htl_dir=$(dirname "$(readlink -f "$runfiles/bench/htl/libz_HTL.so")")
-
-scale=1 qemus=(stock filter-entry filter)
-while [ $# -gt 0 ]; do
-    case "$1" in
-    --scale) scale=$2; shift 2 ;;
-    --stock-only) qemus=(stock); shift ;;
-    *) break ;;
-    esac
-done
-arches=("$@")
-[ ${#arches[@]} -gt 0 ] || arches=(x86_64 aarch64 riscv64)
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT

@@ -5,12 +5,39 @@
 # and point for every guest and configuration, positive numbers, the PNGs
 # (non-empty, PNG signature) and report.md with its headline and images.
 # No timing assertions: any positive figure passes.
-# usage: check_report.sh DIR ARCH...
+# usage: check_report.sh DIR [ARCH...]
 set -euo pipefail
 
-dir=${1:?usage: check_report.sh DIR ARCH...}
-shift
-arches=("$@")
+usage() {
+    cat <<'USAGE'
+usage: check_report.sh DIR [ARCH...]
+Checks that the results directory DIR holds a complete, sane report for
+each guest ARCH: x86_64, aarch64, riscv64 or all (default all).
+  -h, --help   this text
+USAGE
+}
+bad_usage() {
+    echo "check_report: $*" >&2
+    usage >&2
+    exit 2
+}
+dir= arches=()
+for a in "$@"; do
+    case "$a" in
+    -h|--help) usage; exit 0 ;;
+    -*) bad_usage "unknown option '$a'" ;;
+    esac
+    if [ -z "$dir" ]; then
+        dir=$a
+        continue
+    fi
+    case "$a" in
+    all) arches+=(x86_64 aarch64 riscv64) ;;
+    x86_64|aarch64|riscv64) arches+=("$a") ;;
+    *) bad_usage "unknown guest '$a' (x86_64, aarch64, riscv64, all)" ;;
+    esac
+done
+[ -n "$dir" ] || bad_usage "no results directory given"
 [ ${#arches[@]} -gt 0 ] || arches=(x86_64 aarch64 riscv64)
 errors=0
 

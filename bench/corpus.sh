@@ -32,6 +32,19 @@ MIN_BYTES=$((32 << 20))
 
 die() { echo "corpus: $*" >&2; exit 1; }
 
+usage() {
+    cat <<'USAGE'
+usage: corpus.sh build MANIFEST OUT   verify every file, write the corpus
+       corpus.sh manifest             print a fresh manifest (stdout)
+       corpus.sh -h|--help            this text
+USAGE
+}
+bad_usage() {
+    echo "corpus: $*" >&2
+    usage >&2
+    exit 2
+}
+
 expand_sources() {
     local s
     for s in "${SOURCES[@]}"; do
@@ -99,8 +112,17 @@ build() {
     mv "$out.tmp" "$out"
 }
 
+for a in "$@"; do
+    case "$a" in
+    -h|--help) usage; exit 0 ;;
+    -*) bad_usage "unknown option '$a'" ;;
+    esac
+done
 case "${1:-}" in
-build) [ $# = 3 ] || die "usage: corpus.sh build MANIFEST OUT"; build "$2" "$3" ;;
-manifest) manifest ;;
-*) die "usage: corpus.sh build MANIFEST OUT | corpus.sh manifest" ;;
+build) [ $# = 3 ] || bad_usage "build wants MANIFEST and OUT, not $(($# - 1)) arguments"
+       build "$2" "$3" ;;
+manifest) [ $# = 1 ] || bad_usage "manifest takes no arguments (got '$2')"
+          manifest ;;
+'') bad_usage "no command given" ;;
+*) bad_usage "unknown command '$1'" ;;
 esac

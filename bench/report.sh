@@ -9,7 +9,30 @@
 # usage: report.sh DIR
 set -euo pipefail
 
-dir=${1:?usage: report.sh DIR}
+usage() {
+    cat <<'USAGE'
+usage: report.sh DIR
+Writes DIR/report.md from the sections the benchmark runners left in DIR
+(throughput.md, crossover.md, program.md), headline first.
+  -h, --help   this text
+USAGE
+}
+bad_usage() {
+    echo "report: $*" >&2
+    usage >&2
+    exit 2
+}
+args=()
+for a in "$@"; do
+    case "$a" in
+    -h|--help) usage; exit 0 ;;
+    -*) bad_usage "unknown option '$a'" ;;
+    *) args+=("$a") ;;
+    esac
+done
+[ ${#args[@]} = 1 ] || bad_usage "wants one results directory, not ${#args[@]} arguments${args:+ (${args[*]})}"
+[ -d "${args[0]}" ] || bad_usage "'${args[0]}' is not a directory"
+dir=${args[0]}
 table=$dir/throughput_table.tsv
 sizes=$dir/crossover_sizes.tsv
 
