@@ -11,9 +11,56 @@
 # (plugin control plane: syscall-entry) and the project-built filter QEMU
 # (10.2 + qemu-patches/, control plane: syscall filter); --stock-only skips
 # the second.
-# usage: compare.sh [--stock-only] [ARCH...]
+# usage: compare.sh [--stock-only] [--arch=ARCH[,ARCH...]] [ARCH...]
 #        (default: aarch64; "all" for every guest)
 set -euo pipefail
+
+usage() {
+    cat <<'USAGE'
+usage: compare.sh [--stock-only] [--arch=ARCH[,ARCH...]] [ARCH...]
+The demo (8 MiB, compress2 level 9, uncompress) native, emulated, on the
+GTL without the plugin, and with passthrough, per guest, on Debian's
+qemu-user and on the filter QEMU.
+  ARCH, --arch=ARCH      guests: x86_64, aarch64, riscv64, all (default
+                         aarch64)
+  --stock-only           Debian's qemu-user only, not the filter QEMU
+  -h, --help             this text
+USAGE
+}
+bad_usage() {
+    echo "compare: $*" >&2
+    usage >&2
+    exit 2
+}
+
+qemus=(stock filter)
+arches=()
+add_arches() {
+    local item list
+    IFS=, read -ra list <<<"$1"
+    [ ${#list[@]} -gt 0 ] || bad_usage "--arch needs a guest name"
+    for item in "${list[@]}"; do
+        case "$item" in
+        all) arches+=(x86_64 aarch64 riscv64) ;;
+        x86_64|aarch64|riscv64) arches+=("$item") ;;
+        *) bad_usage "unknown guest '$item' (x86_64, aarch64, riscv64, all)" ;;
+        esac
+    done
+}
+while [ $# -gt 0 ]; do
+    case "$1" in
+    --stock-only) qemus=(stock); shift ;;
+    --arch=*) add_arches "${1#*=}"; shift ;;
+    --arch) [ $# -ge 2 ] || bad_usage "--arch needs a value"
+            add_arches "$2"; shift 2 ;;
+    -h|--help) usage; exit 0 ;;
+    -*) bad_usage "unknown option '$1'" ;;
+    *) add_arches "$1"; shift ;;
+    esac
+done
+[ ${#arches[@]} -gt 0 ] || arches=(aarch64)
+# Each guest once, in the order given.
+mapfile -t arches < <(printf '%s\n' "${arches[@]}" | awk '!seen[$0]++')
 
 top=${RUNFILES_DIR:-$0.runfiles}
 runfiles=$top/qemu_passthrough
@@ -21,15 +68,6 @@ runner=$runfiles/tools/qemu-passthrough
 # The plugin loads HTLs only as regular files directly in htl_dir (runfiles
 # are symbolic links): the directory the HTL really is in.
 htl_dir=$(dirname "$(readlink -f "$runfiles/htl/libz_HTL.so")")
-
-qemus=(stock filter)
-if [ "${1:-}" = --stock-only ]; then
-    qemus=(stock)
-    shift
-fi
-arches=("$@")
-[ ${#arches[@]} -gt 0 ] || arches=(aarch64)
-[ "${arches[0]}" != all ] || arches=(x86_64 aarch64 riscv64)
 
 total_ms() {
     awk '$1 == "total:" { print $2 }'

@@ -53,8 +53,26 @@ MESON_MIN=1.5.0
 log() { echo "build-filter-qemu: $*" >&2; }
 die() { log "$*"; exit 1; }
 
+usage() {
+    cat <<'USAGE'
+usage: tools/build-filter-qemu.sh [--print-dir]
+Builds qemu-{x86_64,aarch64,riscv64} with the syscall-filter plugin API
+from Debian's QEMU source and qemu-patches/, once per machine (cached).
+Run as root.
+  --print-dir  print the cached build's directory when done
+  -h, --help   this text
+Environment: QEMU_SOURCE_VERSION, PASSTHROUGH_CACHE
+USAGE
+}
 print_dir=0
-[ "${1:-}" != --print-dir ] || print_dir=1
+for a in "$@"; do
+    case "$a" in
+    --print-dir) print_dir=1 ;;
+    -h|--help) usage; exit 0 ;;
+    -*) log "unknown option '$a'"; usage >&2; exit 2 ;;
+    *) log "unknown argument '$a'"; usage >&2; exit 2 ;;
+    esac
+done
 
 [ "$(id -u)" = 0 ] || die "must run as root (it installs Debian packages)"
 shopt -s nullglob

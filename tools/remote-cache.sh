@@ -74,9 +74,34 @@ status() {
     [ -f "$RUN/nginx.pid" ] && kill -0 "$(cat "$RUN/nginx.pid")" 2>/dev/null
 }
 
+usage() {
+    cat <<'USAGE'
+usage: tools/remote-cache.sh start|stop|status
+Bazel's remote cache for --config=ci: nginx (WebDAV) on 127.0.0.1:18080,
+its storage under PASSTHROUGH_CACHE (default /var/cache/qemu-passthrough).
+  start    (re)start it
+  stop     stop it
+  status   say whether it runs (exit status 1 if not)
+  -h, --help   this text
+USAGE
+}
+bad_usage() {
+    echo "remote-cache: $*" >&2
+    usage >&2
+    exit 2
+}
+
+for a in "$@"; do
+    case "$a" in
+    -h|--help) usage; exit 0 ;;
+    -*) bad_usage "unknown option '$a'" ;;
+    esac
+done
+[ $# -le 1 ] || bad_usage "one command, not $# arguments ($*)"
 case "${1:-}" in
 start) start ;;
 stop) stop ;;
 status) status && echo running || { echo stopped; exit 1; } ;;
-*) echo "usage: $0 start|stop|status" >&2; exit 2 ;;
+'') bad_usage "no command given" ;;
+*) bad_usage "unknown command '$1'" ;;
 esac

@@ -10,7 +10,28 @@
 # sources (tools/apt_sources.sh), so the system's sources stay as they are,
 # and builds the filter-capable qemu-user (tools/build-filter-qemu.sh,
 # cached: several minutes the first time, nothing after).
+# usage: tools/setup.sh     (PASSTHROUGH_CACHE: the cache directory)
 set -euo pipefail
+
+usage() {
+    cat <<'USAGE'
+usage: tools/setup.sh
+Installs the Debian packages the project needs, unpacks Debian's zlib
+source and the guests' Debian programs into the cache, and builds the
+filter QEMU once. Idempotent; run as root. Takes no arguments.
+  -h, --help   this text
+Environment: PASSTHROUGH_CACHE (default /var/cache/qemu-passthrough)
+USAGE
+}
+for a in "$@"; do
+    case "$a" in
+    -h|--help) usage; exit 0 ;;
+    -*) echo "setup: unknown option '$a'" >&2 ;;
+    *) echo "setup: unknown argument '$a' (it takes none)" >&2 ;;
+    esac
+    usage >&2
+    exit 2
+done
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=apt_sources.sh
