@@ -120,9 +120,9 @@ zlib_source_fetch() {
     ! grep -qxF -- "$zver" <<<"$versions" || listed=1
     up=$(zlib_source_upstream "$zver")
     alt=
-    for v in $(while read -r v; do
-                   [ -n "$v" ] && [ "$v" != "$zver" ] &&
-                       [ "$(zlib_source_upstream "$v")" = "$up" ] && echo "$v"
+    for v in $(while read -r w; do
+                   [ -n "$w" ] && [ "$w" != "$zver" ] &&
+                       [ "$(zlib_source_upstream "$w")" = "$up" ] && echo "$w"
                done <<<"$versions" | zlib_source_newest_first); do
         if zlib_source_get "$v" "$cache/zlib-$v"; then
             alt=$v
