@@ -76,8 +76,11 @@ GTL_TLS volatile int gtl_mailbox_state;
 static volatile PtMailbox *thread_mailbox(void)
 {
     if (gtl_mailbox_state == GTL_MAILBOX_UNBOUND) {
+        /* Under this GTL's gate's address: another GTL in the process
+         * binds its own. */
         PtStatus st = gtl_control(PT_OP_BIND_MAILBOX, NULL,
-                                  (uint64_t)(uintptr_t)&gtl_mailbox, 0, 0, 0);
+                                  (uint64_t)(uintptr_t)&gtl_mailbox,
+                                  (uint64_t)(uintptr_t)&gtl_gate, 0, 0);
         gtl_mailbox_state = st == PT_OK ? GTL_MAILBOX_IDLE : GTL_MAILBOX_FAILED;
     }
     return gtl_mailbox_state == GTL_MAILBOX_IDLE ? &gtl_mailbox : NULL;
@@ -95,7 +98,7 @@ static PtStatus mailbox_syscall(volatile PtMailbox *mb, uint64_t token,
     mb->args = (uint64_t)(uintptr_t)args;
     mb->ret = (uint64_t)(uintptr_t)ret;
     mb->status = PT_E_NO_ANSWER;
-    syscall(PT_SYSCALL_NR, PT_OP_MAILBOX_CALL);
+    syscall(PT_SYSCALL_NR, PT_OP_MAILBOX_CALL, (uint64_t)(uintptr_t)&gtl_gate);
     st = (PtStatus)mb->status;
     errno = st == PT_OK && mb->host_errno ? mb->host_errno : saved;
     gtl_mailbox_state = GTL_MAILBOX_IDLE;

@@ -61,12 +61,16 @@ static PtStatus read_name(uint64_t addr, char *buf)
 /*
  * Mailboxes. linux-user runs each guest thread on a host thread of its own,
  * so host TLS is per guest thread: the gate finds its thread's slot without
- * a lookup or a lock. A slot holds the mailbox's guest address, checked
- * readable and writable at BIND_MAILBOX; a guest syscall that may unmap or
- * write-protect it (munmap, mprotect, MAP_FIXED...) clears the address
- * first, so the gate never touches memory that is gone. Slots live in one
- * table, so any thread's syscall can reach every thread's mailbox; a host
- * thread's slot is freed when it exits.
+ * a lookup or a lock. A thread has one mailbox per GTL: each GTL binds its
+ * own under a key (the address of its gate), so several GTLs in a process
+ * never take each other's; a gate serves the mailbox bound under its own
+ * address, else the one bound under key 0 (a GTL that names no key). A
+ * binding holds the mailbox's guest address, checked readable and writable
+ * at BIND_MAILBOX; a guest syscall that may unmap or write-protect it
+ * (munmap, mprotect, MAP_FIXED...) clears the address first, so the gate
+ * never touches memory that is gone. Slots live in one table, so any
+ * thread's syscall can reach every thread's mailboxes; a host thread's slot
+ * is freed when it exits.
  *
  * What remains: one guest thread unmapping another thread's mailbox while
  * that thread is inside a gate call (between the check and the access)
@@ -75,8 +79,14 @@ static PtStatus read_name(uint64_t addr, char *buf)
  */
 #define MAX_MAILBOXES 4096
 
-typedef struct MailboxSlot {
+typedef struct MailboxBinding {
+    uint64_t key;         /* the GTL's gate address, or 0 */
     uint64_t addr;        /* the mailbox's guest address; 0: none bound */
+} MailboxBinding;
+
+typedef struct MailboxSlot {
+    MailboxBinding box[PT_THREAD_MAILBOXES];
+    int n;                /* bindings in use; only the owner adds */
     bool used;            /* owned by a live host thread (under the lock) */
 } MailboxSlot;
 
@@ -96,7 +106,11 @@ static void free_slot(void *p)
     MailboxSlot *slot = p;
 
     g_mutex_lock(&mailbox_lock);
-    __atomic_store_n(&slot->addr, 0, __ATOMIC_RELAXED);
+    for (int i = 0; i < PT_THREAD_MAILBOXES; i++) {
+        __atomic_store_n(&slot->box[i].addr, 0, __ATOMIC_RELAXED);
+        slot->box[i].key = 0;
+    }
+    __atomic_store_n(&slot->n, 0, __ATOMIC_RELEASE);
     slot->used = false;
     g_mutex_unlock(&mailbox_lock);
 }
@@ -133,15 +147,32 @@ static MailboxSlot *own_slot(void)
     return slot;
 }
 
-/* The calling thread's mailbox, or NULL: the hot path, two loads. */
-static inline PtMailbox *thread_mailbox(void)
+/*
+ * The calling thread's mailbox for the GTL whose key is `key`, or the one
+ * bound under key 0, or NULL: the hot path, a few loads (a process has a
+ * GTL or two).
+ */
+static inline PtMailbox *thread_mailbox(uint64_t key)
 {
     MailboxSlot *slot = thread_slot;
+    MailboxBinding *any = NULL;
 
     if (!slot) {
         return NULL;
     }
-    return (PtMailbox *)(uintptr_t)__atomic_load_n(&slot->addr,
+    for (int i = 0; i < slot->n; i++) {
+        if (slot->box[i].key == key) {
+            any = &slot->box[i];
+            break;
+        }
+        if (slot->box[i].key == 0) {
+            any = &slot->box[i];
+        }
+    }
+    if (!any) {
+        return NULL;
+    }
+    return (PtMailbox *)(uintptr_t)__atomic_load_n(&any->addr,
                                                    __ATOMIC_ACQUIRE);
 }
 
@@ -154,13 +185,18 @@ int pt_control_drop_mailboxes(uint64_t start, uint64_t end)
         return 0;
     }
     for (int i = 0; i < n; i++) {
-        uint64_t a = __atomic_load_n(&mailboxes[i].addr, __ATOMIC_RELAXED);
+        int boxes = __atomic_load_n(&mailboxes[i].n, __ATOMIC_ACQUIRE);
 
-        if (a && a < end && a + sizeof(PtMailbox) > start) {
-            /* Only ever cleared here: a racing BIND just binds again. */
-            dropped += __atomic_compare_exchange_n(&mailboxes[i].addr, &a, 0,
-                                                   false, __ATOMIC_RELEASE,
-                                                   __ATOMIC_RELAXED);
+        for (int j = 0; j < boxes; j++) {
+            uint64_t *at = &mailboxes[i].box[j].addr;
+            uint64_t a = __atomic_load_n(at, __ATOMIC_RELAXED);
+
+            if (a && a < end && a + sizeof(PtMailbox) > start) {
+                /* Only ever cleared here: a racing BIND binds again. */
+                dropped += __atomic_compare_exchange_n(at, &a, 0, false,
+                                                       __ATOMIC_RELEASE,
+                                                       __ATOMIC_RELAXED);
+            }
         }
     }
     return dropped;
@@ -408,25 +444,25 @@ static inline void serve(PtControl *ctl, PtMailbox *mb, PtTransport via)
     mb->status = st;
 }
 
-void pt_control_gate(PtControl *ctl)
+void pt_control_gate(PtControl *ctl, uint64_t gate)
 {
-    PtMailbox *mb = thread_mailbox();
+    PtMailbox *mb = thread_mailbox(gate);
 
     if (mb) {
         serve(ctl, mb, PT_VIA_GATE);
     }
 }
 
-bool pt_control_is_gate(PtControl *ctl, uint64_t vaddr)
+PtGate *pt_control_find_gate(PtControl *ctl, uint64_t vaddr)
 {
     int n = __atomic_load_n(&ctl->n_gates, __ATOMIC_ACQUIRE);
 
     for (int i = 0; i < n; i++) {
-        if (ctl->gates[i] == vaddr) {
-            return true;
+        if (ctl->gates[i].addr == vaddr) {
+            return &ctl->gates[i];
         }
     }
-    return false;
+    return NULL;
 }
 
 static PtStatus register_gate(PtControl *ctl, uint64_t addr)
@@ -443,11 +479,12 @@ static PtStatus register_gate(PtControl *ctl, uint64_t addr)
         return PT_E_FAULT;
     }
     g_mutex_lock(&lock);
-    if (!pt_control_is_gate(ctl, addr)) {
+    if (!pt_control_find_gate(ctl, addr)) {
         if (ctl->n_gates == PT_MAX_GATES) {
             st = PT_E_LIMIT;
         } else {
-            ctl->gates[ctl->n_gates] = addr;
+            ctl->gates[ctl->n_gates].ctl = ctl;
+            ctl->gates[ctl->n_gates].addr = addr;
             __atomic_store_n(&ctl->n_gates, ctl->n_gates + 1, __ATOMIC_RELEASE);
         }
     }
@@ -455,10 +492,11 @@ static PtStatus register_gate(PtControl *ctl, uint64_t addr)
     return st;
 }
 
-static PtStatus bind_mailbox(PtControl *ctl, uint64_t addr)
+static PtStatus bind_mailbox(PtControl *ctl, uint64_t addr, uint64_t key)
 {
     MailboxSlot *slot;
     PtMailbox mb;
+    int i;
 
     /* Without the target's syscall numbers nothing would drop a mailbox
      * whose memory goes away: the guest takes the reply-block path. */
@@ -478,7 +516,18 @@ static PtStatus bind_mailbox(PtControl *ctl, uint64_t addr)
     if (!slot) {
         return PT_E_LIMIT;
     }
-    __atomic_store_n(&slot->addr, addr, __ATOMIC_RELEASE);
+    for (i = 0; i < slot->n && slot->box[i].key != key; i++) {
+    }
+    if (i == PT_THREAD_MAILBOXES) {
+        return PT_E_LIMIT;
+    }
+    if (i == slot->n) {
+        slot->box[i].key = key;
+        __atomic_store_n(&slot->box[i].addr, addr, __ATOMIC_RELEASE);
+        __atomic_store_n(&slot->n, i + 1, __ATOMIC_RELEASE);
+    } else {
+        __atomic_store_n(&slot->box[i].addr, addr, __ATOMIC_RELEASE);
+    }
     return PT_OK;
 }
 
@@ -572,9 +621,9 @@ static PtStatus dispatch(PtControl *ctl, uint64_t op, const uint64_t *a,
     case PT_OP_REGISTER_GATE:
         return register_gate(ctl, a[0]);
     case PT_OP_BIND_MAILBOX:
-        return bind_mailbox(ctl, a[0]);
+        return bind_mailbox(ctl, a[0], a[1]);
     case PT_OP_MAILBOX_CALL:
-        mb = thread_mailbox();
+        mb = thread_mailbox(a[0]);
         if (!mb) {
             return PT_E_FAULT;
         }

@@ -13,13 +13,23 @@
 #include "registry.h"
 
 #define PT_MAX_GATES 64
+/* Mailboxes a guest thread may bind: one per GTL in its process. */
+#define PT_THREAD_MAILBOXES 8
+
+typedef struct PtControl PtControl;
+
+/* A registered gate: its address is the key of the mailboxes it serves. */
+typedef struct PtGate {
+    PtControl *ctl;
+    uint64_t addr;
+} PtGate;
 
 /* The guest's syscall numbers that can take memory away from a mailbox. */
 typedef struct PtMemSyscalls {
     int64_t mmap, mprotect, munmap, brk, mremap, shmat, shmdt, pkey_mprotect;
 } PtMemSyscalls;
 
-typedef struct PtControl {
+struct PtControl {
     PtRegistry *reg;
     bool filter;          /* results also go back as the syscall value */
     bool gate_disabled;   /* gate=off: REGISTER_GATE is refused */
@@ -33,9 +43,9 @@ typedef struct PtControl {
     uint64_t ops;         /* control ops answered */
     uint64_t errors;      /* ... of which with an error */
     /* Registered gate addresses; appended under a lock, read without. */
-    uint64_t gates[PT_MAX_GATES];
+    PtGate gates[PT_MAX_GATES];
     int n_gates;
-} PtControl;
+};
 
 /*
  * args[0] is the op, args[1..5] its arguments (the syscall's a1..a6).
@@ -70,14 +80,15 @@ void pt_control_memory_syscall_ret(PtControl *ctl, int64_t num, int64_t ret);
 /* Drops every bound mailbox that overlaps [start, end); returns how many. */
 int pt_control_drop_mailboxes(uint64_t start, uint64_t end);
 
-/* True if vaddr is a registered gate (called at translation time). */
-bool pt_control_is_gate(PtControl *ctl, uint64_t vaddr);
+/* The gate registered at vaddr, or NULL (called at translation time). */
+PtGate *pt_control_find_gate(PtControl *ctl, uint64_t vaddr);
 
 /*
- * Serves one gate call: runs the call in the calling thread's mailbox
- * (bound by BIND_MAILBOX). Does nothing for a thread without a mailbox; the
- * guest then sees its preset status and takes the syscall path.
+ * Serves one call of the gate at address `gate`: runs the call in the
+ * calling thread's mailbox bound under that key (BIND_MAILBOX), else the
+ * one bound under key 0. Does nothing for a thread without one; the guest
+ * then sees its preset status and takes the syscall path.
  */
-void pt_control_gate(PtControl *ctl);
+void pt_control_gate(PtControl *ctl, uint64_t gate);
 
 #endif

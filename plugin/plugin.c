@@ -131,7 +131,9 @@ static void on_syscall_ret(qemu_plugin_id_t id, unsigned int vcpu_index,
 /* The gate's first instruction is about to run: serve the thread's call. */
 static void on_gate(unsigned int vcpu_index, void *userdata)
 {
-    pt_control_gate(userdata);
+    PtGate *gate = userdata;
+
+    pt_control_gate(gate->ctl, gate->addr);
 }
 
 static void instrument_tb(struct qemu_plugin_tb *tb)
@@ -141,10 +143,13 @@ static void instrument_tb(struct qemu_plugin_tb *tb)
     for (size_t i = 0; i < n; i++) {
         struct qemu_plugin_insn *insn = qemu_plugin_tb_get_insn(tb, i);
 
-        if (pt_control_is_gate(&control, qemu_plugin_insn_vaddr(insn))) {
+        PtGate *gate = pt_control_find_gate(&control,
+                                            qemu_plugin_insn_vaddr(insn));
+
+        if (gate) {
             qemu_plugin_register_vcpu_insn_exec_cb(insn, on_gate,
                                                    QEMU_PLUGIN_CB_NO_REGS,
-                                                   &control);
+                                                   gate);
         }
     }
 }

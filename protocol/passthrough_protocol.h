@@ -24,7 +24,7 @@
 #define PT_SYSCALL_NR 4096
 
 /* Bumped on any incompatible change; HELLO refuses a mismatch. */
-#define PT_PROTOCOL_VERSION 1
+#define PT_PROTOCOL_VERSION 2
 
 typedef enum PtOp {
     /* Upstream proposal: (name) -> handle; loads lib<name>_HTL.so. */
@@ -43,10 +43,13 @@ typedef enum PtOp {
     PT_OP_STATS = 0x101,
     /* (reply, gate address) -> 0: calls of that address are gate calls. */
     PT_OP_REGISTER_GATE = 0x102,
-    /* (reply, PtMailbox *) -> 0: the calling thread's mailbox. */
+    /* (reply, PtMailbox *, key) -> 0: the calling thread's mailbox for
+     * the GTL whose gate is at address key (0: for every gate that has
+     * none of its own). Each GTL of a process binds its own (v2). */
     PT_OP_BIND_MAILBOX = 0x103,
-    /* () : runs the call in the thread's mailbox, as the gate would. The
-     * syscall transport: no reply block, the mailbox was checked at bind. */
+    /* (key) : runs the call in the thread's mailbox for key, as its gate
+     * would. The syscall transport: no reply block, the mailbox was
+     * checked at bind. */
     PT_OP_MAILBOX_CALL = 0x104,
 } PtOp;
 

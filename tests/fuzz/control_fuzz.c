@@ -310,6 +310,13 @@ static void control(Input *in)
     if (base == PT_OP_INVOKE) {
         make_safe(in, a[0], &a[1], &a[2]);
     }
+    /* One mailbox, under key 0, so `bound` is the one every gate and
+     * MAILBOX_CALL serves (keys: control_test's EachGtlHasItsOwnMailbox). */
+    if (base == PT_OP_BIND_MAILBOX) {
+        a[1] = 0;
+    } else if (base == PT_OP_MAILBOX_CALL) {
+        a[0] = 0;
+    }
     if (base == PT_OP_MAILBOX_CALL && bound && mailbox_readable(bound)) {
         PtMailbox *mb = (PtMailbox *)(uintptr_t)bound;
         make_safe(in, mb->token, &mb->args, &mb->ret);
@@ -376,7 +383,7 @@ static void gate(Input *in)
         }
         make_safe(in, mb->token, &mb->args, &mb->ret);
     }
-    pt_control_gate(&ctl);
+    pt_control_gate(&ctl, 0);
     if (trace && bound && mailbox_readable(bound)) {
         fprintf(stderr, "gate: status %d\n",
                 ((PtMailbox *)(uintptr_t)bound)->status);

@@ -427,7 +427,7 @@ TEST_F(MailboxTest, BindChecksTheMailbox)
     EXPECT_EQ(Bind((char *)Page() + 3), PT_E_FAULT);  // misaligned
     EXPECT_EQ(Bind((void *)0xffff800000000000ULL), PT_E_FAULT);
     EXPECT_EQ(Call(), -PT_E_FAULT);  // nothing bound
-    pt_control_gate(&ctl_);           // nothing bound: nothing happens
+    pt_control_gate(&ctl_, 0);           // nothing bound: nothing happens
 
     PtControl other{};
     other.reg = ctl_.reg;
@@ -450,16 +450,71 @@ TEST_F(MailboxTest, ACallIsRunOnce)
 
     ASSERT_EQ(Bind(mb), PT_OK);
     Prepare(mb, tok, args, &ret);
-    pt_control_gate(&ctl_);
+    pt_control_gate(&ctl_, 0);
     EXPECT_EQ(mb->status, PT_OK);
     EXPECT_EQ(ret, 0xcbf43926UL);
     // The gate's instruction running again without a new call runs nothing.
     mb->status = PT_E_NO_ANSWER;
-    pt_control_gate(&ctl_);
+    pt_control_gate(&ctl_, 0);
     EXPECT_EQ(mb->status, PT_E_BAD_TOKEN);
     EXPECT_EQ(Call(), 0);
     EXPECT_EQ(pt_registry_calls(ctl_.reg, PT_VIA_GATE), 1u);
     EXPECT_EQ(pt_registry_calls(ctl_.reg, PT_VIA_SYSCALL), 0u);
+}
+
+// Two GTLs in one process: each binds its own mailbox under its gate's
+// address, and a gate runs only the call in its own.
+TEST_F(MailboxTest, EachGtlHasItsOwnMailbox)
+{
+    uint64_t tok = Sym(Load(), "crc32_HTL");
+    // Far apart: drops count in 64 KiB granules.
+    char *area = (char *)mmap(nullptr, 256 << 10, PROT_READ | PROT_WRITE,
+                              MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    ASSERT_NE(area, MAP_FAILED);
+    PtMailbox *a = (PtMailbox *)area, *b = (PtMailbox *)(area + (192 << 10));
+    const uint64_t gate_a = 0x1000, gate_b = 0x2000;
+    uLong crc = 0, ra = 0, rb = 0;
+    const Bytef *buf = (const Bytef *)"123456789";
+    uInt len = 9;
+    void *args[] = {&crc, &buf, &len};
+
+    ASSERT_EQ((PtStatus)Op(PT_OP_BIND_MAILBOX, U(a), gate_a).status, PT_OK);
+    ASSERT_EQ((PtStatus)Op(PT_OP_BIND_MAILBOX, U(b), gate_b).status, PT_OK);
+    Prepare(a, tok, args, &ra);
+    Prepare(b, tok, args, &rb);
+    pt_control_gate(&ctl_, gate_b);
+    EXPECT_EQ(b->status, PT_OK);
+    EXPECT_EQ(rb, 0xcbf43926UL);
+    EXPECT_EQ(a->status, PT_E_NO_ANSWER);   // A's call is still A's
+    EXPECT_EQ(ra, 0u);
+    // A gate with no mailbox of its own and none under key 0: nothing runs.
+    pt_control_gate(&ctl_, 0x3000);
+    EXPECT_EQ(a->status, PT_E_NO_ANSWER);
+    // MAILBOX_CALL names its GTL too.
+    uint64_t call[6] = {PT_OP_MAILBOX_CALL, gate_a};
+    EXPECT_EQ(pt_control_syscall(&ctl_, call), 0);
+    EXPECT_EQ(a->status, PT_OK);
+    EXPECT_EQ(ra, 0xcbf43926UL);
+    // Rebinding a key moves it; dropping one mailbox leaves the other.
+    ASSERT_EQ((PtStatus)Op(PT_OP_BIND_MAILBOX, U(b), gate_a).status, PT_OK);
+    Prepare(b, tok, args, &rb);
+    Syscall(11 /* munmap */, U(a), 4096);
+    pt_control_gate(&ctl_, gate_a);
+    EXPECT_EQ(b->status, PT_OK);
+    // Key 0 serves every gate without a mailbox of its own.
+    ASSERT_EQ(Bind(a), PT_OK);
+    Prepare(a, tok, args, &ra);
+    pt_control_gate(&ctl_, 0x3000);
+    EXPECT_EQ(a->status, PT_OK);
+    // A thread binds at most PT_THREAD_MAILBOXES keys.
+    int refused = 0;
+    for (uint64_t k = 1; k <= PT_THREAD_MAILBOXES; k++) {
+        refused += Op(PT_OP_BIND_MAILBOX, U(b), 0x10000 * k).status ==
+                   PT_E_LIMIT;
+    }
+    EXPECT_EQ(refused, 3);   // 0, gate_a and gate_b held three of the eight
+    pt_control_drop_mailboxes(0, UINT64_MAX);
+    munmap(area, 256 << 10);
 }
 
 TEST_F(MailboxTest, UnmappedOrProtectedMailboxesAreDroppedFirst)
@@ -474,7 +529,7 @@ TEST_F(MailboxTest, UnmappedOrProtectedMailboxesAreDroppedFirst)
     Prepare(mb, tok, args, &ret);
     Syscall(11 /* munmap */, U(mb), 4096);
     ASSERT_EQ(munmap(mb, 4096), 0);
-    pt_control_gate(&ctl_);           // must not touch it
+    pt_control_gate(&ctl_, 0);           // must not touch it
     EXPECT_EQ(Call(), -PT_E_FAULT);
 
     // mprotect read-only: dropped; read-write: kept.
@@ -484,7 +539,7 @@ TEST_F(MailboxTest, UnmappedOrProtectedMailboxesAreDroppedFirst)
     EXPECT_EQ(Call(), 0);
     Syscall(10, U(mb), 4096, PROT_READ);
     ASSERT_EQ(mprotect(mb, 4096, PROT_READ), 0);
-    pt_control_gate(&ctl_);
+    pt_control_gate(&ctl_, 0);
     EXPECT_EQ(Call(), -PT_E_FAULT);
 
     // mmap over it with MAP_FIXED: dropped; elsewhere: kept.
@@ -521,7 +576,7 @@ TEST_F(MailboxTest, UnmappedOrProtectedMailboxesAreDroppedFirst)
     uInt len = 0;
     void *a3[] = {&seed, &buf, &len};
     mb->args = U(a3);
-    pt_control_gate(&ctl_);
+    pt_control_gate(&ctl_, 0);
     EXPECT_EQ(mb->status, PT_OK);
     EXPECT_EQ(ret, 1u);
 }
