@@ -15,6 +15,7 @@
 
 #include "guest_check.h"
 #include "log.h"
+#include "passthrough_entries.h"
 
 /* Fixed capacities: the hot path indexes these without a lock. */
 #define MAX_LIBS 64
@@ -120,7 +121,7 @@ bool pt_valid_lib_name(const char *name)
 
 bool pt_valid_entry_name(const char *name)
 {
-    static const char suffix[] = "_HTL";
+    static const char suffix[] = PT_ENTRY_SUFFIX;
     size_t len = strlen(name);
 
     /* Entries are named <function>_HTL; anything else is not an entry. */
