@@ -1,46 +1,55 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * Internals shared by the zlib GTL's generated wrappers (libz_gtl.c,
- * libz_sized.c) and its hand-written ones (libz_handwritten.c).
+ * What the zlib GTL's files share (libz_gtl.c, libz_sized.c,
+ * libz_handwritten.c): its ids and groups, and how its groups' objects
+ * are routed (wrap.h's GROUP_route_* and GROUP_after_*).
  */
 #ifndef PASSTHROUGH_LIBZ_GTL_H
 #define PASSTHROUGH_LIBZ_GTL_H
 
+#include <stdbool.h>
+#include <stdlib.h>
 #include <zlib.h>
 
-#include "thunk.h"
-#include "transport.h"
+#include "core.h"
+#include "dispatch_thresholds.h"
+#include "wrap.h"
 #include "zlib_spec.h"
 
-/* zlib.h makes gzgetc a macro over the gzFile fields; we define the
- * function. */
-#undef gzgetc
-
-#define GTL_EXPORT __attribute__((visibility("default")))
-
 enum {
-#define GTL_ID(ret_t, name, n, types, err, ...) GTL_ID_##name,
-    ZLIB_ALL_ENTRIES(GTL_ID)
-#undef GTL_ID
+    ZLIB_FUNCTIONS(GTL_ID)
     GTL_N_ENTRIES
 };
 
-/* Entry token per function; 0: no host entry, use the guest's own zlib. */
-GTL_HIDDEN extern uint64_t gtl_tokens[GTL_N_ENTRIES];
-
-/* Whether each kind of state lives on the host (see zlib_spec.h). */
-GTL_HIDDEN extern int gtl_streams_on_host;
-GTL_HIDDEN extern int gtl_gz_on_host;
+enum {
+    GTL_GROUP_none,
+    GTL_GROUP_zstream,
+    GTL_GROUP_gzfile,
+    GTL_N_GROUPS
+};
 
 /*
  * The guest's own zlib, built into the GTL with Z_PREFIX. A file compiled
- * with Z_PREFIX itself (libz_sized.c) has zlib.h's declarations instead.
+ * with Z_PREFIX itself (libz_sized.c) has zlib.h's declarations instead,
+ * and names them as they are.
  */
-#ifndef Z_PREFIX_SET
-#define GTL_FALLBACK_DECL(ret_t, name, n, types, err, ...) \
-    extern __typeof__(name) z_##name GTL_HIDDEN;
+#ifdef Z_PREFIX_SET
+#define GTL_FALLBACK(name) name
+#else
+#define GTL_FALLBACK(name) z_##name
+#define GTL_FALLBACK_DECL(kind, group, ret_t, name, ...) \
+    PT_CAT(GTL_FALLBACK_DECL_, PT_IS_HAND(kind))(name)
+#define GTL_FALLBACK_DECL_0(name) extern __typeof__(name) z_##name GTL_HIDDEN;
+#define GTL_FALLBACK_DECL_1(name)
 ZLIB_FUNCTIONS(GTL_FALLBACK_DECL)
 #undef GTL_FALLBACK_DECL
+/* The hand-written wrappers' (gzprintf_n is the HTL's own). */
+extern __typeof__(get_crc_table) z_get_crc_table GTL_HIDDEN;
+extern __typeof__(gzdopen) z_gzdopen GTL_HIDDEN;
+extern __typeof__(gzerror) z_gzerror GTL_HIDDEN;
+extern __typeof__(gzclose) z_gzclose GTL_HIDDEN;
+extern __typeof__(gzclose_r) z_gzclose_r GTL_HIDDEN;
+extern __typeof__(gzclose_w) z_gzclose_w GTL_HIDDEN;
 extern __typeof__(gzopen) z_gzopen GTL_HIDDEN;
 extern __typeof__(gzopen64) z_gzopen64 GTL_HIDDEN;
 extern __typeof__(gzvprintf) z_gzvprintf GTL_HIDDEN;
@@ -49,36 +58,16 @@ extern __typeof__(inflateBack) z_inflateBack GTL_HIDDEN;
 extern __typeof__(inflateBackEnd) z_inflateBackEnd GTL_HIDDEN;
 #endif
 
-/* Reads PASSTHROUGH_DISPATCH; sets the SIZED functions' thresholds. */
-GTL_HIDDEN void gtl_dispatch_init(void);
-
-/* Runs entry `id` on the host; false if it has no entry or was refused. */
-static inline int gtl_host(int id, void **args, void *ret)
-{
-    return gtl_tokens[id] && gtl_call(gtl_tokens[id], args, ret) == PT_OK;
-}
-
-/* A wrapper's body: the host, else the guest's own zlib (spec/thunk.h's
- * parameter lists a0, a1, ...). */
-#define GTL_HOST_ELSE_GUEST(ret_t, name, n, types)                \
-    void *args[] = { PT_ADDRS_##n types NULL };                   \
-    ret_t ret;                                                    \
-    if (gtl_host(GTL_ID_##name, args, &ret)) {                    \
-        return ret;                                               \
-    }                                                             \
-    return z_##name(PT_NAMES_##n types)
+/* Sets the SIZED functions' thresholds (libz_sized.c), once connected. */
+GTL_HIDDEN void gtl_sized_init(void);
 
 /*
- * Host streams. The guest's `state` of a stream on the host is the HTL's
- * handle, whose top bit no guest address has: the test is exact and costs
- * one load. The next bit says the stream has the guest's own allocator.
+ * Host streams: the guest's `state` of a stream on the host is the HTL's
+ * handle (protocol/passthrough_entries.h).
  */
-#define GTL_HOST_STREAM_BIT ((uintptr_t)1 << 63)
-#define GTL_GA_STREAM_BIT ((uintptr_t)1 << 62)
-
 static inline int gtl_host_stream(z_streamp strm)
 {
-    return strm && ((uintptr_t)strm->state & GTL_HOST_STREAM_BIT);
+    return strm && gtl_is_handle(strm->state);
 }
 
 /*
@@ -101,51 +90,46 @@ static inline int gtl_default_alloc(z_streamp strm)
 
 static inline int gtl_stream_may_use_host(z_streamp strm)
 {
-    return gtl_streams_on_host && strm && gtl_default_alloc(strm);
+    return gtl_group_on_host[GTL_GROUP_zstream] && strm &&
+           gtl_default_alloc(strm);
 }
 
-/*
- * Streams with the guest's own allocator: on the host too if the HTL has
- * the NAME_ga_HTL entries (zlib_spec.h's ZLIB_CALLS_ALLOCATOR), whose host
- * calls pause for the guest to run its zalloc/zfree
- * (protocol/passthrough_pause.h). Their tokens, 0 for the functions that
- * never allocate.
- */
-GTL_HIDDEN extern uint64_t gtl_ga_tokens[GTL_N_ENTRIES];
-GTL_HIDDEN extern int gtl_ga_on_host;
-
+/* Streams with the guest's own allocator: on the host too if the HTL has
+ * the NAME_ga_HTL entries. */
 static inline int gtl_stream_may_use_host_ga(z_streamp strm)
 {
-    return gtl_ga_on_host && strm && !gtl_default_alloc(strm);
+    return gtl_ga_on_host && gtl_group_on_host[GTL_GROUP_zstream] && strm &&
+           !gtl_default_alloc(strm);
 }
 
-/*
- * Runs entry `id` through its NAME_ga_HTL entry, doing in the guest what
- * the paused host call asks of strm's allocator. args has n arguments and
- * a spare slot after them, for the PtPause. False if refused.
- */
-GTL_HIDDEN int gtl_host_ga(int id, z_streamp strm, int n, void **args,
-                           void *ret);
+/* What a paused host call asks of a stream's allocator (core.h). */
+GTL_HIDDEN extern const GtlAllocOps zstream_alloc_ops;
+
+static inline int gtl_host_ga(int id, z_streamp strm, int n, void **args,
+                              void *ret)
+{
+    return gtl_host_ga_call(id, &zstream_alloc_ops, strm, n, args, ret);
+}
 
 /* A call on host stream strm: through the NAME_ga_HTL entry if it has one
  * and strm has the guest's allocator. */
 static inline int gtl_host_on_stream(int id, z_streamp strm, int n,
                                      void **args, void *ret)
 {
-    if (gtl_ga_tokens[id] && ((uintptr_t)strm->state & GTL_GA_STREAM_BIT)) {
+    if (gtl_ga_tokens[id] && gtl_is_ga_handle(strm->state)) {
         return gtl_host_ga(id, strm, n, args, ret);
     }
     return gtl_host(id, args, ret);
 }
 
 /* After a host call that initialised strm. */
-GTL_HIDDEN void gtl_learn_host_stream(z_streamp strm);
-
-/*
- * A copy in guest memory of a static string of the host library's, the
- * same copy for the same string every time.
- */
-GTL_HIDDEN const char *gtl_guest_string(const char *host);
+static inline void gtl_learn_host_stream(z_streamp strm)
+{
+    if (!gtl_host_zalloc) {
+        gtl_host_zfree = strm->zfree;
+        gtl_host_zalloc = strm->zalloc;
+    }
+}
 
 /* strm->msg, if the host set it, pointed at a guest copy. */
 static inline void gtl_fix_msg(z_streamp strm)
@@ -153,6 +137,68 @@ static inline void gtl_fix_msg(z_streamp strm)
     if (strm && strm->msg) {
         strm->msg = (char *)gtl_guest_string(strm->msg);
     }
+}
+
+/* zstream: a stream is made on the host, with the guest's allocator if it
+ * has one, and stays on the side that made it. */
+static inline int zstream_route_new(void **args, int pos, bool ga)
+{
+    z_streamp strm = *(z_streamp *)args[pos];
+
+    if (gtl_stream_may_use_host(strm)) {
+        return GTL_HOST;
+    }
+    if (ga && gtl_stream_may_use_host_ga(strm)) {
+        return GTL_HOST | GTL_GA;
+    }
+    return GTL_GUEST;
+}
+
+static inline int zstream_route_on(void **args, int pos, bool ga)
+{
+    z_streamp strm = *(z_streamp *)args[pos];
+
+    if (!gtl_host_stream(strm)) {
+        return GTL_GUEST;
+    }
+    return ga && gtl_is_ga_handle(strm->state) ? GTL_HOST_ONLY | GTL_GA
+                                               : GTL_HOST_ONLY;
+}
+
+static inline void zstream_after_new(int route, void **args, int pos,
+                                     void *ret)
+{
+    z_streamp strm = *(z_streamp *)args[pos];
+
+    (void)ret;
+    if (!(route & GTL_GA)) {
+        gtl_learn_host_stream(strm);
+    }
+    gtl_fix_msg(strm);
+}
+
+/* The stream a message is in: a0 (a copy's dest). */
+static inline void zstream_after_on(void **args, int pos, void *ret)
+{
+    (void)pos;
+    (void)ret;
+    gtl_fix_msg(*(z_streamp *)args[0]);
+}
+
+/* gzfile: all files on one side, chosen at load time. */
+static inline int gzfile_route_on(void **args, int pos, bool ga)
+{
+    (void)args;
+    (void)pos;
+    (void)ga;
+    return gtl_group_on_host[GTL_GROUP_gzfile] ? GTL_HOST_ONLY : GTL_GUEST;
+}
+
+static inline void gzfile_after_on(void **args, int pos, void *ret)
+{
+    (void)args;
+    (void)pos;
+    (void)ret;
 }
 
 #endif

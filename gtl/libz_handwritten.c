@@ -27,6 +27,12 @@
 #include <string.h>
 #include <unistd.h>
 
+/* gzFiles are all on one side, chosen at load time. */
+static inline int gz_on_host(void)
+{
+    return gtl_group_on_host[GTL_GROUP_gzfile];
+}
+
 static z_crc_t crc_table[256];
 static const z_crc_t *host_crc_table;
 
@@ -168,19 +174,19 @@ static gzFile gz_open_guest(const char *path, const char *mode)
 
 GTL_EXPORT gzFile gzopen(const char *path, const char *mode)
 {
-    return gtl_gz_on_host ? gz_open_guest(path, mode) : z_gzopen(path, mode);
+    return gz_on_host() ? gz_open_guest(path, mode) : z_gzopen(path, mode);
 }
 
 GTL_EXPORT gzFile gzopen64(const char *path, const char *mode)
 {
-    return gtl_gz_on_host ? gz_open_guest(path, mode) : z_gzopen64(path, mode);
+    return gz_on_host() ? gz_open_guest(path, mode) : z_gzopen64(path, mode);
 }
 
 GTL_EXPORT gzFile gzdopen(int fd, const char *mode)
 {
     gzFile file;
 
-    if (!gtl_gz_on_host) {
+    if (!gz_on_host()) {
         return z_gzdopen(fd, mode);
     }
     file = host_gzdopen(fd, mode);
@@ -204,19 +210,19 @@ static int gz_close_with(int id, gzFile file)
 
 GTL_EXPORT int gzclose(gzFile file)
 {
-    return gtl_gz_on_host ? gz_close_with(GTL_ID_gzclose, file)
+    return gz_on_host() ? gz_close_with(GTL_ID_gzclose, file)
                           : z_gzclose(file);
 }
 
 GTL_EXPORT int gzclose_r(gzFile file)
 {
-    return gtl_gz_on_host ? gz_close_with(GTL_ID_gzclose_r, file)
+    return gz_on_host() ? gz_close_with(GTL_ID_gzclose_r, file)
                           : z_gzclose_r(file);
 }
 
 GTL_EXPORT int gzclose_w(gzFile file)
 {
-    return gtl_gz_on_host ? gz_close_with(GTL_ID_gzclose_w, file)
+    return gz_on_host() ? gz_close_with(GTL_ID_gzclose_w, file)
                           : z_gzclose_w(file);
 }
 
@@ -233,7 +239,7 @@ GTL_EXPORT const char *gzerror(gzFile file, int *errnum)
     char *text = NULL;
     GzInfo *info;
 
-    if (!gtl_gz_on_host) {
+    if (!gz_on_host()) {
         return z_gzerror(file, errnum);
     }
     if (!gtl_host(GTL_ID_gzerror, args, &host) || !host) {
@@ -278,7 +284,7 @@ GTL_EXPORT int gzvprintf(gzFile file, const char *format, va_list va)
     va_list again;
     int len, ret;
 
-    if (!gtl_gz_on_host) {
+    if (!gz_on_host()) {
         return z_gzvprintf(file, format, va);
     }
     va_copy(again, va);

@@ -8,11 +8,11 @@
 #include <ucontext.h>
 #include <unistd.h>
 
-#include "zlib_objects.h"
+#include "passthrough_entries.h"
 
 /*
- * zlib needs a few KiB of stack (inflate's tables, deflate's trees); the
- * rest is for malloc and the sanitizers' larger frames. A guard page below
+ * The libraries need a few KiB of stack (zlib's inflate tables, deflate's
+ * trees); the rest is for malloc and the sanitizers' larger frames. A guard page below
  * turns an overflow into a fault, not a write into a neighbour.
  */
 #define STACK_SIZE (256u << 10)
@@ -228,6 +228,51 @@ bool htl_ga_active(void)
     return running != NULL;
 }
 
+void htl_ga_entry(HtlEntryFn fn, void **args, void *ret, int arity,
+                  HtlGaPred pred)
+{
+    PtPause *pause = NULL;
+    void *slot;
+
+    if (!pred(args)) {
+        fn(args, ret);
+        return;
+    }
+    if (!htl_load(&slot, args + arity, sizeof(slot)) ||
+        !htl_load(&pause, slot, sizeof(pause))) {
+        pause = NULL;    /* the guest cannot be asked: no blocks */
+    }
+    htl_ga_run(fn, args, ret, pause);
+}
+
+bool htl_ga_always(void **args)
+{
+    (void)args;
+    return true;
+}
+
+/*
+ * ga_resume_HTL(PtPause *pause) -> int: resumes the thread's paused call
+ * pause names, with the guest's answer. 0 once it ran on (done, or paused
+ * again: see pause); -1 if there is no such call.
+ */
+HTL_EXPORT void PT_GA_RESUME_SYMBOL(void **args, void *ret);
+void PT_GA_RESUME_SYMBOL(void **args, void *ret)
+{
+    PtPause *pause, **at;
+    int r = -1;
+
+    if (htl_load(&at, args, sizeof(at)) &&
+        htl_load(&pause, at, sizeof(pause)) && htl_ga_resume(pause)) {
+        r = 0;
+    } else {
+        htl_refused();
+    }
+    if (!htl_store(ret, &r, sizeof(r))) {
+        htl_refused();
+    }
+}
+
 /* Ahead of each block: the guest's block it stands for (0: none). Its 16
  * bytes keep malloc's alignment for the block. */
 typedef struct BlockHead {
@@ -235,33 +280,34 @@ typedef struct BlockHead {
     uint64_t unused;
 } BlockHead;
 
-voidpf htl_ga_alloc(voidpf opaque, uInt items, uInt size)
+void *htl_ga_alloc(HtlObject *o, uint64_t items, uint64_t size)
 {
-    HtlStream *s = opaque;
-    uint64_t guest = 0;
+    uint64_t n = htl_mul(items, size), guest = 0;
     BlockHead *h;
 
+    if (n > SIZE_MAX - sizeof(*h)) {
+        return NULL;
+    }
     if (running) {
         guest = ask(PT_PAUSE_ALLOC, items, size, 0);
         if (!guest) {
-            return Z_NULL;   /* the guest's allocator gave none */
+            return NULL;   /* the guest's allocator gave none */
         }
     }
-    h = malloc(sizeof(*h) + (size_t)items * size);
+    h = malloc(sizeof(*h) + n);
     if (!h) {
         if (guest) {
             ask(PT_PAUSE_FREE, 0, 0, guest);
         }
-        return Z_NULL;
+        return NULL;
     }
     h->guest = guest;
-    s->blocks++;
+    o->blocks++;
     return h + 1;
 }
 
-void htl_ga_free(voidpf opaque, voidpf block)
+void htl_ga_free(HtlObject *o, void *block)
 {
-    HtlStream *s = opaque;
     BlockHead *h;
     uint64_t guest;
 
@@ -271,7 +317,7 @@ void htl_ga_free(voidpf opaque, voidpf block)
     h = (BlockHead *)block - 1;
     guest = h->guest;
     free(h);
-    s->blocks--;
+    o->blocks--;
     /* Outside htl_ga_run() (an entry called without its pause), the
      * guest's block cannot be handed back: it stays the guest's. */
     if (guest && running) {

@@ -1,19 +1,21 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * Streams with the guest's own zalloc/zfree, run on host zlib.
+ * Objects with the guest's own allocator (a z_stream's zalloc/zfree, an
+ * lzma_allocator, ...), run on the host.
  *
- * Host zlib keeps such a stream's state in host memory, as for any stream:
- * its state holds the indices and pointers host code follows, which the
- * guest must not be able to rewrite. But the guest's allocator sees what
- * zlib promises it: each time host zlib allocates a block, the guest's
- * zalloc is asked for one of the same items and size, at that moment, and
- * if it gives none zlib gets none (so the call fails where zlib's would,
- * with Z_MEM_ERROR); each block zlib frees goes back through the guest's
- * zfree when zlib frees it. The guest's blocks are held, never written.
+ * The host library keeps such an object's state in host memory, as for
+ * any object: its state holds the indices and pointers host code follows,
+ * which the guest must not be able to rewrite. But the guest's allocator
+ * sees what the library promises it: each time the host library allocates
+ * a block, the guest's allocator is asked for one of the same items and
+ * size, at that moment, and if it gives none the library gets none (so the
+ * call fails where the guest's library would); each block the library
+ * frees goes back to the guest's allocator when it frees it. The guest's
+ * blocks are held, never written.
  *
  * Host code never calls guest code: a call that may allocate runs on a
- * stack of its own (htl_ga_run), which pauses for each zalloc or zfree and
- * is resumed by the GTL once the guest has run it (PtPause,
+ * stack of its own (htl_ga_run), which pauses for each allocation or free
+ * and is resumed by the GTL once the guest has run it (PtPause,
  * protocol/passthrough_pause.h). A paused call belongs to its thread: only
  * that thread can resume it.
  */
@@ -21,12 +23,15 @@
 #define HTL_GUEST_ALLOC_H
 
 #include <stdbool.h>
-#include <zlib.h>
+#include <stdint.h>
 
 #include "guest_access.h"
+#include "objects.h"
 #include "passthrough_pause.h"
 
 typedef void (*HtlEntryFn)(void **args, void *ret);
+/* Whether a call, given its guest args array, may allocate at all. */
+typedef bool (*HtlGaPred)(void **args);
 
 /*
  * Runs the entry fn(args, ret) on a stack that can pause. Returns when it
@@ -36,6 +41,16 @@ typedef void (*HtlEntryFn)(void **args, void *ret);
  */
 HTL_HIDDEN void htl_ga_run(HtlEntryFn fn, void **args, void *ret,
                            PtPause *pause);
+
+/*
+ * A NAME_ga_HTL entry: NAME_HTL's arguments and one more, the guest's
+ * PtPause; fn runs on htl_ga_run() if pred(args) says the call may
+ * allocate, else as it is.
+ */
+HTL_HIDDEN void htl_ga_entry(HtlEntryFn fn, void **args, void *ret,
+                             int arity, HtlGaPred pred);
+/* Every call of the entry may allocate. */
+HTL_HIDDEN bool htl_ga_always(void **args);
 
 /*
  * Resumes the calling thread's paused call named by pause->cookie, with
@@ -48,11 +63,12 @@ HTL_HIDDEN bool htl_ga_resume(PtPause *pause);
 HTL_HIDDEN bool htl_ga_active(void);
 
 /*
- * The allocator host zlib gets for such a stream; opaque is its HtlStream
- * record, which counts the blocks it holds. Outside htl_ga_run() blocks
- * are host memory only, and the guest is not asked.
+ * A block of items * size bytes for the host library's object o, which
+ * counts the blocks it holds; NULL if the guest's allocator gave none (or
+ * the size overflows). Outside htl_ga_run() blocks are host memory only,
+ * and the guest is not asked. A library's allocator callbacks call these.
  */
-HTL_HIDDEN voidpf htl_ga_alloc(voidpf opaque, uInt items, uInt size);
-HTL_HIDDEN void htl_ga_free(voidpf opaque, voidpf block);
+HTL_HIDDEN void *htl_ga_alloc(HtlObject *o, uint64_t items, uint64_t size);
+HTL_HIDDEN void htl_ga_free(HtlObject *o, void *block);
 
 #endif

@@ -2,205 +2,56 @@
 #include "zlib_objects.h"
 
 #include <pthread.h>
+#include <stddef.h>
 #include <stdlib.h>
 
-#include "guest_alloc.h"
+#include "thunk.h"
 
-/*
- * Stream records live in chunks that are never freed, so a stale or forged
- * handle always reads a record, never freed memory. A record's word is its
- * generation and an in-use bit; a free record keeps the bit set, so no
- * handle can claim it.
- */
-#define CHUNK_BITS 8
-#define CHUNK_SIZE (1u << CHUNK_BITS)
-#define MAX_CHUNKS 4096
-#define NO_RECORD UINT32_MAX
-#define GEN_MASK 0x3fffffffULL
+static HtlTable zstream_table = HTL_TABLE_INIT(ZStream);
 
-static HtlStream *chunks[MAX_CHUNKS];
-static uint32_t n_records;
-static uint32_t free_head = NO_RECORD;
-static pthread_mutex_t stream_lock = PTHREAD_MUTEX_INITIALIZER;
+#define ZS(member) HTL_FIELD(z_stream, member)
 
-static HtlStream *record(uint32_t index)
+/* What a call takes in: the buffers and counters the guest may set. */
+static const HtlField zstream_in[] = {
+    ZS(next_in), ZS(avail_in), ZS(total_in), ZS(next_out), ZS(avail_out),
+    ZS(total_out), ZS(data_type),
+};
+/* What it gives back. */
+static const HtlField zstream_out[] = {
+    ZS(next_in), ZS(avail_in), ZS(total_in), ZS(next_out), ZS(avail_out),
+    ZS(total_out), ZS(msg), ZS(data_type), ZS(adler), ZS(reserved),
+};
+/* What an init set; its buffer fields stay as the guest set them. */
+static const HtlField zstream_made[] = {
+    ZS(total_in), ZS(total_out), ZS(adler), ZS(data_type),
+};
+
+static void zstream_drop(HtlObject *o)
 {
-    HtlStream *chunk = __atomic_load_n(&chunks[index >> CHUNK_BITS],
-                                       __ATOMIC_ACQUIRE);
-
-    return chunk ? &chunk[index & (CHUNK_SIZE - 1)] : NULL;
-}
-
-/* Unloaded (the plugin never does; a test may): the tables go with it. */
-__attribute__((destructor)) static void free_chunks(void)
-{
-    for (int i = 0; i < MAX_CHUNKS && chunks[i]; i++) {
-        free(chunks[i]);
-        chunks[i] = NULL;
-    }
-}
-
-HtlStream *htl_stream_new(z_streamp guest)
-{
-    HtlStream *s = NULL;
-    uint64_t gen;
-
-    pthread_mutex_lock(&stream_lock);
-    if (free_head != NO_RECORD) {
-        s = record(free_head);
-        free_head = s->next_free;
-    } else if (n_records < MAX_CHUNKS * CHUNK_SIZE) {
-        if (!chunks[n_records >> CHUNK_BITS]) {
-            HtlStream *chunk = calloc(CHUNK_SIZE, sizeof(HtlStream));
-
-            if (chunk) {
-                for (uint32_t i = 0; i < CHUNK_SIZE; i++) {
-                    chunk[i].word = 1;
-                }
-            }
-            __atomic_store_n(&chunks[n_records >> CHUNK_BITS], chunk,
-                             __ATOMIC_RELEASE);
-        }
-        s = record(n_records);
-        if (s) {
-            s->index = n_records;
-            __atomic_store_n(&n_records, n_records + 1, __ATOMIC_RELEASE);
-        }
-    }
-    pthread_mutex_unlock(&stream_lock);
-    if (!s) {
-        return NULL;
-    }
-    /* Still marked in use (free records are): claimed for the caller. */
-    gen = __atomic_load_n(&s->word, __ATOMIC_RELAXED) >> 1;
-    memset(&s->strm, 0, sizeof(s->strm));
-    s->guest = guest;
-    memset(&s->head, 0, sizeof(s->head));
-    memset(&s->given, 0, sizeof(s->given));
-    s->set_head = NULL;
-    s->get_head = NULL;
-    s->head_bufs = NULL;
-    s->blocks = 0;
-    __atomic_store_n(&s->word, (gen << 1) | 1, __ATOMIC_RELAXED);
-    return s;
-}
-
-void htl_stream_free(HtlStream *s)
-{
-    uint64_t gen = ((__atomic_load_n(&s->word, __ATOMIC_RELAXED) >> 1) + 1) &
-                   GEN_MASK;
+    ZStream *s = (ZStream *)o;
 
     free(s->head_bufs);
     s->head_bufs = NULL;
-    /* In use for good: old handles no longer match, none can claim it. */
-    __atomic_store_n(&s->word, (gen << 1) | 1, __ATOMIC_RELEASE);
-    pthread_mutex_lock(&stream_lock);
-    s->next_free = free_head;
-    free_head = s->index;
-    pthread_mutex_unlock(&stream_lock);
 }
 
-void *htl_stream_handle(const HtlStream *s)
-{
-    uint64_t gen = __atomic_load_n(&s->word, __ATOMIC_RELAXED) >> 1;
-    uint64_t ga = s->strm.zalloc == htl_ga_alloc ? HTL_STREAM_GA_BIT : 0;
-
-    return (void *)(uintptr_t)(HTL_STREAM_HANDLE_BIT | ga | (gen << 32) |
-                               ((uint64_t)s->index + 1));
-}
-
-/* The record a handle names, if it was issued; not claimed. */
-static HtlStream *handle_record(uint64_t handle)
-{
-    uint64_t index = (handle & 0xffffffffULL) - 1;
-
-    if (!(handle & HTL_STREAM_HANDLE_BIT) || !(handle & 0xffffffffULL) ||
-        index >= __atomic_load_n(&n_records, __ATOMIC_ACQUIRE)) {
-        return NULL;
-    }
-    return record(index);
-}
-
-uint32_t htl_stream_blocks(z_streamp guest)
-{
-    void *handle;
-    HtlStream *s;
-
-    if (!htl_load(&handle, &guest->state, sizeof(handle)) ||
-        !(s = handle_record((uint64_t)(uintptr_t)handle))) {
-        return 0;
-    }
-    return __atomic_load_n(&s->blocks, __ATOMIC_RELAXED);
-}
-
-void htl_stream_release(HtlStream *s)
-{
-    uint64_t word = __atomic_load_n(&s->word, __ATOMIC_RELAXED);
-
-    __atomic_store_n(&s->word, word & ~1ULL, __ATOMIC_RELEASE);
-}
-
-HtlStream *htl_stream_enter(z_streamp guest)
-{
-    uint64_t handle, word;
-    HtlStream *s;
-    z_stream g;
-
-    if (!htl_writable(guest, sizeof(g))) {
-        return NULL;
-    }
-    memcpy(&g, guest, sizeof(g));
-    handle = (uint64_t)(uintptr_t)g.state;
-    s = handle_record(handle);
-    word = (((handle & ~HTL_STREAM_HANDLE_BIT) >> 32) & GEN_MASK) << 1;
-    if (!s || !__atomic_compare_exchange_n(&s->word, &word, word | 1, false,
-                                           __ATOMIC_ACQUIRE,
-                                           __ATOMIC_RELAXED)) {
-        return NULL;  /* forged, ended, or in a call on another thread */
-    }
-    /* A copy of the z_stream is not the stream (zlib says the same). */
-    if (s->guest != guest) {
-        htl_stream_release(s);
-        return NULL;
-    }
-    s->strm.next_in = g.next_in;
-    s->strm.avail_in = g.avail_in;
-    s->strm.total_in = g.total_in;
-    s->strm.next_out = g.next_out;
-    s->strm.avail_out = g.avail_out;
-    s->strm.total_out = g.total_out;
-    s->strm.data_type = g.data_type;
-    return s;
-}
-
-bool htl_stream_buffers(const HtlStream *s)
-{
-    return htl_readable(s->strm.next_in, s->strm.avail_in) &&
-           htl_writable(s->strm.next_out, s->strm.avail_out);
-}
-
-void htl_stream_leave(HtlStream *s)
-{
-    z_streamp g = s->guest;
-
-    /* Checked writable on the way in. */
-    g->next_in = s->strm.next_in;
-    g->avail_in = s->strm.avail_in;
-    g->total_in = s->strm.total_in;
-    g->next_out = s->strm.next_out;
-    g->avail_out = s->strm.avail_out;
-    g->total_out = s->strm.total_out;
-    g->msg = s->strm.msg;
-    g->data_type = s->strm.data_type;
-    g->adler = s->strm.adler;
-    g->reserved = s->strm.reserved;
-    if (!s->strm.state) {
-        g->state = NULL;     /* ended */
-        htl_stream_free(s);
-    } else {
-        htl_stream_release(s);
-    }
-}
+const HtlStreamType zstream_type = {
+    .table = &zstream_table,
+    .size = sizeof(z_stream),
+    .host = offsetof(ZStream, strm),
+    .state = ZS(state),
+    .next_in = ZS(next_in),
+    .avail_in = ZS(avail_in),
+    .next_out = ZS(next_out),
+    .avail_out = ZS(avail_out),
+    .in = zstream_in,
+    .n_in = PT_ARRAY_SIZE(zstream_in),
+    .out = zstream_out,
+    .n_out = PT_ARRAY_SIZE(zstream_out),
+    .made = zstream_made,
+    .n_made = PT_ARRAY_SIZE(zstream_made),
+    .reuse = false,
+    .drop = zstream_drop,
+};
 
 /* Copies a guest buffer of n bytes to host memory at *at. */
 static Bytef *take(Bytef **at, const Bytef *guest, size_t n)
@@ -212,7 +63,7 @@ static Bytef *take(Bytef **at, const Bytef *guest, size_t n)
     return copy;
 }
 
-bool htl_stream_header_in(HtlStream *s)
+bool zstream_header_in(ZStream *s)
 {
     gz_headerp g = s->set_head;
     gz_header h;
@@ -262,7 +113,7 @@ static void put_string(Bytef *guest, const Bytef *host, uInt max)
     }
 }
 
-void htl_stream_header_out(HtlStream *s)
+void zstream_header_out(ZStream *s)
 {
     gz_headerp g = s->get_head;
     const gz_header *h = &s->head;

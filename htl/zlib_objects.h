@@ -5,12 +5,10 @@
  * else (forged, ended, used by two threads at once) is refused, so host
  * zlib never follows a pointer the guest made up.
  *
- * Streams: the host's zlib works on a z_stream of its own (HtlStream),
- * which the guest's z_stream mirrors. Its `state` holds a handle (index and
- * generation, never a host address); zalloc/zfree are the host's defaults,
- * or the guest's own, mirrored as guest_alloc.h says. Each call copies the guest's
- * buffer fields in, checked, and the results back out: host zlib never
- * reads the guest's z_stream, and never calls a function pointer from it.
+ * Streams: the host's zlib works on a z_stream of its own (ZStream),
+ * which the guest's z_stream mirrors (stream.h): its `state` holds a
+ * handle; zalloc/zfree are the host's defaults, or the guest's own,
+ * mirrored as guest_alloc.h says.
  *
  * gzFiles: the guest holds the host's gz_state pointer itself (zlib.h's
  * gzgetc() macro reads its first fields in place), checked against the set
@@ -24,19 +22,15 @@
 #include <zlib.h>
 
 #include "guest_access.h"
+#include "stream.h"
 
 /* Host buffers for a header inflate fills, at most this much each. */
 #define HTL_HEADER_FIELD_MAX 65536
 
-typedef struct HtlStream {
+/* A stream's record (objects.h): host zlib's z_stream and its header. */
+typedef struct ZStream {
+    HtlObject obj;
     z_stream strm;           /* host zlib's: its state points back here */
-    z_streamp guest;         /* the guest z_stream it belongs to */
-    uint64_t word;           /* generation << 1 | in use by a call */
-    uint32_t index;
-    uint32_t next_free;
-    /* A stream with the guest's allocator (guest_alloc.h): the blocks
-     * host zlib holds for it. */
-    uint32_t blocks;
     /* deflateSetHeader(): the guest's header, read at the next deflate(). */
     gz_headerp set_head;
     /* inflateGetHeader(): zlib fills `head` (host buffers); each inflate()
@@ -45,51 +39,15 @@ typedef struct HtlStream {
     gz_header given;         /* the guest's header as it was handed over */
     gz_header head;
     Bytef *head_bufs;        /* extra, name, comment, for both cases */
-} HtlStream;
+} ZStream;
 
-/* A new stream record, in use, for the guest's z_stream; NULL if full. */
-HTL_HIDDEN HtlStream *htl_stream_new(z_streamp guest);
-/* Frees a record made by htl_stream_new() or ended. */
-HTL_HIDDEN void htl_stream_free(HtlStream *s);
-/*
- * The handle the guest's `state` gets: its top bit set, which no guest
- * address has, so the GTL tells a host stream by its state alone, and the
- * next one if the stream has the guest's allocator (guest_alloc.h).
- */
-#define HTL_STREAM_HANDLE_BIT (1ULL << 63)
-#define HTL_STREAM_GA_BIT (1ULL << 62)
-HTL_HIDDEN void *htl_stream_handle(const HtlStream *s);
-/*
- * How many blocks host zlib holds for the guest's stream, if it has the
- * guest's allocator, else 0; read without claiming the stream, so only a
- * hint (guest_alloc.h).
- */
-HTL_HIDDEN uint32_t htl_stream_blocks(z_streamp guest);
+/* How the guest's z_stream mirrors the host's (stream.h). */
+extern HTL_HIDDEN const HtlStreamType zstream_type;
 
-/*
- * Begins a call on the guest's stream: finds its record by the handle in
- * the guest's copy, claims it, takes in the guest's buffer fields. NULL,
- * refused, if any of that fails.
- */
-HTL_HIDDEN HtlStream *htl_stream_enter(z_streamp guest);
-/*
- * Whether the buffers taken in are usable: next_in readable for avail_in,
- * next_out writable for avail_out. Only for the calls that use them: the
- * others leave them alone, whatever they hold (inflateBack's users never
- * set them).
- */
-HTL_HIDDEN bool htl_stream_buffers(const HtlStream *s);
-/*
- * Ends the call: the results go back to the guest's z_stream; a stream
- * zlib has ended (state NULL) is freed and the guest's state cleared.
- */
-HTL_HIDDEN void htl_stream_leave(HtlStream *s);
-/* Ends a call on a record just made (new, or a copy's). */
-HTL_HIDDEN void htl_stream_release(HtlStream *s);
 /* Copies what zlib has so far put in the inflate header to the guest. */
-HTL_HIDDEN void htl_stream_header_out(HtlStream *s);
+HTL_HIDDEN void zstream_header_out(ZStream *s);
 /* deflate(): the header set by deflateSetHeader(), read in now. */
-HTL_HIDDEN bool htl_stream_header_in(HtlStream *s);
+HTL_HIDDEN bool zstream_header_in(ZStream *s);
 
 /* A file gzdopen() returned; false if the table is full. */
 HTL_HIDDEN bool htl_gz_add(gzFile file);

@@ -1,18 +1,48 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * Macros that turn a thunk spec (an X-macro list of functions, see
- * zlib_spec.h) into code. A spec entry names the function, its arity and a
- * parenthesised list of parameter types:
+ * Thunk specs: how a library is described, and the macros that turn a
+ * description into code on both sides (gtl/wrap.h for the guest, htl/entry.h
+ * for the host), so the two can never disagree. A library's spec
+ * (libs/<library>/spec.h) is one X-macro list of its functions; every row
+ * has the same nine columns:
  *
- *     FN(int, compress2, 5, (Bytef *, uLongf *, const Bytef *, uLong, int))
+ *   FN(kind, group, ret_t, name, arity, (types), err, (checks), (extra))
  *
- * PT_PARAMS_n(types) -> "t0 a0, t1 a1, ..."     (a definition's parameters)
- * PT_NAMES_n(types)  -> "a0, a1, ..."           (a call's arguments)
- * PT_ADDRS_n(types)  -> "&a0, &a1, ..., "       (the proposal's void *args[])
- * PT_UNPACK_n(types) -> "*(t0 *)args[0], ..."   (an HTL entry's call)
+ * kind    how the call is made (below).
+ * group   the library's object type the call works on (the group of
+ *         entries that must all be on the host for such objects to be), or
+ *         `none`.
+ * ret_t   the return type (`void` allowed).
+ * name    the function; its host entry is NAME_HTL.
+ * arity   how many parameters, 0-8; (types) their types. Parameters are
+ *         called a0, a1, ... in checks and extras.
+ * err     what the guest gets if the host refuses the call once the object
+ *         lives on the host (a bad pointer or object).
+ * checks  the guest memory the host entry will touch, checked before it
+ *         does (htl/guest_access.h's CK_* kinds); ignored by the GTL.
+ * extra   what the kind needs (below).
  *
- * Used by both the GTL (guest) and the HTL (host), so both sides are
- * generated from the same list and cannot disagree.
+ * Kinds, and their extras:
+ *   PLAIN   no state: the host if its entry resolved, else (or if refused)
+ *           the guest's own library. extra ().
+ *   SIZED   PLAIN, and work smaller than a measured threshold stays in the
+ *           guest. extra (size expression, threshold macro).
+ *   STRING  PLAIN returning a static string of the library's: the guest
+ *           gets a copy in guest memory. extra ().
+ *   NEW     creates an object of `group` at parameter pos (a stream the
+ *           guest owns) or as the result. extra (ga, pos).
+ *   ON      works on the object at parameter pos. extra (ga, pos, before,
+ *           after): host hooks run before and after the call (htl/entry.h;
+ *           htl_no_before / htl_no_after for none).
+ *   COPY    (dest a0, source a1) of the group's objects. extra (ga, after).
+ *   GUEST   always the guest's own library (no host entry). extra ().
+ *   HAND(k) the GTL side is written by hand; the host entry is made as
+ *           for kind k.
+ *
+ * ga: PT_NOGA, or PT_GA(pred) for a call that may run the object's guest
+ * allocator: it gets a second host entry, NAME_ga_HTL, which can pause for
+ * the guest to run it (protocol/passthrough_pause.h); pred(args) says
+ * whether this call may allocate at all (htl_ga_always: yes).
  */
 #ifndef PASSTHROUGH_THUNK_H
 #define PASSTHROUGH_THUNK_H
@@ -41,6 +71,7 @@
 #define PT_NAMES_8(t0, t1, t2, t3, t4, t5, t6, t7) \
     a0, a1, a2, a3, a4, a5, a6, a7
 
+/* "&a0, &a1, ..., ": the proposal's void *args[]. */
 #define PT_ADDRS_0()
 #define PT_ADDRS_1(t0) &a0,
 #define PT_ADDRS_2(t0, t1) &a0, &a1,
@@ -53,23 +84,74 @@
 #define PT_ADDRS_8(t0, t1, t2, t3, t4, t5, t6, t7) \
     &a0, &a1, &a2, &a3, &a4, &a5, &a6, &a7,
 
-#define PT_UNPACK_0()
-#define PT_UNPACK_1(t0) *(t0 *)args[0]
-#define PT_UNPACK_2(t0, t1) PT_UNPACK_1(t0), *(t1 *)args[1]
-#define PT_UNPACK_3(t0, t1, t2) PT_UNPACK_2(t0, t1), *(t2 *)args[2]
-#define PT_UNPACK_4(t0, t1, t2, t3) PT_UNPACK_3(t0, t1, t2), *(t3 *)args[3]
-#define PT_UNPACK_5(t0, t1, t2, t3, t4) \
-    PT_UNPACK_4(t0, t1, t2, t3), *(t4 *)args[4]
-#define PT_UNPACK_6(t0, t1, t2, t3, t4, t5) \
-    PT_UNPACK_5(t0, t1, t2, t3, t4), *(t5 *)args[5]
-#define PT_UNPACK_7(t0, t1, t2, t3, t4, t5, t6) \
-    PT_UNPACK_6(t0, t1, t2, t3, t4, t5), *(t6 *)args[6]
-#define PT_UNPACK_8(t0, t1, t2, t3, t4, t5, t6, t7) \
-    PT_UNPACK_7(t0, t1, t2, t3, t4, t5, t6), *(t7 *)args[7]
-
 #define PT_ARRAY_SIZE(a) ((int)(sizeof(a) / sizeof((a)[0])))
 
 #define PT_STR_(x) #x
 #define PT_STR(x) PT_STR_(x)
+#define PT_STRIP(...) __VA_ARGS__
+#define PT_CAT_(a, ...) a##__VA_ARGS__
+#define PT_CAT(a, ...) PT_CAT_(a, __VA_ARGS__)
+
+/* The n-th element of a parenthesised list: PT_ARG1 (x, y) is y. */
+#define PT_ARG0(...) PT_ARG0_(__VA_ARGS__, ~)
+#define PT_ARG0_(a, ...) a
+#define PT_ARG1(...) PT_ARG1_(__VA_ARGS__, ~, ~)
+#define PT_ARG1_(a, b, ...) b
+#define PT_ARG2(...) PT_ARG2_(__VA_ARGS__, ~, ~, ~)
+#define PT_ARG2_(a, b, c, ...) c
+#define PT_ARG3(...) PT_ARG3_(__VA_ARGS__, ~, ~, ~, ~)
+#define PT_ARG3_(a, b, c, d, ...) d
+
+/*
+ * Tests on a column's first token, by pasting it to a probe that only the
+ * token asked about turns into two arguments.
+ */
+#define PT_PROBE_SECOND_(a, b, ...) b
+#define PT_PROBE_(...) PT_PROBE_SECOND_(__VA_ARGS__, 0, ~)
+#define PT_IF_0(yes, no) PT_STRIP no
+#define PT_IF_1(yes, no) PT_STRIP yes
+
+/* PT_IF_VOID(ret_t)((if void), (if not)). */
+#define PT_PROBE_void ~, 1
+#define PT_IS_VOID(t) PT_PROBE_(PT_PROBE_##t)
+#define PT_IF_VOID(t) PT_CAT(PT_IF_, PT_IS_VOID(t))
+
+/* The ga column: PT_NOGA, or PT_GA(pred). PT_IF_GA(ga)((if), (if not)). */
+#define PT_PROBE_PT_GA(pred) ~, 1
+#define PT_IS_GA(ga) PT_PROBE_(PT_PROBE_##ga)
+#define PT_IF_GA(ga) PT_CAT(PT_IF_, PT_IS_GA(ga))
+#define PT_GA_PRED_PT_GA(pred) pred
+#define PT_GA_PRED(ga) PT_GA_PRED_##ga
+
+/* The ga column of a row of kind NEW, ON or COPY (the first of its extra);
+ * PT_NOGA for the other kinds. */
+#define PT_GA_OF(kind, extra) PT_CAT(PT_GA_OF_, kind)(extra)
+#define PT_GA_OF_PLAIN(extra) PT_NOGA
+#define PT_GA_OF_SIZED(extra) PT_NOGA
+#define PT_GA_OF_STRING(extra) PT_NOGA
+#define PT_GA_OF_GUEST(extra) PT_NOGA
+#define PT_GA_OF_NEW(extra) PT_ARG0 extra
+#define PT_GA_OF_ON(extra) PT_ARG0 extra
+#define PT_GA_OF_COPY(extra) PT_ARG0 extra
+#define PT_GA_OF_HAND(k) PT_GA_OF_##k
+
+/* Whether a row's kind is HAND(k): 1 or 0. */
+#define PT_PROBE_HAND(k) ~, 1
+#define PT_IS_HAND(kind) PT_PROBE_(PT_PROBE_##kind)
+
+/* Whether a row of this kind has a host entry (GUEST has none). */
+#define PT_HAS_HTL(kind) PT_CAT(PT_HAS_HTL_, kind)
+#define PT_HAS_HTL_PLAIN 1
+#define PT_HAS_HTL_SIZED 1
+#define PT_HAS_HTL_STRING 1
+#define PT_HAS_HTL_NEW 1
+#define PT_HAS_HTL_ON 1
+#define PT_HAS_HTL_COPY 1
+#define PT_HAS_HTL_GUEST 0
+#define PT_HAS_HTL_HAND(k) 1
+
+/* Stringifies a parameter without expanding it (a library's headers may
+ * have made the function's name a macro). */
+#define PT_NAME_STR(name) #name
 
 #endif

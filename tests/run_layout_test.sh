@@ -5,7 +5,7 @@
 # their guest path no slower than the guest's own zlib under qemu-user:
 # each exported function has zlib's code inlined (it is at least as big as
 # zlib's own z_crc32_z or z_adler32_z), and the function and its host path
-# NAME_host lie in one 4 KiB page (qemu-user 7.2 chains translation blocks
+# gtl_x_NAME_host (gtl/wrap.h's GTL_WRAP_SIZED) lie in one 4 KiB page (qemu-user 7.2 chains translation blocks
 # only within a page).
 #
 # usage: run_layout_test.sh ARCH GTL
@@ -25,7 +25,7 @@ fail=0
 for f in crc32 crc32_z adler32 adler32_z; do
     read -r _ zsize <<<"$(sym "z_${f%_z}_z")" || true
     lo= hi= missing=0
-    for s in "$f" "${f}_host"; do
+    for s in "$f" "gtl_x_${f}_host"; do
         read -r addr size <<<"$(sym "$s")" || true
         if [ -z "${addr:-}" ]; then
             echo "FAIL ($arch): no symbol $s in the GTL" >&2
@@ -48,11 +48,11 @@ for f in crc32 crc32_z adler32 adler32_z; do
     done
     [ "$missing" = 0 ] || continue
     if [ $((lo / page)) != $(((hi - 1) / page)) ]; then
-        printf 'FAIL (%s): %s and %s_host span 0x%x-0x%x, more than one page\n' \
+        printf 'FAIL (%s): %s and gtl_x_%s_host span 0x%x-0x%x, more than one page\n' \
             "$arch" "$f" "$f" "$lo" "$hi" >&2
         fail=1
     else
-        printf 'ok: %s and %s_host in page 0x%x (%d bytes)\n' \
+        printf 'ok: %s and gtl_x_%s_host in page 0x%x (%d bytes)\n' \
             "$f" "$f" $((lo / page * page)) $((hi - lo))
     fi
 done

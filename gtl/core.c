@@ -1,0 +1,201 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Environment: PASSTHROUGH=off forces the guest's own library;
+ * PASSTHROUGH_TRANSPORT=syscall forces the syscall path;
+ * PASSTHROUGH_DISPATCH=host sends small work to the host too;
+ * PASSTHROUGH_QUIET=1 silences the warnings.
+ */
+#include "core.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "passthrough_pause.h"
+
+int gtl_ga_on_host;
+static uint64_t ga_resume_token;
+
+int gtl_host_ga_call(int id, const GtlAllocOps *ops, void *obj, int n,
+                     void **args, void *ret)
+{
+    PtPause pause, *at = &pause;
+    void *resume_args[] = { &at };
+    int resumed;
+
+    memset(&pause, 0, sizeof(pause));
+    args[n] = &at;
+    if (gtl_call(gtl_ga_tokens[id], args, ret) != PT_OK) {
+        return 0;
+    }
+    /* The allocator runs here, in the guest, between host calls. */
+    while (pause.cookie) {
+        if (pause.what == PT_PAUSE_ALLOC) {
+            pause.ptr = (uint64_t)(uintptr_t)ops->alloc(obj, pause.items,
+                                                        pause.size);
+        } else {
+            ops->free(obj, (void *)(uintptr_t)pause.ptr);
+        }
+        if (gtl_call(ga_resume_token, resume_args, &resumed) != PT_OK ||
+            resumed != 0) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* Interned guest copies of host static strings (versions, messages). */
+#define GTL_MAX_STRINGS 128
+
+typedef struct GuestString {
+    const char *host;
+    char *guest;
+} GuestString;
+
+static GuestString strings[GTL_MAX_STRINGS];
+static int n_strings;
+static pthread_mutex_t strings_lock = PTHREAD_MUTEX_INITIALIZER;
+
+const char *gtl_guest_string(const char *host)
+{
+    const char *found = NULL;
+
+    pthread_mutex_lock(&strings_lock);
+    for (int i = 0; i < n_strings && !found; i++) {
+        /* A guest copy may come back (a message field is only replaced). */
+        if (strings[i].host == host || strings[i].guest == host) {
+            found = strings[i].guest;
+        }
+    }
+    if (!found && n_strings < GTL_MAX_STRINGS) {
+        char *copy = strdup(host);
+        if (copy) {
+            strings[n_strings].host = host;
+            strings[n_strings].guest = copy;
+            n_strings++;
+            found = copy;
+        }
+    }
+    pthread_mutex_unlock(&strings_lock);
+    /* Table full or no memory: the host's string is still readable. */
+    return found ? found : host;
+}
+
+bool gtl_dispatch_all_to_host(void)
+{
+    const char *mode = getenv("PASSTHROUGH_DISPATCH");
+
+    if (mode && !strcmp(mode, "host")) {
+        return true;
+    }
+    if (mode && strcmp(mode, "adaptive")) {
+        gtl_warn("PASSTHROUGH_DISPATCH=%s: expected adaptive or host; "
+                 "using adaptive", mode);
+    }
+    return false;
+}
+
+/* The token of entry `name` of the HTL at handle; 0 if it has none. */
+static uint64_t resolve(int64_t handle, const char *name)
+{
+    int64_t token;
+
+    if (gtl_control(PT_OP_DLSYM, &token, (uint64_t)handle,
+                    (uint64_t)(uintptr_t)name, 0, 0) != PT_OK) {
+        return 0;
+    }
+    return (uint64_t)token;
+}
+
+/*
+ * The NAME_ga_HTL entries and the resume entry: all of them, or objects
+ * with the guest's allocator stay on the guest's library (an HTL without
+ * them: as before they existed).
+ */
+static int connect_ga(int64_t handle)
+{
+    const GtlLibrary *lib = &gtl_library;
+
+    for (int i = 0; i < lib->n_entries; i++) {
+        if (!lib->ga_entries[i]) {
+            continue;
+        }
+        gtl_ga_tokens[i] = resolve(handle, lib->ga_entries[i]);
+        if (!gtl_ga_tokens[i]) {
+            goto none;
+        }
+    }
+    ga_resume_token = resolve(handle, PT_GA_RESUME_ENTRY);
+    if (ga_resume_token) {
+        return 1;
+    }
+none:
+    memset(gtl_ga_tokens, 0, lib->n_entries * sizeof(gtl_ga_tokens[0]));
+    return 0;
+}
+
+/* Each group on the host if all its entries resolved. */
+static void place_groups(void)
+{
+    const GtlLibrary *lib = &gtl_library;
+
+    for (int g = 1; g < lib->n_groups; g++) {
+        gtl_group_on_host[g] = 1;
+    }
+    for (int i = 0; i < lib->n_entries; i++) {
+        if (lib->entries[i] && !gtl_tokens[i]) {
+            gtl_group_on_host[lib->groups[i]] = 0;
+        }
+    }
+    gtl_group_on_host[0] = 0;
+}
+
+/* One line: how many entries are missing, and which groups stay. */
+static void warn_missing(int missing, int n)
+{
+    const GtlLibrary *lib = &gtl_library;
+    char groups[256] = "";
+    size_t len = 0;
+
+    for (int g = 1; g < lib->n_groups && len < sizeof(groups); g++) {
+        if (!gtl_group_on_host[g]) {
+            len += snprintf(groups + len, sizeof(groups) - len,
+                            " (and so do all %s)", lib->group_names[g]);
+        }
+    }
+    gtl_warn("%s lacks %d of %d entries; those use the guest's own %s%s",
+             lib->htl_name, missing, n, lib->guest_name, groups);
+}
+
+bool gtl_connect(void)
+{
+    const GtlLibrary *lib = &gtl_library;
+    int64_t handle;
+    PtStatus st;
+    int missing = 0, n = 0;
+
+    if (gtl_transport_init() == GTL_NONE) {
+        return false;
+    }
+    st = gtl_control(PT_OP_LOAD_HTL, &handle,
+                     (uint64_t)(uintptr_t)lib->load_name, 0, 0, 0);
+    if (st != PT_OK) {
+        gtl_warn("the plugin cannot load %s (status %d); using the guest's "
+                 "own %s", lib->htl_name, st, lib->guest_name);
+        return true;
+    }
+    for (int i = 0; i < lib->n_entries; i++) {
+        if (lib->entries[i]) {
+            gtl_tokens[i] = resolve(handle, lib->entries[i]);
+            missing += !gtl_tokens[i];
+            n++;
+        }
+    }
+    place_groups();
+    gtl_ga_on_host = connect_ga(handle);
+    if (missing) {
+        warn_missing(missing, n);
+    }
+    return true;
+}
