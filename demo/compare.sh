@@ -67,7 +67,7 @@ runfiles=$top/qemu_passthrough
 runner=$runfiles/tools/qemu-passthrough
 # The plugin loads HTLs only as regular files directly in htl_dir (runfiles
 # are symbolic links): the directory the HTL really is in.
-htl_dir=$(dirname "$(readlink -f "$runfiles/htl/libz_HTL.so")")
+htl_dir=$(dirname "$(readlink -f "$runfiles/libs/libz_HTL.so")")
 
 total_ms() {
     awk '$1 == "total:" { print $2 }'

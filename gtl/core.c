@@ -151,6 +151,18 @@ static void place_groups(void)
     gtl_group_on_host[0] = 0;
 }
 
+/* The HTL's file name, for messages: as the plugin makes it. */
+static const char *htl_name(void)
+{
+    static char name[128];
+    const char *so = strstr(gtl_library.soname, ".so");
+    int len = so ? (int)(so - gtl_library.soname) : 0;
+
+    snprintf(name, sizeof(name), "%.*s" PT_HTL_FILE_SUFFIX, len,
+             gtl_library.soname);
+    return name;
+}
+
 /* One line: how many entries are missing, and which groups stay. */
 static void warn_missing(int missing, int n)
 {
@@ -165,7 +177,7 @@ static void warn_missing(int missing, int n)
         }
     }
     gtl_warn("%s lacks %d of %d entries; those use the guest's own %s%s",
-             lib->htl_name, missing, n, lib->guest_name, groups);
+             htl_name(), missing, n, lib->guest_name, groups);
 }
 
 bool gtl_connect(void)
@@ -179,10 +191,10 @@ bool gtl_connect(void)
         return false;
     }
     st = gtl_control(PT_OP_LOAD_HTL, &handle,
-                     (uint64_t)(uintptr_t)lib->load_name, 0, 0, 0);
+                     (uint64_t)(uintptr_t)lib->soname, 0, 0, 0);
     if (st != PT_OK) {
         gtl_warn("the plugin cannot load %s (status %d); using the guest's "
-                 "own %s", lib->htl_name, st, lib->guest_name);
+                 "own %s", htl_name(), st, lib->guest_name);
         return true;
     }
     for (int i = 0; i < lib->n_entries; i++) {

@@ -19,10 +19,10 @@
 #define GTL_EXPORT __attribute__((visibility("default")))
 
 typedef struct GtlLibrary {
-    /* What LOAD_HTL gets ("libz.so": the plugin loads libz_HTL.so). */
-    const char *load_name;
-    /* For messages: the HTL's file, and what the guest's own library is. */
-    const char *htl_name;
+    /* The GTL's SONAME: LOAD_HTL loads the HTL named after it
+     * (protocol/passthrough_entries.h). */
+    const char *soname;
+    /* For messages: what the guest's own library is. */
     const char *guest_name;
     int n_entries;
     const char *const *entries;     /* NAME_HTL by id; NULL: none */

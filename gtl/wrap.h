@@ -39,7 +39,8 @@
  * The library's description (core.h) and tables, from its spec: the GTL
  * defines GTL_N_ENTRIES (an enum of GTL_ID) and its groups, GTL_GROUP_none
  * (0) first, then one GTL_GROUP_GROUP each, then GTL_N_GROUPS; the names
- * after `guest` are the groups' for messages, "" for none.
+ * after `guest` (what the guest's own library is called in messages) are
+ * the groups', "" for none. GTL_SONAME comes from the build (thunk_library).
  */
 #define GTL_ENTRY_NAME(kind, group, ret_t, name, ...) \
     PT_CAT(GTL_ENTRY_NAME_, PT_HAS_HTL(kind))(#name PT_ENTRY_SUFFIX)
@@ -48,7 +49,7 @@
 #define GTL_GA_NAME(kind, group, ret_t, name, n, types, err, checks, extra) \
     PT_IF_GA(PT_GA_OF(kind, extra))((#name PT_GA_ENTRY_SUFFIX,), (NULL,))
 #define GTL_GROUP_OF(kind, group, ...) GTL_GROUP_##group,
-#define GTL_LIBRARY(list, load, htl, guest, ...)                          \
+#define GTL_LIBRARY(list, guest, ...)                                      \
     uint64_t gtl_tokens[GTL_N_ENTRIES];                                   \
     uint64_t gtl_ga_tokens[GTL_N_ENTRIES];                                \
     int gtl_group_on_host[GTL_N_GROUPS];                                  \
@@ -57,8 +58,7 @@
     static const unsigned char gtl_groups[] = { list(GTL_GROUP_OF) };     \
     static const char *const gtl_group_names[] = { __VA_ARGS__ };         \
     const GtlLibrary gtl_library = {                                      \
-        .load_name = load,                                                \
-        .htl_name = htl,                                                  \
+        .soname = GTL_SONAME,                                             \
         .guest_name = guest,                                              \
         .n_entries = GTL_N_ENTRIES,                                       \
         .entries = gtl_entry_names,                                       \

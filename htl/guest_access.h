@@ -93,7 +93,7 @@ static inline void htl_refused(void)
 }
 
 /*
- * Check kinds, used in the spec's checks column (zlib_spec.h); each
+ * Check kinds, used in the spec's checks column (libs/zlib/spec.h); each
  * expands to one more condition of an entry's `ok = true CK_... ;`.
  */
 #define CK_R(p, n) && htl_readable((p), (n))

@@ -142,7 +142,7 @@ bool pt_valid_entry_name(const char *name)
 static char *htl_file_name(const char *name)
 {
     const char *so = strstr(name, ".so");
-    return g_strdup_printf("%.*s_HTL.so", (int)(so - name), name);
+    return g_strdup_printf("%.*s" PT_HTL_FILE_SUFFIX, (int)(so - name), name);
 }
 
 /* A load failure the operator should see, once per file (a guest may retry

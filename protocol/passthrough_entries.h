@@ -12,6 +12,10 @@
 #ifndef PASSTHROUGH_ENTRIES_H
 #define PASSTHROUGH_ENTRIES_H
 
+/* A library's HTL file: its SONAME up to ".so", then this
+ * ("libz.so.1" -> "libz_HTL.so"). */
+#define PT_HTL_FILE_SUFFIX "_HTL.so"
+
 #define PT_ENTRY_SUFFIX "_HTL"
 #define PT_GA_ENTRY_SUFFIX "_ga" PT_ENTRY_SUFFIX
 #define PT_GA_RESUME_ENTRY "ga_resume" PT_ENTRY_SUFFIX

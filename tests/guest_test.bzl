@@ -20,42 +20,49 @@ QEMU_VARIANTS = {
     ),
 }
 
-def guest_test_inputs():
-    """Per guest arch, :gtl_<arch> (the GTL built for that guest) and
-    :guest_zlib_<arch> (the guest's own, real zlib)."""
-    for arch in GUEST_ARCHES:
-        guest_files(name = "gtl_" + arch, arch = arch, srcs = ["//gtl:libz.so.1"])
-        guest_files(name = "guest_zlib_" + arch, arch = arch, srcs = ["//deps:libz.so.1"])
+def library(name, soname, htl, partial_htl = None):
+    """What the tests need to know of a thunk library (//libs): its GTL
+    per guest (//libs:<name>_gtl_<arch>), the guest's real library
+    (//libs:<name>_real_<arch>), its HTL, and an HTL lacking entries."""
+    return struct(
+        name = name,
+        soname = soname,
+        htl = htl,
+        gtl = "//libs:%s_gtl_" % name,
+        real = "//libs:%s_real_" % name,
+        partial_htl = partial_htl,
+    )
 
-def guest_exports_tests(name):
-    """<name>_<arch>: the GTL's exports equal the real libz.so.1's."""
+def guest_exports_tests(name, lib):
+    """<name>_<arch>: the GTL's exports equal the real library's."""
     for arch in GUEST_ARCHES:
         native.sh_test(
             name = "%s_%s" % (name, arch),
-            srcs = ["run_exports_test.sh"],
+            srcs = ["//tests:run_exports_test.sh"],
             args = [
                 arch,
-                "$(rootpath :gtl_%s)" % arch,
-                "$(rootpath :guest_zlib_%s)" % arch,
+                lib.soname,
+                "$(rootpath %s%s)" % (lib.gtl, arch),
+                "$(rootpath %s%s)" % (lib.real, arch),
             ],
-            data = [":gtl_" + arch, ":guest_zlib_" + arch],
+            data = [lib.gtl + arch, lib.real + arch],
             size = "small",
         )
 
-def guest_layout_tests(name):
+def guest_layout_tests(name, lib):
     """<name>_<arch>: the GTL's SIZED functions have zlib's code inlined
     and lie in one page with their host path (run_layout_test.sh)."""
     for arch in GUEST_ARCHES:
         native.sh_test(
             name = "%s_%s" % (name, arch),
             srcs = ["run_layout_test.sh"],
-            args = [arch, "$(rootpath :gtl_%s)" % arch],
-            data = [":gtl_" + arch],
+            args = [arch, "$(rootpath %s%s)" % (lib.gtl, arch)],
+            data = [lib.gtl + arch],
             size = "small",
         )
 
-def guest_diff_tests(name, program):
-    """<name>_<arch>: passthrough, GTL fallback and the guest's own zlib
+def guest_diff_tests(name, lib, program):
+    """<name>_<arch>: passthrough, GTL fallback and the guest's own library
     give identical transcripts (run_diff_test.sh)."""
     for arch in GUEST_ARCHES:
         prog = "%s_prog_%s" % (name, arch)
@@ -64,23 +71,23 @@ def guest_diff_tests(name, program):
             qemu = q.qemu % arch if q.qemu else None
             native.sh_test(
                 name = "%s_%s%s" % (name, arch, suffix),
-                srcs = ["run_diff_test.sh"],
+                srcs = ["//tests:run_diff_test.sh"],
                 args = [
                     arch,
                     "$(rootpath //tools:qemu-passthrough)",
                     "$(rootpath %s)" % q.plugin,
-                    "$(rootpath //htl:libz_HTL.so)",
-                    "$(rootpath :gtl_%s)" % arch,
-                    "$(rootpath :guest_zlib_%s)" % arch,
+                    "$(rootpath %s)" % lib.htl,
+                    "$(rootpath %s%s)" % (lib.gtl, arch),
+                    "$(rootpath %s%s)" % (lib.real, arch),
                     "$(rootpath :%s)" % prog,
                     "$(rootpath %s)" % qemu if qemu else "system",
                     q.control_path,
                 ],
                 data = [
-                    ":gtl_" + arch,
-                    ":guest_zlib_" + arch,
+                    lib.gtl + arch,
+                    lib.real + arch,
                     ":" + prog,
-                    "//htl:libz_HTL.so",
+                    lib.htl,
                     q.plugin,
                     "//tools:qemu-passthrough",
                 ] + ([qemu] if qemu else []),
@@ -93,7 +100,7 @@ def guest_diff_tests(name, program):
 # refuses to load), and -B puts guest memory inside ASan's shadow.
 _NO_ASAN_MODES = ["badhtldir", "guestbase"]
 
-def guest_program_tests(name, program, modes):
+def guest_program_tests(name, lib, program, modes):
     """For each guest arch, mode and QEMU, sh_test <name>_<mode>_<arch>[_filter].
 
     Mode "roundtrip" is named <name>_roundtrip_<arch> etc.; see
@@ -103,6 +110,7 @@ def guest_program_tests(name, program, modes):
 
     Args:
       name: prefix of the test names.
+      lib: the thunk library (library()).
       program: the guest cc_binary.
       modes: dict of test-name infix -> run_guest_test.sh mode.
     """
@@ -114,33 +122,32 @@ def guest_program_tests(name, program, modes):
                 qemu = q.qemu % arch if q.qemu else None
                 native.sh_test(
                     name = "_".join([p for p in [name, infix, arch] if p]) + suffix,
-                    srcs = ["run_guest_test.sh"],
+                    srcs = ["//tests:run_guest_test.sh"],
                     args = [
                         mode,
                         arch,
                         "$(rootpath //tools:qemu-passthrough)",
                         "$(rootpath %s)" % q.plugin,
-                        "$(rootpath //htl:libz_HTL.so)",
-                        "$(rootpath :gtl_%s)" % arch,
+                        "$(rootpath %s)" % lib.htl,
+                        "$(rootpath %s%s)" % (lib.gtl, arch),
                         "$(rootpath :%s)" % prog,
                         "$(rootpath %s)" % qemu if qemu else "system",
                         q.control_path,
-                        "$(rootpath //tests:partial_htl/libz_HTL.so)",
-                    ],
+                    ] + (["$(rootpath %s)" % lib.partial_htl] if mode == "partial" else []),
                     data = [
-                        ":gtl_" + arch,
+                        lib.gtl + arch,
                         ":" + prog,
-                        "//htl:libz_HTL.so",
-                        "//tests:partial_htl/libz_HTL.so",
+                        lib.htl,
                         q.plugin,
                         "//tools:qemu-passthrough",
-                    ] + ([qemu] if qemu else []),
+                    ] + ([lib.partial_htl] if mode == "partial" else []) +
+                    ([qemu] if qemu else []),
                     size = "small",
                     tags = ["qemu"] + (["filter_qemu"] if qemu else []) +
                            (["no_asan"] if mode in _NO_ASAN_MODES else []),
                 )
 
-def zlib_programs_tests(name):
+def zlib_programs_tests(name, lib):
     """<name>_<arch>: zlib's own example and minigzip, unmodified, against
     the GTL (run_zlib_programs_test.sh)."""
     for arch in GUEST_ARCHES:
@@ -157,20 +164,20 @@ def zlib_programs_tests(name):
                     arch,
                     "$(rootpath //tools:qemu-passthrough)",
                     "$(rootpath %s)" % q.plugin,
-                    "$(rootpath //htl:libz_HTL.so)",
-                    "$(rootpath :gtl_%s)" % arch,
-                    "$(rootpath :guest_zlib_%s)" % arch,
+                    "$(rootpath %s)" % lib.htl,
+                    "$(rootpath %s%s)" % (lib.gtl, arch),
+                    "$(rootpath %s%s)" % (lib.real, arch),
                     "$(rootpath :%s)" % example,
                     "$(rootpath :%s)" % minigzip,
                     "$(rootpath %s)" % qemu if qemu else "system",
                     q.control_path,
                 ],
                 data = [
-                    ":gtl_" + arch,
-                    ":guest_zlib_" + arch,
+                    lib.gtl + arch,
+                    lib.real + arch,
                     ":" + example,
                     ":" + minigzip,
-                    "//htl:libz_HTL.so",
+                    lib.htl,
                     q.plugin,
                     "//tools:qemu-passthrough",
                 ] + ([qemu] if qemu else []),
@@ -178,15 +185,15 @@ def zlib_programs_tests(name):
                 tags = ["qemu"] + (["filter_qemu"] if qemu else []),
             )
 
-def upstream_style_tests(name, library, program):
+def upstream_style_tests(name, lib, library, program):
     """Per guest arch, sh_test <name>_<arch>_filter: `program` with the
     upstream-style `library` in place of libz.so.1, on the filter QEMU."""
     q = QEMU_VARIANTS["_filter"]
     for arch in GUEST_ARCHES:
-        lib = "%s_lib_%s" % (name, arch)
+        style_lib = "%s_lib_%s" % (name, arch)
         prog = "%s_prog_%s" % (name, arch)
         qemu = q.qemu % arch
-        guest_files(name = lib, arch = arch, srcs = [library])
+        guest_files(name = style_lib, arch = arch, srcs = [library])
         guest_files(name = prog, arch = arch, srcs = [program])
         native.sh_test(
             name = "%s_%s_filter" % (name, arch),
@@ -196,16 +203,16 @@ def upstream_style_tests(name, library, program):
                 arch,
                 "$(rootpath //tools:qemu-passthrough)",
                 "$(rootpath %s)" % q.plugin,
-                "$(rootpath //htl:libz_HTL.so)",
-                "$(rootpath :%s)" % lib,
+                "$(rootpath %s)" % lib.htl,
+                "$(rootpath :%s)" % style_lib,
                 "$(rootpath :%s)" % prog,
                 "$(rootpath %s)" % qemu,
                 q.control_path,
             ],
             data = [
-                ":" + lib,
+                ":" + style_lib,
                 ":" + prog,
-                "//htl:libz_HTL.so",
+                lib.htl,
                 q.plugin,
                 "//tools:qemu-passthrough",
                 qemu,

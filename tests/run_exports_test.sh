@@ -1,15 +1,15 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 #
-# The GTL must export exactly what the real libz.so.1 exports, with the same
-# symbol versions and SONAME: compared with Debian's own libz.so.1 (the
-# host's) and with the real zlib built for the same guest.
+# The GTL must export exactly what the real library exports, with the same
+# symbol versions and SONAME: compared with Debian's own library of that
+# SONAME (the host's) and with the real library built for the same guest.
 #
-# usage: run_exports_test.sh ARCH GTL GUEST_ZLIB
+# usage: run_exports_test.sh ARCH SONAME GTL REAL
 set -euo pipefail
 
-arch=$1 gtl=$2 guest_zlib=$3
-debian=/lib/x86_64-linux-gnu/libz.so.1
+arch=$1 want_soname=$2 gtl=$3 guest_lib=$4
+debian=/lib/x86_64-linux-gnu/$want_soname
 objdump=/usr/bin/$arch-linux-gnu-objdump
 readelf=/usr/bin/$arch-linux-gnu-readelf
 tmp=${TEST_TMPDIR:-$(mktemp -d)}
@@ -23,19 +23,19 @@ exports() {
 
 exports /usr/bin/objdump "$debian" > "$tmp/debian.txt"
 exports "$objdump" "$gtl" > "$tmp/gtl.txt"
-exports "$objdump" "$guest_zlib" > "$tmp/guest.txt"
-[ "$(wc -l < "$tmp/debian.txt")" -gt 90 ] || {
-    echo "FAIL: could not read Debian's libz.so.1 exports" >&2
+exports "$objdump" "$guest_lib" > "$tmp/guest.txt"
+[ "$(wc -l < "$tmp/debian.txt")" -gt 10 ] || {
+    echo "FAIL: could not read the exports of Debian's $want_soname" >&2
     exit 1
 }
 for ref in debian guest; do
     if ! cmp -s "$tmp/$ref.txt" "$tmp/gtl.txt"; then
-        echo "FAIL ($arch): GTL exports differ from $ref libz.so.1:" >&2
+        echo "FAIL ($arch): GTL exports differ from $ref $want_soname:" >&2
         diff "$tmp/$ref.txt" "$tmp/gtl.txt" >&2 || true
         exit 1
     fi
 done
 soname=$("$readelf" -d "$gtl" | sed -n 's/.*(SONAME).*\[\(.*\)\]/\1/p')
-[ "$soname" = libz.so.1 ] || { echo "FAIL: SONAME '$soname'" >&2; exit 1; }
+[ "$soname" = "$want_soname" ] || { echo "FAIL: SONAME '$soname'" >&2; exit 1; }
 echo "ok: $(wc -l < "$tmp/gtl.txt") exported symbols and versions match," \
     "SONAME $soname"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 #
-# The GTL's SIZED functions (gtl/libz_sized.c) keep the layout that makes
+# The GTL's SIZED functions (libs/zlib/gtl_sized.c) keep the layout that makes
 # their guest path no slower than the guest's own zlib under qemu-user:
 # each exported function has zlib's code inlined (it is at least as big as
 # zlib's own z_crc32_z or z_adler32_z), and the function and its host path

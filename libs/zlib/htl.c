@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * libz_HTL.so: the host side of zlib passthrough. Its entries are
- * generated from spec/zlib_spec.h by htl/entry.h's skeleton; what is
+ * generated from spec.h by htl/entry.h's skeleton; what is
  * zlib's is here: the zstream and gzfile groups' enter/leave, the hooks
  * the spec names, and gzprintf_n. Streams and gzFiles are kept as
- * zlib_objects.h says, streams with the guest's allocator also through
+ * htl_objects.h says, streams with the guest's allocator also through
  * guest_alloc.h.
  */
 #include <errno.h>
@@ -14,8 +14,8 @@
 #include "entry.h"
 #include "guest_access.h"
 #include "guest_alloc.h"
-#include "zlib_objects.h"
-#include "zlib_spec.h"
+#include "htl_objects.h"
+#include "spec.h"
 
 #define MIN(a, b) ((a) < (b) ? (a) : (b))
 

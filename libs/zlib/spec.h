@@ -19,14 +19,14 @@
  *          on the host if every gzfile entry resolved, else all on the
  *          guest.
  *
- * The zlib HTL's hooks (htl/libz_htl.c): zstream_buffers checks the
+ * The zlib HTL's hooks (htl.c): zstream_buffers checks the
  * stream's next_in/avail_in and next_out/avail_out; deflateSetHeader's
  * header is read in at the next deflate(), the one inflateGetHeader gives
  * is filled through a host copy after each inflate(); the dictionaries
  * come back through a host buffer, as their length is only known after
  * the call.
  *
- * Written by hand on the GTL side (HAND, gtl/libz_handwritten.c): gzdopen
+ * Written by hand on the GTL side (HAND, gtl_handwritten.c): gzdopen
  * and gzerror (the GTL keeps what the guest named the file, for gzerror's
  * messages), gzclose* (it forgets it), get_crc_table (copied to guest
  * memory), gzprintf_n (a host function of the HTL's: writes a text the

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * What the zlib GTL's files share (libz_gtl.c, libz_sized.c,
- * libz_handwritten.c): its ids and groups, and how its groups' objects
+ * What the zlib GTL's files share (gtl.c, gtl_sized.c,
+ * gtl_handwritten.c): its ids and groups, and how its groups' objects
  * are routed (wrap.h's GROUP_route_* and GROUP_after_*).
  */
 #ifndef PASSTHROUGH_LIBZ_GTL_H
@@ -14,7 +14,7 @@
 #include "core.h"
 #include "dispatch_thresholds.h"
 #include "wrap.h"
-#include "zlib_spec.h"
+#include "spec.h"
 
 enum {
     ZLIB_FUNCTIONS(GTL_ID)
@@ -30,7 +30,7 @@ enum {
 
 /*
  * The guest's own zlib, built into the GTL with Z_PREFIX. A file compiled
- * with Z_PREFIX itself (libz_sized.c) has zlib.h's declarations instead,
+ * with Z_PREFIX itself (gtl_sized.c) has zlib.h's declarations instead,
  * and names them as they are.
  */
 #ifdef Z_PREFIX_SET
@@ -58,7 +58,7 @@ extern __typeof__(inflateBack) z_inflateBack GTL_HIDDEN;
 extern __typeof__(inflateBackEnd) z_inflateBackEnd GTL_HIDDEN;
 #endif
 
-/* Sets the SIZED functions' thresholds (libz_sized.c), once connected. */
+/* Sets the SIZED functions' thresholds (gtl_sized.c), once connected. */
 GTL_HIDDEN void gtl_sized_init(void);
 
 /*

@@ -60,7 +60,7 @@ HTL_HIDDEN void htl_gz_remove(gzFile file);
 /*
  * The write buffer size of an open gzFile (what gzprintf can take), read
  * from zlib's internal state; 0 if the host's zlib is not the version this
- * was built against (gz_state.c).
+ * was built against (htl_gz_state.c).
  */
 HTL_HIDDEN unsigned htl_gz_write_size(gzFile file);
 

@@ -9,7 +9,7 @@
 
 #include <string.h>
 
-#include "zlib_objects.h"
+#include "htl_objects.h"
 
 unsigned htl_gz_write_size(gzFile file)
 {

@@ -3,7 +3,7 @@
  * Adaptive dispatch: for the SIZED functions of the spec, the smallest size
  * at which a host call beats the guest's own code under qemu-user, per
  * guest architecture. Below it the GTL runs the guest's zlib, inlined into
- * the exported function (libz_sized.c): a host round trip costs more than
+ * the exported function (gtl_sized.c): a host round trip costs more than
  * emulating so little work.
  *
  * Measured on the project's 2-core machine, quiet (load under 1), with

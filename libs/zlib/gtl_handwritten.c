@@ -16,7 +16,7 @@
  *   allocator is asked for what zlib's inflateBack would allocate.
  */
 #define _GNU_SOURCE
-#include "libz_gtl.h"
+#include "gtl.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -5,20 +5,19 @@
  * host's zlib through the passthrough plugin or, when that is not
  * available (no plugin, no HTL, an entry missing, guest_base != 0), on the
  * guest's own zlib built into this library with zlib's Z_PREFIX. Where a
- * function's state lives is decided as zlib_spec.h says; the transport
+ * function's state lives is decided as spec.h says; the transport
  * (the gate, else the syscall path) once, at load time (core.c).
  *
- * The wrappers here are generated from spec/zlib_spec.h (wrap.h); the ones
- * written by hand are in libz_handwritten.c, the SIZED ones (the
- * checksums, beside the guest's code for them) in libz_sized.c.
+ * The wrappers here are generated from spec.h (gtl/wrap.h); the ones
+ * written by hand are in gtl_handwritten.c, the SIZED ones (the
+ * checksums, beside the guest's code for them) in gtl_sized.c.
  */
-#include "libz_gtl.h"
+#include "gtl.h"
 
 alloc_func gtl_host_zalloc;
 free_func gtl_host_zfree;
 
-GTL_LIBRARY(ZLIB_FUNCTIONS, "libz.so", "libz_HTL.so", "zlib", "", "streams",
-            "gzFiles")
+GTL_LIBRARY(ZLIB_FUNCTIONS, "zlib", "", "streams", "gzFiles")
 
 /* What a paused host call asks of a stream's allocator, as zlib would do
  * it: zlib's default for the one the guest left unset. */
@@ -45,7 +44,7 @@ static void zstream_ga_free(void *obj, void *block)
 
 const GtlAllocOps zstream_alloc_ops = { zstream_ga_alloc, zstream_ga_free };
 
-/* The SIZED rows are made in libz_sized.c. */
+/* The SIZED rows are made in gtl_sized.c. */
 #undef GTL_WRAP_SIZED
 #define GTL_WRAP_SIZED GTL_WRAP_NONE
 ZLIB_FUNCTIONS(GTL_WRAP)

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-#include "zlib_objects.h"
+#include "htl_objects.h"
 
 #include <pthread.h>
 #include <stddef.h>

@@ -23,12 +23,12 @@
 #include "crc32.c"
 #include "adler32.c"
 
-#include "libz_gtl.h"
+#include "gtl.h"
 
 #include <stddef.h>
 #include <stdint.h>
 
-/* Here the SIZED rows are made (wrap.h), the others in libz_gtl.c. */
+/* Here the SIZED rows are made (wrap.h), the others in gtl.c. */
 GTL_SIZED_TABLE(ZLIB_FUNCTIONS, gtl_sized_init)
 
 #undef GTL_WRAP_PLAIN
