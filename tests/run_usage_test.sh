@@ -144,6 +144,10 @@ rejects mips tools/demo.sh --bench mips
 rejects --bogus tools/qemu-passthrough --bogus /bin/true
 rejects mips tools/qemu-passthrough --arch=mips /bin/true
 rejects mips tools/qemu-passthrough --arch mips /bin/true
+rejects --bogus tools/qemu-passthrough --check --bogus
+rejects mips tools/qemu-passthrough --check --guest=mips
+rejects mips tools/qemu-passthrough --check --guest mips
+rejects /bin/true tools/qemu-passthrough --check /bin/true
 
 rejects --bogus demo/compare.sh --bogus
 rejects mips demo/compare.sh mips
