@@ -163,6 +163,9 @@ done
 rejects x bench/call_overhead.sh --scale x
 rejects bogus bench/throughput.sh --clock=bogus
 
+rejects --bogus packaging/build_deb.sh out.deb 0 packaging r m --bogus
+rejects bogus packaging/build_deb.sh out.deb 0 packaging r m bogus
+
 rejects --bogus bench/check_report.sh --bogus
 rejects --arch=mips bench/check_report.sh --arch=mips
 rejects mips bench/check_report.sh "$tmp" mips
