@@ -34,8 +34,11 @@ while [ $# -gt 0 ]; do
     esac
     shift
 done
-[ ${#host[@]} -gt 0 ] && [ ${#gtl[@]} -gt 0 ] ||
-    { echo "build_deb: no --host or no --gtl files" >&2; usage >&2; exit 2; }
+if [ ${#host[@]} = 0 ] || [ ${#gtl[@]} = 0 ]; then
+    echo "build_deb: no --host or no --gtl files" >&2
+    usage >&2
+    exit 2
+fi
 
 die() { echo "build_deb: $*" >&2; exit 1; }
 

@@ -124,6 +124,8 @@ while read -r f; do
     case "$f" in
     /.|/usr|/usr/bin|/usr/lib|/usr/share|/usr/share/doc|/usr/share/man|/usr/share/man/man1|/usr/share/lintian|/usr/share/lintian/overrides) continue ;;
     esac
-    [ ! -e "$f" ] && [ ! -L "$f" ] || fail "$f is still there after purge"
+    if [ -e "$f" ] || [ -L "$f" ]; then
+        fail "$f is still there after purge"
+    fi
 done < "$tmp/files"
 echo "ok: installed, --check clean, arm64 pigz with host calls counted, purged without a trace"
