@@ -144,6 +144,10 @@ rejects mips tools/demo.sh --bench mips
 rejects --bogus tools/qemu-passthrough --bogus /bin/true
 rejects mips tools/qemu-passthrough --arch=mips /bin/true
 rejects mips tools/qemu-passthrough --arch mips /bin/true
+rejects --bogus tools/qemu-passthrough --check --bogus
+rejects mips tools/qemu-passthrough --check --guest=mips
+rejects mips tools/qemu-passthrough --check --guest mips
+rejects /bin/true tools/qemu-passthrough --check /bin/true
 
 rejects --bogus demo/compare.sh --bogus
 rejects mips demo/compare.sh mips
@@ -158,6 +162,9 @@ for cmd in bench/call_overhead.sh bench/throughput.sh bench/crossover.sh \
 done
 rejects x bench/call_overhead.sh --scale x
 rejects bogus bench/throughput.sh --clock=bogus
+
+rejects --bogus packaging/build_deb.sh out.deb 0 packaging r m --bogus
+rejects bogus packaging/build_deb.sh out.deb 0 packaging r m bogus
 
 rejects --bogus bench/check_report.sh --bogus
 rejects --arch=mips bench/check_report.sh --arch=mips

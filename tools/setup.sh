@@ -46,6 +46,7 @@ PACKAGES=(
     bazel-bootstrap bazel-rules-cc bazel-rules-java bazel-skylib
     default-jdk-headless
     build-essential pkg-config dpkg-dev file
+    lintian
     gcc-aarch64-linux-gnu libc6-dev-arm64-cross
     gcc-riscv64-linux-gnu libc6-dev-riscv64-cross
     qemu-user

@@ -1,0 +1,190 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# qemu-passthrough --check on the built tree, with the real qemu-<arch>.
+#   ok:       the plugin, HTL and GTLs as built, given on the command line
+#             (one guest at a time), then the same files laid out as the
+#             package installs them (PREFIX/bin, PREFIX/lib/qemu-passthrough)
+#             and found with no option at all: every fact on its line, the
+#             plugin loaded (API level 1 on Debian's QEMU), guest_base 0,
+#             binfmt_misc read from a sample directory; no problem, status 0.
+#   problems: an empty HTL directory, a missing GTL, a non-zero guest_base,
+#             the filter plugin on Debian's QEMU: each a "problem: ...;
+#             fix: ..." line naming the way out, and status 1; and the
+#             runner without a plugin says so in one line (status 2).
+# usage: run_check_test.sh ok|problems RUNNER PLUGIN FILTER_PLUGIN HTL
+#                          GTL_X86_64 GTL_AARCH64 GTL_RISCV64
+set -euo pipefail
+
+mode=$1 runner=$(realpath "$2") plugin=$(realpath "$3")
+filter_plugin=$(realpath "$4") htl=$(realpath "$5")
+declare -A gtl=([x86_64]=$(realpath "$6") [aarch64]=$(realpath "$7")
+                [riscv64]=$(realpath "$8"))
+tmp=$(mktemp -d "${TEST_TMPDIR:-${TMPDIR:-/tmp}}/check.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+arches=(x86_64 aarch64 riscv64)
+failed=0
+
+fail() {
+    echo "FAIL: $*" >&2
+    failed=$((failed + 1))
+}
+
+# check ARGS...: $cmd --check (the runner as built, or installed); output
+# in $tmp/out, status in $rc.
+check() {
+    rc=0
+    "$cmd" --check "$@" > "$tmp/out" 2> "$tmp/err" || rc=$?
+    sed 's/^/    | /' "$tmp/out"
+    [ ! -s "$tmp/err" ] || sed 's/^/    stderr: /' "$tmp/err"
+}
+
+# has REGEX: a line of the last output matches (grep -E, whole line).
+has() {
+    grep -Eqx -- "$1" "$tmp/out" || fail "no line matching '$1'"
+}
+
+hasnt() {
+    ! grep -Eq -- "$1" "$tmp/out" || fail "a line matches '$1'"
+}
+
+status() {
+    [ "$rc" = "$1" ] || fail "exit status $rc, want $1"
+}
+
+# A binfmt_misc directory as the kernel shows it: one aarch64 entry (as
+# Debian's qemu-user-binfmt registers it), none for riscv64.
+binfmt=$tmp/binfmt
+mkdir -p "$binfmt"
+echo enabled > "$binfmt/status"
+: > "$binfmt/register"
+cat > "$binfmt/qemu-aarch64" <<'EOF'
+enabled
+interpreter /usr/libexec/qemu-binfmt/aarch64-binfmt-P
+flags: POCF
+offset 0
+magic 7f454c460201010000000000000000000200b700
+mask ffffffffffffff00fffffffffffffffffeffffff
+EOF
+export PT_BINFMT_DIR=$binfmt
+
+# The package's layout, from the built files: no option needed.
+prefix=$tmp/prefix/usr
+mkdir -p "$prefix/bin" "$prefix/lib/qemu-passthrough"
+cp "$runner" "$prefix/bin/qemu-passthrough"
+cp "$plugin" "$filter_plugin" "$htl" "$prefix/lib/qemu-passthrough/"
+for a in "${arches[@]}"; do
+    mkdir -p "$prefix/lib/qemu-passthrough/$a-linux-gnu"
+    cp "${gtl[$a]}" "$prefix/lib/qemu-passthrough/$a-linux-gnu/"
+done
+installed=$prefix/bin/qemu-passthrough
+cmd=$runner
+
+# guest_lines ARCH GTL: the lines of one guest with nothing wrong.
+guest_lines() {
+    local a=$1 g=$2
+    has "$a: qemu: /[^ ]*/qemu-$a, version [0-9]+\.[0-9.]+.*"
+    has "$a: libz\.so\.1: GTL $g"
+    has "$a: guest_base: 0 .*"
+    has "$a: plugin: loads into qemu-$a; plugin API level 1 \(accepted by this QEMU\), control path syscall-entry"
+    case $a in
+    x86_64) has "$a: binfmt_misc: not needed .*" ;;
+    aarch64) has "$a: sysroot: /usr/aarch64-linux-gnu"
+             has "$a: binfmt_misc: qemu-aarch64 registered, enabled, flags POCF, interpreter /usr/libexec/qemu-binfmt/aarch64-binfmt-P" ;;
+    riscv64) has "$a: sysroot: /usr/riscv64-linux-gnu"
+             has "$a: binfmt_misc: no entry for riscv64 programs in $binfmt .*" ;;
+    esac
+}
+
+case "$mode" in
+ok)
+    for a in "${arches[@]}"; do
+        echo "--check --guest=$a on the built tree:"
+        check --guest="$a" --plugin "$plugin" --htl-dir "$(dirname "$htl")" \
+            --gtl-dir "$(dirname "${gtl[$a]}")"
+        status 0
+        has "plugin: $plugin"
+        has "htl_dir: $(dirname "$htl")"
+        has "libz\.so\.1: HTL $(dirname "$htl")/libz_HTL\.so"
+        guest_lines "$a" "${gtl[$a]}"
+        has "summary: no problem found"
+        hasnt "^problem:"
+        # Only the guest asked for.
+        for b in "${arches[@]}"; do
+            [ "$b" = "$a" ] || hasnt "^$b: "
+        done
+    done
+    echo "--check installed, every guest, no option:"
+    cmd=$installed
+    check
+    status 0
+    has "layout: installed \($prefix\)"
+    has "plugin: $prefix/lib/qemu-passthrough/libpassthrough\.so"
+    has "htl_dir: $prefix/lib/qemu-passthrough"
+    has "libz\.so\.1: HTL $prefix/lib/qemu-passthrough/libz_HTL\.so"
+    for a in "${arches[@]}"; do
+        guest_lines "$a" "$prefix/lib/qemu-passthrough/$a-linux-gnu/libz\.so\.1"
+    done
+    has "summary: no problem found"
+    # Installed, the runner runs a program with those files, no option.
+    "$installed" --dry-run /usr/aarch64-linux-gnu/lib/ld-linux-aarch64.so.1 \
+        > "$tmp/out"
+    has ".*LD_LIBRARY_PATH=$prefix/lib/qemu-passthrough/aarch64-linux-gnu -plugin $prefix/lib/qemu-passthrough/libpassthrough\.so\\\\,htl_dir=$prefix/lib/qemu-passthrough\\\\,.*"
+    ;;
+problems)
+    mkdir -p "$tmp/empty"
+    echo "--check with an empty HTL directory:"
+    check --guest=aarch64 --plugin "$plugin" --htl-dir "$tmp/empty" \
+        --gtl-dir "$(dirname "${gtl[aarch64]}")"
+    status 1
+    has "htl_dir: $tmp/empty"
+    has "problem: libz\.so\.1: no HTL libz_HTL\.so in $tmp/empty; fix: .*--htl-dir.*"
+    has "summary: 1 problem\(s\)"
+
+    echo "--check installed, riscv64's GTL gone:"
+    cmd=$installed
+    rm -r "$prefix/lib/qemu-passthrough/riscv64-linux-gnu"
+    check --guest=riscv64
+    status 1
+    has "problem: riscv64: libz\.so\.1: no GTL in '$prefix/lib/qemu-passthrough/riscv64-linux-gnu'; fix: reinstall the package: apt-get install --reinstall qemu-passthrough"
+    has "riscv64: plugin: loads into qemu-riscv64; .*"
+    has "summary: 1 problem\(s\)"
+
+    echo "--check installed, -B 0x10000000:"
+    check --guest=aarch64 -B 0x10000000
+    status 1
+    has "problem: aarch64: guest_base 0x10000000, not 0: passthrough turns itself off; fix: drop -B and QEMU_GUEST_BASE"
+
+    echo "--check installed, the filter plugin on Debian's QEMU:"
+    check --guest=aarch64 --plugin "$prefix/lib/qemu-passthrough/$(basename "$filter_plugin")" \
+        --qemu "$(command -v qemu-aarch64)"
+    status 1
+    has "problem: aarch64: the plugin does not load \(status 1\): .*qemu_plugin_register_vcpu_syscall_filter_cb; fix: this QEMU has no syscall-filter API: .*"
+
+    echo "--check installed, the plugin gone:"
+    rm "$prefix/lib/qemu-passthrough/libpassthrough.so"
+    check --guest=x86_64
+    status 1
+    has "problem: no plugin at '$prefix/lib/qemu-passthrough/libpassthrough\.so'; fix: reinstall the package: .*"
+    has "x86_64: plugin: not tried \(no plugin\)"
+
+    echo "running a program without the plugin:"
+    rc=0
+    "$installed" --arch x86_64 /bin/true > "$tmp/out" 2> "$tmp/err" || rc=$?
+    cat "$tmp/err"
+    status 2
+    [ "$(wc -l < "$tmp/err")" = 1 ] || fail "not one line of error"
+    grep -q "no plugin at '$prefix/lib/qemu-passthrough/libpassthrough.so' (reinstall" \
+        "$tmp/err" || fail "the error does not name the plugin and the fix"
+    ;;
+*)
+    echo "usage: run_check_test.sh ok|problems RUNNER ..." >&2
+    exit 2
+    ;;
+esac
+
+if [ $failed != 0 ]; then
+    echo "$failed check(s) failed" >&2
+    exit 1
+fi
+echo "ok: --check $mode"
