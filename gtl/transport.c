@@ -93,11 +93,7 @@ static PtStatus mailbox_syscall(volatile PtMailbox *mb, uint64_t token,
     int saved = errno;
     PtStatus st;
 
-    gtl_mailbox_state = GTL_MAILBOX_BUSY;
-    mb->token = token;
-    mb->args = (uint64_t)(uintptr_t)args;
-    mb->ret = (uint64_t)(uintptr_t)ret;
-    mb->status = PT_E_NO_ANSWER;
+    gtl_mailbox_post(mb, token, args, ret);
     syscall(PT_SYSCALL_NR, PT_OP_MAILBOX_CALL, (uint64_t)(uintptr_t)&gtl_gate);
     st = (PtStatus)mb->status;
     errno = st == PT_OK && mb->host_errno ? mb->host_errno : saved;

@@ -61,6 +61,18 @@ GTL_HIDDEN void gtl_gate(void);
 /* Everything but a gate call on a bound thread: binding, the syscall path. */
 GTL_HIDDEN PtStatus gtl_call_slow(uint64_t token, void **args, void *ret);
 
+/* Writes a call into the thread's mailbox, which is then busy until the
+ * plugin has served it (or not: the status stays PT_E_NO_ANSWER). */
+static inline void gtl_mailbox_post(volatile PtMailbox *mb, uint64_t token,
+                                    void **args, void *ret)
+{
+    gtl_mailbox_state = GTL_MAILBOX_BUSY;
+    mb->token = token;
+    mb->args = (uint64_t)(uintptr_t)args;
+    mb->ret = (uint64_t)(uintptr_t)ret;
+    mb->status = PT_E_NO_ANSWER;
+}
+
 /* One call through the gate with the thread's idle, bound mailbox;
  * PT_E_NO_ANSWER if the plugin did not serve it. */
 static inline PtStatus gtl_gate_call(uint64_t token, void **args, void *ret)
@@ -68,11 +80,7 @@ static inline PtStatus gtl_gate_call(uint64_t token, void **args, void *ret)
     volatile PtMailbox *mb = &gtl_mailbox;
     PtStatus st;
 
-    gtl_mailbox_state = GTL_MAILBOX_BUSY;
-    mb->token = token;
-    mb->args = (uint64_t)(uintptr_t)args;
-    mb->ret = (uint64_t)(uintptr_t)ret;
-    mb->status = PT_E_NO_ANSWER;
+    gtl_mailbox_post(mb, token, args, ret);
     gtl_gate();
     st = (PtStatus)mb->status;
     gtl_mailbox_state = GTL_MAILBOX_IDLE;

@@ -14,6 +14,7 @@
  *   int GROUP_route_on(void **args, int pos, bool ga)   for ON and COPY
  *   void GROUP_after_new(int route, void **args, int pos, void *ret)
  *   void GROUP_after_on(void **args, int pos, void *ret)
+ *   int GROUP_route_guest(void **args, int pos)         for GUEST rows
  *   const GtlAllocOps GROUP_alloc_ops                   if it has ga rows
  *
  * args[i] points at argument i, pos is the row's object argument (COPY:
@@ -104,11 +105,26 @@
 /* A row's group's allocator callbacks, if it has a NAME_ga_HTL entry. */
 #define GTL_OPS(group, ga) PT_IF_GA(ga)((&group##_alloc_ops), (NULL))
 
-/* One exported wrapper per row, by kind (HAND rows are the library's). */
+/*
+ * One exported wrapper per row, by kind (HAND rows are the library's). A
+ * GTL that compiles its library's code for the SIZED rows into a file of
+ * their own (to inline it) defines, before including this header,
+ * GTL_ROWS_SIZED_ONLY in that file and GTL_ROWS_BUT_SIZED in the other.
+ */
 #define GTL_WRAP(kind, group, ret_t, name, n, types, err, checks, extra)  \
-    PT_CAT(GTL_WRAP_, kind)(group, ret_t, n, types, err, extra,            \
-                            GTL_ID_##name, gtl_x_##name, #name,            \
-                            GTL_FALLBACK(name))
+    GTL_PICK(kind)(group, ret_t, n, types, err, extra, GTL_ID_##name,      \
+                   gtl_x_##name, #name, GTL_FALLBACK(name))
+#if defined(GTL_ROWS_SIZED_ONLY)
+#define GTL_PICK(kind) PT_CAT(GTL_PICK_SIZED_, PT_IS_SIZED(kind))
+#define GTL_PICK_SIZED_1 GTL_WRAP_SIZED
+#define GTL_PICK_SIZED_0 GTL_WRAP_NONE
+#elif defined(GTL_ROWS_BUT_SIZED)
+#define GTL_PICK(kind) PT_CAT(GTL_PICK_UNSIZED_, PT_IS_SIZED(kind))(kind)
+#define GTL_PICK_UNSIZED_1(kind) GTL_WRAP_NONE
+#define GTL_PICK_UNSIZED_0(kind) PT_CAT(GTL_WRAP_, kind)
+#else
+#define GTL_PICK(kind) PT_CAT(GTL_WRAP_, kind)
+#endif
 #define GTL_WRAP_HAND(k) GTL_WRAP_NONE
 #define GTL_WRAP_NONE(...)
 #define GTL_LABEL(str) __asm__(str)
@@ -116,9 +132,21 @@
 #define GTL_WRAP_PLAIN(group, ret_t, n, types, err, extra, id, x, str, fb) \
     GTL_FUNCTION(GTL_EXPORT, x, GTL_LABEL(str), ret_t, n, types, err, id, \
                  fb, GTL_HOST, NULL, 0, , GTL_SAME)
+#define GTL_WRAP_WHEN(group, ret_t, n, types, err, extra, id, x, str, fb)  \
+    GTL_FUNCTION(GTL_EXPORT, x, GTL_LABEL(str), ret_t, n, types, err, id, \
+                 fb, (PT_ARG0 extra) ? GTL_HOST : GTL_GUEST, NULL, 0, ,   \
+                 GTL_SAME)
+/* GUEST: never the host; with a group, a host object is an error. */
 #define GTL_WRAP_GUEST(group, ret_t, n, types, err, extra, id, x, str, fb) \
     GTL_FUNCTION(GTL_EXPORT, x, GTL_LABEL(str), ret_t, n, types, err, id, \
-                 fb, GTL_GUEST, NULL, 0, , GTL_SAME)
+                 fb, group##_route_guest(args, PT_ARG0 extra), NULL, 0, , \
+                 GTL_SAME)
+static inline int none_route_guest(void **args, int pos)
+{
+    (void)args;
+    (void)pos;
+    return GTL_GUEST;
+}
 /* STRING: the host's static string, copied into guest memory. */
 #define GTL_STRING(s) ((s) ? gtl_guest_string(s) : (s))
 #define GTL_WRAP_STRING(group, ret_t, n, types, err, extra, id, x, str, fb) \
@@ -189,6 +217,7 @@
 #define GTL_SIZED_NONE(...)
 #define GTL_SIZED_MAX_PLAIN GTL_SIZED_NONE
 #define GTL_SIZED_MAX_STRING GTL_SIZED_NONE
+#define GTL_SIZED_MAX_WHEN GTL_SIZED_NONE
 #define GTL_SIZED_MAX_GUEST GTL_SIZED_NONE
 #define GTL_SIZED_MAX_NEW GTL_SIZED_NONE
 #define GTL_SIZED_MAX_ON GTL_SIZED_NONE
@@ -196,6 +225,7 @@
 #define GTL_SIZED_MAX_HAND(k) GTL_SIZED_NONE
 #define GTL_SIZED_SET_PLAIN GTL_SIZED_NONE
 #define GTL_SIZED_SET_STRING GTL_SIZED_NONE
+#define GTL_SIZED_SET_WHEN GTL_SIZED_NONE
 #define GTL_SIZED_SET_GUEST GTL_SIZED_NONE
 #define GTL_SIZED_SET_NEW GTL_SIZED_NONE
 #define GTL_SIZED_SET_ON GTL_SIZED_NONE

@@ -141,6 +141,7 @@ static inline void htl_put_result(void *ret, const void *r, size_t n)
 #define HTL_KIND_PLAIN PLAIN
 #define HTL_KIND_SIZED PLAIN
 #define HTL_KIND_STRING PLAIN
+#define HTL_KIND_WHEN PLAIN
 #define HTL_KIND_NEW NEW
 #define HTL_KIND_ON ON
 #define HTL_KIND_COPY COPY

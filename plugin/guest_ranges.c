@@ -234,89 +234,12 @@ int pt_ranges_load_maps_unless_changed(PtGuestRanges *r, const char *text,
     return n;
 }
 
-/* One consistent look at the table; false if a writer got in the way. */
-static bool try_check(PtGuestRanges *r, uint64_t addr, uint64_t end,
-                      int prot, PtRangeAnswer *answer)
+/* How many of the n live ranges start at or below addr (the index after
+ * the last such one). Inside a reader's look at the table. */
+static int ranges_upto(PtGuestRanges *r, int n, uint64_t addr)
 {
-    uint64_t seq = __atomic_load_n(&r->seq, __ATOMIC_ACQUIRE);
-    int n, lo, hi;
+    int lo = 0, hi = n;
 
-    if (seq & 1) {
-        return false;
-    }
-    n = __atomic_load_n(&r->n, __ATOMIC_RELAXED);
-    if (__atomic_load_n(&r->overflow, __ATOMIC_RELAXED)) {
-        *answer = PT_RANGE_UNKNOWN;
-    } else {
-        /* The last range starting at or below addr. */
-        lo = 0;
-        hi = n;
-        while (lo < hi) {
-            int mid = lo + (hi - lo) / 2;
-
-            if (__atomic_load_n(&r->live[mid].start, __ATOMIC_RELAXED) <= addr) {
-                lo = mid + 1;
-            } else {
-                hi = mid;
-            }
-        }
-        *answer = PT_RANGE_NO;
-        /* Walk the ranges that cover [addr, end) without a gap: sorted and
-         * disjoint, so each must start where the last one ended. */
-        for (int i = lo - 1; i >= 0 && i < n; i++) {
-            uint64_t s = __atomic_load_n(&r->live[i].start, __ATOMIC_RELAXED);
-            uint64_t e = __atomic_load_n(&r->live[i].end, __ATOMIC_RELAXED);
-            int p = __atomic_load_n(&r->live[i].prot, __ATOMIC_RELAXED);
-
-            if (s > addr || e <= addr || (p & prot) != prot) {
-                break;
-            }
-            if (e >= end) {
-                *answer = PT_RANGE_YES;
-                break;
-            }
-            addr = e;
-        }
-    }
-    __atomic_thread_fence(__ATOMIC_ACQUIRE);
-    return __atomic_load_n(&r->seq, __ATOMIC_RELAXED) == seq;
-}
-
-PtRangeAnswer pt_ranges_check(PtGuestRanges *r, uint64_t addr, uint64_t len,
-                              int prot)
-{
-    uint64_t end = addr + len;
-    PtRangeAnswer answer = PT_RANGE_NO;
-
-    if (len == 0) {
-        return PT_RANGE_YES;
-    }
-    if (end < addr) {
-        return PT_RANGE_NO;
-    }
-    while (!try_check(r, addr, end, prot, &answer)) {
-        /* A writer is at work: it is quick. */
-    }
-    return answer;
-}
-
-/* One consistent look for the run of ranges with prot holding addr. */
-static bool try_find(PtGuestRanges *r, uint64_t addr, int prot,
-                     uint64_t *start, uint64_t *end, PtRangeAnswer *answer)
-{
-    uint64_t seq = __atomic_load_n(&r->seq, __ATOMIC_ACQUIRE);
-    int n, lo = 0, hi;
-
-    if (seq & 1) {
-        return false;
-    }
-    n = __atomic_load_n(&r->n, __ATOMIC_RELAXED);
-    hi = n;
-    *answer = PT_RANGE_NO;
-    if (__atomic_load_n(&r->overflow, __ATOMIC_RELAXED)) {
-        *answer = PT_RANGE_UNKNOWN;
-        hi = 0;
-    }
     while (lo < hi) {
         int mid = lo + (hi - lo) / 2;
 
@@ -326,11 +249,62 @@ static bool try_find(PtGuestRanges *r, uint64_t addr, int prot,
             hi = mid;
         }
     }
-    for (int i = lo - 1; *answer != PT_RANGE_UNKNOWN && i >= 0 && i < n;
-         i++) {
-        uint64_t s = __atomic_load_n(&r->live[i].start, __ATOMIC_RELAXED);
-        uint64_t e = __atomic_load_n(&r->live[i].end, __ATOMIC_RELAXED);
-        int p = __atomic_load_n(&r->live[i].prot, __ATOMIC_RELAXED);
+    return lo;
+}
+
+/* Live range i, as a reader sees it: its start and end, and its prot. */
+static int range_at(PtGuestRanges *r, int i, uint64_t *start, uint64_t *end)
+{
+    *start = __atomic_load_n(&r->live[i].start, __ATOMIC_RELAXED);
+    *end = __atomic_load_n(&r->live[i].end, __ATOMIC_RELAXED);
+    return __atomic_load_n(&r->live[i].prot, __ATOMIC_RELAXED);
+}
+
+/*
+ * A reader's look at the table begins: its sequence number (false if a
+ * writer is at work), how many ranges are live, and *lo, the index after
+ * the last range starting at or below addr (-1 if the table overflowed
+ * and so knows nothing).
+ */
+static bool look_begin(PtGuestRanges *r, uint64_t addr, uint64_t *seq,
+                       int *n, int *lo)
+{
+    *seq = __atomic_load_n(&r->seq, __ATOMIC_ACQUIRE);
+    if (*seq & 1) {
+        return false;
+    }
+    *n = __atomic_load_n(&r->n, __ATOMIC_RELAXED);
+    *lo = __atomic_load_n(&r->overflow, __ATOMIC_RELAXED)
+              ? -1 : ranges_upto(r, *n, addr);
+    return true;
+}
+
+/* Whether the look was consistent: no writer got in the way. */
+static bool look_end(PtGuestRanges *r, uint64_t seq)
+{
+    __atomic_thread_fence(__ATOMIC_ACQUIRE);
+    return __atomic_load_n(&r->seq, __ATOMIC_RELAXED) == seq;
+}
+
+/*
+ * One consistent look for the run of ranges with prot holding addr (ranges
+ * sorted and disjoint, each starting where the last one ended), followed
+ * until it reaches `until`; false if a writer got in the way.
+ */
+static bool try_find(PtGuestRanges *r, uint64_t addr, uint64_t until,
+                     int prot, uint64_t *start, uint64_t *end,
+                     PtRangeAnswer *answer)
+{
+    uint64_t seq;
+    int n, lo;
+
+    if (!look_begin(r, addr, &seq, &n, &lo)) {
+        return false;
+    }
+    *answer = lo < 0 ? PT_RANGE_UNKNOWN : PT_RANGE_NO;
+    for (int i = lo - 1; i >= 0 && i < n; i++) {
+        uint64_t s, e;
+        int p = range_at(r, i, &s, &e);
 
         if ((*answer == PT_RANGE_NO && (s > addr || e <= addr)) ||
             (*answer == PT_RANGE_YES && s != *end) || (p & prot) != prot) {
@@ -341,9 +315,29 @@ static bool try_find(PtGuestRanges *r, uint64_t addr, int prot,
             *answer = PT_RANGE_YES;
         }
         *end = e;
+        if (e >= until) {
+            break;
+        }
     }
-    __atomic_thread_fence(__ATOMIC_ACQUIRE);
-    return __atomic_load_n(&r->seq, __ATOMIC_RELAXED) == seq;
+    return look_end(r, seq);
+}
+
+PtRangeAnswer pt_ranges_check(PtGuestRanges *r, uint64_t addr, uint64_t len,
+                              int prot)
+{
+    uint64_t end = addr + len, start, run_end = 0;
+    PtRangeAnswer answer = PT_RANGE_NO;
+
+    if (len == 0) {
+        return PT_RANGE_YES;
+    }
+    if (end < addr) {
+        return PT_RANGE_NO;
+    }
+    while (!try_find(r, addr, end, prot, &start, &run_end, &answer)) {
+        /* A writer is at work: it is quick. */
+    }
+    return answer == PT_RANGE_YES && run_end < end ? PT_RANGE_NO : answer;
 }
 
 PtRangeAnswer pt_ranges_find(PtGuestRanges *r, uint64_t addr, int prot,
@@ -353,7 +347,7 @@ PtRangeAnswer pt_ranges_find(PtGuestRanges *r, uint64_t addr, int prot,
 
     do {
         *seq = __atomic_load_n(&r->seq, __ATOMIC_ACQUIRE);
-    } while (!try_find(r, addr, prot, start, end, &answer) ||
+    } while (!try_find(r, addr, UINT64_MAX, prot, start, end, &answer) ||
              __atomic_load_n(&r->seq, __ATOMIC_ACQUIRE) != *seq);
     return answer;
 }

@@ -29,13 +29,18 @@
  *           guest. extra (size expression, threshold macro).
  *   STRING  PLAIN returning a static string of the library's: the guest
  *           gets a copy in guest memory. extra ().
+ *   WHEN    PLAIN when a condition on the arguments holds, else always the
+ *           guest's own library (a guest callback among the arguments,
+ *           say). extra (condition); the host entry must check it too.
  *   NEW     creates an object of `group` at parameter pos (a stream the
  *           guest owns) or as the result. extra (ga, pos).
  *   ON      works on the object at parameter pos. extra (ga, pos, before,
  *           after): host hooks run before and after the call (htl/entry.h;
  *           htl_no_before / htl_no_after for none).
  *   COPY    (dest a0, source a1) of the group's objects. extra (ga, after).
- *   GUEST   always the guest's own library (no host entry). extra ().
+ *   GUEST   always the guest's own library (no host entry). extra (pos):
+ *           with a group, a host object at parameter pos gets the error
+ *           value (GROUP_route_guest says), never the guest's code.
  *   HAND(k) the GTL side is written by hand; the host entry is made as
  *           for kind k.
  *
@@ -129,6 +134,7 @@
 #define PT_GA_OF_PLAIN(extra) PT_NOGA
 #define PT_GA_OF_SIZED(extra) PT_NOGA
 #define PT_GA_OF_STRING(extra) PT_NOGA
+#define PT_GA_OF_WHEN(extra) PT_NOGA
 #define PT_GA_OF_GUEST(extra) PT_NOGA
 #define PT_GA_OF_NEW(extra) PT_ARG0 extra
 #define PT_GA_OF_ON(extra) PT_ARG0 extra
@@ -139,11 +145,16 @@
 #define PT_PROBE_HAND(k) ~, 1
 #define PT_IS_HAND(kind) PT_PROBE_(PT_PROBE_##kind)
 
+/* Whether a row's kind is SIZED: 1 or 0. */
+#define PT_PROBE_SIZED_SIZED ~, 1
+#define PT_IS_SIZED(kind) PT_PROBE_(PT_PROBE_SIZED_##kind)
+
 /* Whether a row of this kind has a host entry (GUEST has none). */
 #define PT_HAS_HTL(kind) PT_CAT(PT_HAS_HTL_, kind)
 #define PT_HAS_HTL_PLAIN 1
 #define PT_HAS_HTL_SIZED 1
 #define PT_HAS_HTL_STRING 1
+#define PT_HAS_HTL_WHEN 1
 #define PT_HAS_HTL_NEW 1
 #define PT_HAS_HTL_ON 1
 #define PT_HAS_HTL_COPY 1

@@ -12,6 +12,7 @@
  * written by hand are in gtl_handwritten.c, the SIZED ones (the
  * checksums, beside the guest's code for them) in gtl_sized.c.
  */
+#define GTL_ROWS_BUT_SIZED   /* the SIZED rows: gtl_sized.c */
 #include "gtl.h"
 
 alloc_func gtl_host_zalloc;
@@ -44,9 +45,6 @@ static void zstream_ga_free(void *obj, void *block)
 
 const GtlAllocOps zstream_alloc_ops = { zstream_ga_alloc, zstream_ga_free };
 
-/* The SIZED rows are made in gtl_sized.c. */
-#undef GTL_WRAP_SIZED
-#define GTL_WRAP_SIZED GTL_WRAP_NONE
 ZLIB_FUNCTIONS(GTL_WRAP)
 
 __attribute__((constructor)) static void gtl_init(void)

@@ -43,19 +43,15 @@ enum {
 #define GTL_FALLBACK_DECL_1(name)
 ZLIB_FUNCTIONS(GTL_FALLBACK_DECL)
 #undef GTL_FALLBACK_DECL
-/* The hand-written wrappers' (gzprintf_n is the HTL's own). */
-extern __typeof__(get_crc_table) z_get_crc_table GTL_HIDDEN;
-extern __typeof__(gzdopen) z_gzdopen GTL_HIDDEN;
-extern __typeof__(gzerror) z_gzerror GTL_HIDDEN;
-extern __typeof__(gzclose) z_gzclose GTL_HIDDEN;
-extern __typeof__(gzclose_r) z_gzclose_r GTL_HIDDEN;
-extern __typeof__(gzclose_w) z_gzclose_w GTL_HIDDEN;
-extern __typeof__(gzopen) z_gzopen GTL_HIDDEN;
-extern __typeof__(gzopen64) z_gzopen64 GTL_HIDDEN;
-extern __typeof__(gzvprintf) z_gzvprintf GTL_HIDDEN;
-extern __typeof__(inflateBackInit_) z_inflateBackInit_ GTL_HIDDEN;
-extern __typeof__(inflateBack) z_inflateBack GTL_HIDDEN;
-extern __typeof__(inflateBackEnd) z_inflateBackEnd GTL_HIDDEN;
+/* The hand-written wrappers' (gzprintf_n is the HTL's own), and the
+ * functions with no row of their own. */
+#define ZLIB_GTL_OWN(X)                                                     \
+    X(get_crc_table) X(gzdopen) X(gzerror) X(gzclose) X(gzclose_r)          \
+    X(gzclose_w) X(gzopen) X(gzopen64) X(gzvprintf) X(inflateBackInit_)     \
+    X(inflateBack) X(inflateBackEnd)
+#define GTL_FALLBACK_EXTERN(name) extern __typeof__(name) z_##name GTL_HIDDEN;
+ZLIB_GTL_OWN(GTL_FALLBACK_EXTERN)
+#undef GTL_FALLBACK_EXTERN
 #endif
 
 /* Sets the SIZED functions' thresholds (gtl_sized.c), once connected. */

@@ -23,6 +23,7 @@
 #include "crc32.c"
 #include "adler32.c"
 
+#define GTL_ROWS_SIZED_ONLY
 #include "gtl.h"
 
 #include <stddef.h>
@@ -31,16 +32,4 @@
 /* Here the SIZED rows are made (wrap.h), the others in gtl.c. */
 GTL_SIZED_TABLE(ZLIB_FUNCTIONS, gtl_sized_init)
 
-#undef GTL_WRAP_PLAIN
-#undef GTL_WRAP_STRING
-#undef GTL_WRAP_NEW
-#undef GTL_WRAP_ON
-#undef GTL_WRAP_COPY
-#undef GTL_WRAP_GUEST
-#define GTL_WRAP_PLAIN GTL_WRAP_NONE
-#define GTL_WRAP_STRING GTL_WRAP_NONE
-#define GTL_WRAP_NEW GTL_WRAP_NONE
-#define GTL_WRAP_ON GTL_WRAP_NONE
-#define GTL_WRAP_COPY GTL_WRAP_NONE
-#define GTL_WRAP_GUEST GTL_WRAP_NONE
 ZLIB_FUNCTIONS(GTL_WRAP)

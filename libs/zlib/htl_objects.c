@@ -220,7 +220,8 @@ bool htl_gz_enter(gzFile file)
     return ok;
 }
 
-void htl_gz_leave(gzFile file)
+/* Ends a call on a claimed file; and with `remove`, forgets the file. */
+static void gz_release(gzFile file, bool remove)
 {
     GzSlot *slot;
 
@@ -228,20 +229,20 @@ void htl_gz_leave(gzFile file)
     slot = gz_find(file);
     if (slot) {
         slot->busy = false;
+        if (remove) {
+            slot->file = GZ_TOMB;
+            gz_count--;
+        }
     }
     pthread_mutex_unlock(&gz_lock);
 }
 
+void htl_gz_leave(gzFile file)
+{
+    gz_release(file, false);
+}
+
 void htl_gz_remove(gzFile file)
 {
-    GzSlot *slot;
-
-    pthread_mutex_lock(&gz_lock);
-    slot = gz_find(file);
-    if (slot) {
-        slot->file = GZ_TOMB;
-        slot->busy = false;
-        gz_count--;
-    }
-    pthread_mutex_unlock(&gz_lock);
+    gz_release(file, true);
 }
