@@ -20,6 +20,7 @@
 #include <stdint.h>
 
 #include "objects.h"
+#include "thunk.h"
 
 typedef struct HtlField {
     uint16_t offset;
@@ -50,6 +51,32 @@ typedef struct HtlStreamType {
      * is freed; NULL if nothing. */
     void (*drop)(HtlObject *o);
 } HtlStreamType;
+
+/*
+ * The type of a library's stream_t (whose buffers are next_in, avail_in,
+ * next_out, avail_out, as in zlib, liblzma and libbz2), kept in the member
+ * `strm` of record_t, its state pointer in member `state`.
+ */
+#define HTL_STREAM_TYPE(table_, record_t, stream_t, state_, in_, out_,     \
+                        made_, reuse_, drop_)                              \
+    {                                                                      \
+        .table = (table_),                                                 \
+        .size = sizeof(stream_t),                                          \
+        .host = offsetof(record_t, strm),                                  \
+        .state = HTL_FIELD(stream_t, state_),                              \
+        .next_in = HTL_FIELD(stream_t, next_in),                           \
+        .avail_in = HTL_FIELD(stream_t, avail_in),                         \
+        .next_out = HTL_FIELD(stream_t, next_out),                         \
+        .avail_out = HTL_FIELD(stream_t, avail_out),                       \
+        .in = (in_),                                                       \
+        .n_in = PT_ARRAY_SIZE(in_),                                        \
+        .out = (out_),                                                     \
+        .n_out = PT_ARRAY_SIZE(out_),                                      \
+        .made = (made_),                                                   \
+        .n_made = PT_ARRAY_SIZE(made_),                                    \
+        .reuse = (reuse_),                                                 \
+        .drop = (drop_),                                                   \
+    }
 
 /* The host's stream struct in a record. */
 static inline void *htl_stream_host(const HtlStreamType *t, HtlObject *o)

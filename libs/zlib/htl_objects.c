@@ -34,24 +34,9 @@ static void zstream_drop(HtlObject *o)
     s->head_bufs = NULL;
 }
 
-const HtlStreamType zstream_type = {
-    .table = &zstream_table,
-    .size = sizeof(z_stream),
-    .host = offsetof(ZStream, strm),
-    .state = ZS(state),
-    .next_in = ZS(next_in),
-    .avail_in = ZS(avail_in),
-    .next_out = ZS(next_out),
-    .avail_out = ZS(avail_out),
-    .in = zstream_in,
-    .n_in = PT_ARRAY_SIZE(zstream_in),
-    .out = zstream_out,
-    .n_out = PT_ARRAY_SIZE(zstream_out),
-    .made = zstream_made,
-    .n_made = PT_ARRAY_SIZE(zstream_made),
-    .reuse = false,
-    .drop = zstream_drop,
-};
+const HtlStreamType zstream_type =
+    HTL_STREAM_TYPE(&zstream_table, ZStream, z_stream, state, zstream_in,
+                    zstream_out, zstream_made, false, zstream_drop);
 
 /* Copies a guest buffer of n bytes to host memory at *at. */
 static Bytef *take(Bytef **at, const Bytef *guest, size_t n)
