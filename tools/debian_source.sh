@@ -24,11 +24,34 @@
 #   each run. If no source of that upstream version can be had, it fails
 #   with a one-line error saying what to do (DEBIAN_SOURCE_HINT: what to
 #   install, for that line).
+#
+# LIST_CMDs for it:
+#   debian_source_release_lines   the system's own mirrors of its release,
+#                                 -updates and -security (a binary package
+#                                 installed here may come from any of them)
+#   debian_source_suite_lines SUITE
+#                                 SUITE (another release: trixie) on the
+#                                 system's mirrors of it, or on its Debian
+#                                 archive mirror
 
 if [ "${BASH_SOURCE[0]}" = "$0" ]; then
     echo "debian_source.sh: a library, sourced by tools/setup.sh; not a command" >&2
     exit 2
 fi
+# shellcheck source=apt_sources.sh
+source "$(dirname "${BASH_SOURCE[0]}")/apt_sources.sh"
+
+debian_source_release_lines() {
+    local rel
+    apt_sources_check setup || return 1
+    rel=$(apt_sources_release)
+    apt_sources_lines deb-src "" "$rel" "$rel-updates" "$rel-security"
+}
+
+debian_source_suite_lines() {
+    apt_sources_check setup || return 1
+    apt_sources_archive_lines deb-src "" "$1"
+}
 
 debian_source_log() { echo "setup: $*" >&2; }
 

@@ -4,8 +4,9 @@
 # Installs everything this project needs, from Debian's packages only.
 # Idempotent: a second run installs nothing and exits quickly. Run as root.
 #
-# Besides the packages, it unpacks Debian's zlib source (the guest-side
-# fallback zlib is built from it) into a cache directory on the machine,
+# Besides the packages, it unpacks Debian's zlib source and Debian 12's and
+# 13's xz-utils sources (the guests' own libraries and the GTLs' fallbacks
+# are built from them) into a cache directory on the machine,
 # through a private apt configuration written from the system's apt
 # sources (tools/apt_sources.sh), so the system's sources stay as they are,
 # and builds the filter-capable qemu-user (tools/build-filter-qemu.sh,
@@ -17,8 +18,8 @@ usage() {
     cat <<'USAGE'
 usage: tools/setup.sh
 Installs the Debian packages the project needs, unpacks Debian's zlib
-source and the guests' Debian programs into the cache, and builds the
-filter QEMU once. Idempotent; run as root. Takes no arguments.
+and xz-utils sources and the guests' Debian programs into the cache, and
+builds the filter QEMU once. Idempotent; run as root. Takes no arguments.
   -h, --help   this text
 Environment: PASSTHROUGH_CACHE (default /var/cache/qemu-passthrough)
 USAGE
@@ -36,11 +37,15 @@ done
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=apt_sources.sh
 source "$here/apt_sources.sh"
+# shellcheck source=debian_source.sh
+source "$here/debian_source.sh"
 # shellcheck source=zlib_source.sh
 source "$here/zlib_source.sh"
 
 CACHE_DIR=${PASSTHROUGH_CACHE:-/var/cache/qemu-passthrough}
 ZLIB_SRC_LINK="$CACHE_DIR/zlib-src"
+XZ_SRC_LINK="$CACHE_DIR/xz-src"
+XZ_SRC_13_LINK="$CACHE_DIR/xz-src-13"
 
 PACKAGES=(
     bazel-bootstrap bazel-rules-cc bazel-rules-java bazel-skylib
@@ -97,6 +102,15 @@ zver=$(dpkg-query -W -f='${source:Version}' zlib1g)
 zlib_source_fetch "$zver" "$CACHE_DIR"
 ln -sfn "$zlib_source_dir/src" "$ZLIB_SRC_LINK"
 log "zlib source at $ZLIB_SRC_LINK"
+
+# Debian's xz-utils source, for the guests' liblzma and the GTL's fallback
+# liblzma: the source version of the installed liblzma5, with zlib's
+# fallback rules (tools/debian_source.sh).
+xver=$(dpkg-query -W -f='${source:Version}' liblzma5)
+DEBIAN_SOURCE_HINT="install a liblzma5 whose source they have (apt-cache showsrc xz-utils)" \
+    debian_source_fetch xz-utils "$xver" "$CACHE_DIR" "$CACHE_DIR/apt" debian_source_release_lines
+ln -sfn "$debian_source_dir/src" "$XZ_SRC_LINK"
+log "xz-utils source at $XZ_SRC_LINK"
 
 # Real zlib and liblzma users from Debian's archive, unpacked (not
 # installed) for the tests that run them as guests: pigz (threads,
@@ -205,6 +219,18 @@ fetch_guest_debs() {
 fetch_guest_debs arm64 bookworm "${GUEST_DEBS[@]}"
 fetch_guest_debs amd64 bookworm "${GUEST_DEBS[@]}"
 fetch_guest_debs riscv64 trixie "${GUEST_DEBS_13[@]}"
+
+# Debian 13's xz-utils source, for riscv64's liblzma (Debian 12 has no
+# riscv64 port): the source version of the liblzma5 unpacked for riscv64
+# above, so the liblzma built from it is the one the riscv64 programs came
+# with (the same fallback as above if the archive no longer serves it).
+xver13=$(awk '$1 == "liblzma5" { print $4 }' "$CACHE_DIR/debian-programs/riscv64/.packages")
+[ -n "$xver13" ] || { log "no liblzma5 in $CACHE_DIR/debian-programs/riscv64/.packages"; exit 1; }
+DEBIAN_SOURCE_HINT="see apt-cache showsrc xz-utils with trixie's deb-src" \
+    debian_source_fetch xz-utils "$xver13" "$CACHE_DIR" "$CACHE_DIR/apt-src-trixie" \
+    debian_source_suite_lines trixie
+ln -sfn "$debian_source_dir/src" "$XZ_SRC_13_LINK"
+log "xz-utils source (Debian 13) at $XZ_SRC_13_LINK"
 
 # The filter-capable qemu-user the _filter tests run on: built from Debian's
 # QEMU source and qemu-patches/ once per machine, then cached.

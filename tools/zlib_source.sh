@@ -21,29 +21,18 @@
 #   so later runs need no network; a version that is listed is tried again
 #   on each run. If no source of that upstream version can be had, it fails
 #   with a one-line error saying what to do.
-#   Private apt lists: CACHE_DIR/apt.
+#   Private apt lists: CACHE_DIR/apt; deb-src lines: the release, its
+#   -updates and -security on the system's own mirrors.
 
 if [ "${BASH_SOURCE[0]}" = "$0" ]; then
     echo "zlib_source.sh: a library, sourced by tools/setup.sh; not a command" >&2
     exit 2
 fi
-# shellcheck source=apt_sources.sh
-source "$(dirname "${BASH_SOURCE[0]}")/apt_sources.sh"
 # shellcheck source=debian_source.sh
 source "$(dirname "${BASH_SOURCE[0]}")/debian_source.sh"
 
-# deb-src lines for the system's own mirrors of the release, its updates
-# and its security updates (a binary package of the release may come from
-# any of them).
-release_source_lines() {
-    local rel
-    apt_sources_check setup || return 1
-    rel=$(apt_sources_release)
-    apt_sources_lines deb-src "" "$rel" "$rel-updates" "$rel-security"
-}
-
 zlib_source_fetch() {
     DEBIAN_SOURCE_HINT="install a zlib1g whose source they have (apt-cache showsrc zlib)" \
-        debian_source_fetch zlib "$1" "$2" "$2/apt" release_source_lines || return 1
+        debian_source_fetch zlib "$1" "$2" "$2/apt" debian_source_release_lines || return 1
     zlib_source_dir=$debian_source_dir
 }
