@@ -4,8 +4,9 @@
 # Installs everything this project needs, from Debian's packages only.
 # Idempotent: a second run installs nothing and exits quickly. Run as root.
 #
-# Besides the packages, it unpacks Debian's zlib source (the guest-side
-# fallback zlib is built from it) into a cache directory on the machine,
+# Besides the packages, it unpacks Debian's zlib source and Debian 12's and
+# 13's xz-utils sources (the guests' own libraries and the GTLs' fallbacks
+# are built from them) into a cache directory on the machine,
 # through a private apt configuration written from the system's apt
 # sources (tools/apt_sources.sh), so the system's sources stay as they are,
 # and builds the filter-capable qemu-user (tools/build-filter-qemu.sh,
@@ -17,8 +18,8 @@ usage() {
     cat <<'USAGE'
 usage: tools/setup.sh
 Installs the Debian packages the project needs, unpacks Debian's zlib
-source and the guests' Debian programs into the cache, and builds the
-filter QEMU once. Idempotent; run as root. Takes no arguments.
+and xz-utils sources and the guests' Debian programs into the cache, and
+builds the filter QEMU once. Idempotent; run as root. Takes no arguments.
   -h, --help   this text
 Environment: PASSTHROUGH_CACHE (default /var/cache/qemu-passthrough)
 USAGE
@@ -36,11 +37,15 @@ done
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=apt_sources.sh
 source "$here/apt_sources.sh"
+# shellcheck source=debian_source.sh
+source "$here/debian_source.sh"
 # shellcheck source=zlib_source.sh
 source "$here/zlib_source.sh"
 
 CACHE_DIR=${PASSTHROUGH_CACHE:-/var/cache/qemu-passthrough}
 ZLIB_SRC_LINK="$CACHE_DIR/zlib-src"
+XZ_SRC_LINK="$CACHE_DIR/xz-src"
+XZ_SRC_13_LINK="$CACHE_DIR/xz-src-13"
 
 PACKAGES=(
     bazel-bootstrap bazel-rules-cc bazel-rules-java bazel-skylib
@@ -99,18 +104,52 @@ zlib_source_fetch "$zver" "$CACHE_DIR"
 ln -sfn "$zlib_source_dir/src" "$ZLIB_SRC_LINK"
 log "zlib source at $ZLIB_SRC_LINK"
 
-# Real zlib users from Debian's archive, unpacked (not installed) for the
-# tests that run them as guests: pigz (threads, inflateBack), minizip and
-# miniunzip (through libminizip), optipng (through libpng, which sets its
-# own zlib allocator), python3 (its zlib module, with CPython's own
-# allocator), and Debian's own zlib for the comparison runs. Debian 12 has
+# Debian's xz-utils source, for the guests' liblzma and the GTL's fallback
+# liblzma: the source version of the installed liblzma5, with zlib's
+# fallback rules (tools/debian_source.sh).
+xver=$(dpkg-query -W -f='${source:Version}' liblzma5)
+DEBIAN_SOURCE_HINT="install a liblzma5 whose source they have (apt-cache showsrc xz-utils)" \
+    debian_source_fetch xz-utils "$xver" "$CACHE_DIR" "$CACHE_DIR/apt" debian_source_release_lines
+ln -sfn "$debian_source_dir/src" "$XZ_SRC_LINK"
+log "xz-utils source at $XZ_SRC_LINK"
+
+# Real zlib and liblzma users from Debian's archive, unpacked (not
+# installed) for the tests that run them as guests: pigz (threads,
+# inflateBack), minizip and miniunzip (through libminizip), optipng
+# (through libpng, which sets its own zlib allocator), python3 (its zlib
+# module, with CPython's own allocator; its lzma and bz2 modules, from the
+# stdlib package), xz-utils (xz, xzcat, unxz), dpkg (dpkg-deb, which
+# decompresses xz, zstd, bzip2 and gzip members in-process), bzip2 and
+# zstd, and Debian's own zlib and liblzma for the comparison runs, with
+# the libraries these need that the cross C library lacks (readelf -d:
+# dpkg-deb needs libmd, zlib, liblzma, libzstd, libbz2; dpkg libselinux
+# and so libpcre2; zstd liblz4 (13's: libxxhash) and pzstd libstdc++;
+# python3's _lzma and _bz2 modules liblzma and libbz2). Debian 12 has
 # no riscv64 port: riscv64's come from Debian 13, with its C library (the
 # guest's sysroot for them: the cross one is 12's, too old for them).
 GUEST_DEBS=(pigz minizip libminizip1 zlib1g optipng libpng16-16
-            python3.11-minimal libpython3.11-minimal libexpat1)
+            python3.11-minimal libpython3.11-minimal libexpat1
+            libpython3.11-stdlib xz-utils liblzma5 bzip2 libbz2-1.0
+            zstd libzstd1 liblz4-1 libstdc++6
+            dpkg libmd0 libselinux1 libpcre2-8-0)
 GUEST_DEBS_13=(pigz minizip libminizip1t64 zlib1g optipng libpng16-16t64
-               python3.13-minimal libpython3.13-minimal libexpat1 libc6)
+               python3.13-minimal libpython3.13-minimal libexpat1 libc6
+               libpython3.13-stdlib xz-utils liblzma5 bzip2 libbz2-1.0
+               zstd libzstd1 liblz4-1 libxxhash0 libstdc++6 libgcc-s1
+               dpkg libmd0 libselinux1 libpcre2-8-0)
+# Packages whose .deb files stay in the tree's debs/ folder, for tests
+# that read packages (dpkg-deb); so does every .deb whose data member is
+# compressed with anything but xz, so each compression the set has is
+# there.
+GUEST_DEBS_KEPT=(xz-utils liblzma5 dpkg zstd bzip2)
 # fetch_guest_debs ARCH SUITE PACKAGE...
+# Unpacks the packages into CACHE_DIR/debian-programs/ARCH, once per list
+# (.done-KEY). Additive: the tree is shared by every checkout on the
+# machine, so a longer list only adds to it (a package already unpacked
+# at the same version is not unpacked again; a newer version is unpacked
+# over it), and what a shorter list unpacked before stays as it was.
+# .packages lists what was unpacked ("PACKAGE VERSION SOURCE
+# SOURCE_VERSION DEB-FILE" a line).
 fetch_guest_debs() {
     local arch=$1 suite=$2 dest="$CACHE_DIR/debian-programs/$1"
     shift 2
@@ -126,21 +165,46 @@ fetch_guest_debs() {
     # not use) on its Debian archive mirror.
     apt_sources_check setup || exit 1
     apt_sources_archive_lines deb "arch=$arch" "$suite" > "$apt_dir/sources.list"
+    # Not the machine's dpkg status: the machine's packages are not the
+    # guest's, and with it apt wants an amd64 guest's packages at the
+    # versions installed here, which SUITE may not have.
     local opts=(-o "Dir::Etc::SourceList=$apt_dir/sources.list"
                 -o "Dir::Etc::SourceParts=-"
                 -o "Dir::State::Lists=$apt_dir/lists"
                 -o "Dir::Cache=$apt_dir"
+                -o "Dir::State::status=/dev/null"
                 -o "APT::Architecture=$arch"
                 -o "APT::Architectures::=$arch")
     apt-get "${opts[@]}" update -qq
-    local work
+    local work deb name info keep
     work=$(mktemp -d)
     chown _apt "$work" 2>/dev/null || true
-    (cd "$work" && apt-get "${opts[@]}" download -qq "$@" >/dev/null)
-    rm -rf "$dest"
-    mkdir -p "$dest"
+    if ! (cd "$work" && apt-get "${opts[@]}" download -qq "$@" >/dev/null); then
+        rm -rf "$work"
+        log "cannot download the $arch packages from $suite"
+        exit 1
+    fi
+    mkdir -p "$dest/debs"
+    touch "$dest/.packages"
     for deb in "$work"/*.deb; do
-        dpkg-deb -x "$deb" "$dest"
+        name=$(basename "$deb")
+        info=$(dpkg-deb --show --showformat='${Package} ${Version} ${source:Package} ${source:Version}' "$deb")
+        if ! grep -qxF -- "$info $name" "$dest/.packages"; then
+            dpkg-deb -x "$deb" "$dest"
+            # One line per package: the version unpacked last.
+            awk -v p="${info%% *}" '$1 != p' "$dest/.packages" > "$dest/.packages.new"
+            echo "$info $name" >> "$dest/.packages.new"
+            sort -o "$dest/.packages" "$dest/.packages.new"
+            rm -f "$dest/.packages.new"
+        fi
+        keep=0
+        ! printf '%s\n' "${GUEST_DEBS_KEPT[@]}" | grep -qxF -- "${info%% *}" || keep=1
+        ar t "$deb" | grep -qx 'data\.tar\.xz' || keep=1
+        if [ $keep = 1 ] && [ ! -f "$dest/debs/$name" ]; then
+            # Older versions of the same package go: one .deb each.
+            rm -f "$dest/debs/${info%% *}"_*.deb
+            cp "$deb" "$dest/debs/$name"
+        fi
     done
     rm -rf "$work"
     # A merged-/usr C library: its loader where programs look for it
@@ -156,6 +220,18 @@ fetch_guest_debs() {
 fetch_guest_debs arm64 bookworm "${GUEST_DEBS[@]}"
 fetch_guest_debs amd64 bookworm "${GUEST_DEBS[@]}"
 fetch_guest_debs riscv64 trixie "${GUEST_DEBS_13[@]}"
+
+# Debian 13's xz-utils source, for riscv64's liblzma (Debian 12 has no
+# riscv64 port): the source version of the liblzma5 unpacked for riscv64
+# above, so the liblzma built from it is the one the riscv64 programs came
+# with (the same fallback as above if the archive no longer serves it).
+xver13=$(awk '$1 == "liblzma5" { print $4 }' "$CACHE_DIR/debian-programs/riscv64/.packages")
+[ -n "$xver13" ] || { log "no liblzma5 in $CACHE_DIR/debian-programs/riscv64/.packages"; exit 1; }
+DEBIAN_SOURCE_HINT="see apt-cache showsrc xz-utils with trixie's deb-src" \
+    debian_source_fetch xz-utils "$xver13" "$CACHE_DIR" "$CACHE_DIR/apt-src-trixie" \
+    debian_source_suite_lines trixie
+ln -sfn "$debian_source_dir/src" "$XZ_SRC_13_LINK"
+log "xz-utils source (Debian 13) at $XZ_SRC_13_LINK"
 
 # The filter-capable qemu-user the _filter tests run on: built from Debian's
 # QEMU source and qemu-patches/ once per machine, then cached.
