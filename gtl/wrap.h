@@ -113,7 +113,14 @@
  */
 #define GTL_WRAP(kind, group, ret_t, name, n, types, err, checks, extra)  \
     GTL_PICK(kind)(group, ret_t, n, types, err, extra, GTL_ID_##name,      \
-                   gtl_x_##name, #name, GTL_FALLBACK(name))
+                   gtl_x_##name, GTL_SYMBOL_(GTL_RENAME_##name, #name),    \
+                   GTL_FALLBACK(name))
+/*
+ * The export's symbol: the function's name, or what the GTL defines
+ * GTL_RENAME_NAME to (as `~, "symbol"`), for a function the library
+ * exports under versioned names only (.symver).
+ */
+#define GTL_SYMBOL_(...) PT_PROBE_SECOND_(__VA_ARGS__, ~)
 #if defined(GTL_ROWS_SIZED_ONLY)
 #define GTL_PICK(kind) PT_CAT(GTL_PICK_SIZED_, PT_IS_SIZED(kind))
 #define GTL_PICK_SIZED_1 GTL_WRAP_SIZED

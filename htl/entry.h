@@ -119,6 +119,8 @@ static inline void htl_put_result(void *ret, const void *r, size_t n)
     HTL_DECL_6(t0, t1, t2, t3, t4, t5) t6 a6;
 #define HTL_DECL_8(t0, t1, t2, t3, t4, t5, t6, t7) \
     HTL_DECL_7(t0, t1, t2, t3, t4, t5, t6) t7 a7;
+#define HTL_DECL_9(t0, t1, t2, t3, t4, t5, t6, t7, t8) \
+    HTL_DECL_8(t0, t1, t2, t3, t4, t5, t6, t7) t8 a8;
 
 #define HTL_LOAD_0()
 #define HTL_LOAD_1(t0) && htl_load(&a0, av[0], sizeof(a0))
@@ -135,6 +137,9 @@ static inline void htl_put_result(void *ret, const void *r, size_t n)
     HTL_LOAD_6(t0, t1, t2, t3, t4, t5) && htl_load(&a6, av[6], sizeof(a6))
 #define HTL_LOAD_8(t0, t1, t2, t3, t4, t5, t6, t7) \
     HTL_LOAD_7(t0, t1, t2, t3, t4, t5, t6) && htl_load(&a7, av[7], sizeof(a7))
+#define HTL_LOAD_9(t0, t1, t2, t3, t4, t5, t6, t7, t8) \
+    HTL_LOAD_8(t0, t1, t2, t3, t4, t5, t6, t7) && \
+    htl_load(&a8, av[8], sizeof(a8))
 
 /* The row's kind as the host sees it: HAND(k) is k. */
 #define HTL_KIND(kind) PT_CAT(HTL_KIND_, kind)

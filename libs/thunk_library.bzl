@@ -55,7 +55,8 @@ def thunk_library(
         gtl_deps = [],
         htl_deps = [],
         copts = [],
-        partial_htl = None):
+        partial_htl = None,
+        debian = None):
     """A thunk library and its tests (see the file's comment).
 
     Args:
@@ -70,6 +71,8 @@ def thunk_library(
       gtl_deps, htl_deps: more dependencies (the library's headers).
       copts: more compiler options for both sides.
       partial_htl: an HTL lacking entries, for _partialhtl.
+      debian: Debian's binary of the library for each guest, {arch: label}
+        (by default the host's, for every guest).
     """
     htl = soname.split(".so")[0] + "_HTL.so"
     native.cc_binary(
@@ -99,7 +102,7 @@ def thunk_library(
         guest_files(name = "%s_gtl_%s" % (name, arch), arch = arch, srcs = [":" + soname])
         guest_files(name = "%s_real_%s" % (name, arch), arch = arch, srcs = [real])
 
-    lib = library(name = name, soname = soname, htl = ":" + htl, partial_htl = partial_htl)
+    lib = library(name = name, soname = soname, htl = ":" + htl, partial_htl = partial_htl, debian = debian)
     guest_exports_tests(name = name + "_exports", lib = lib)
     modes = dict(_ROUNDTRIP_MODES)
     if partial_htl:

@@ -14,7 +14,7 @@
  *         `none`.
  * ret_t   the return type (`void` allowed).
  * name    the function; its host entry is NAME_HTL.
- * arity   how many parameters, 0-8; (types) their types. Parameters are
+ * arity   how many parameters, 0-9; (types) their types. Parameters are
  *         called a0, a1, ... in checks and extras.
  * err     what the guest gets if the host refuses the call once the object
  *         lives on the host (a bad pointer or object).
@@ -64,6 +64,8 @@
     t0 a0, t1 a1, t2 a2, t3 a3, t4 a4, t5 a5, t6 a6
 #define PT_PARAMS_8(t0, t1, t2, t3, t4, t5, t6, t7) \
     t0 a0, t1 a1, t2 a2, t3 a3, t4 a4, t5 a5, t6 a6, t7 a7
+#define PT_PARAMS_9(t0, t1, t2, t3, t4, t5, t6, t7, t8) \
+    PT_PARAMS_8(t0, t1, t2, t3, t4, t5, t6, t7), t8 a8
 
 #define PT_NAMES_0()
 #define PT_NAMES_1(t0) a0
@@ -75,6 +77,8 @@
 #define PT_NAMES_7(t0, t1, t2, t3, t4, t5, t6) a0, a1, a2, a3, a4, a5, a6
 #define PT_NAMES_8(t0, t1, t2, t3, t4, t5, t6, t7) \
     a0, a1, a2, a3, a4, a5, a6, a7
+#define PT_NAMES_9(t0, t1, t2, t3, t4, t5, t6, t7, t8) \
+    a0, a1, a2, a3, a4, a5, a6, a7, a8
 
 /* "&a0, &a1, ..., ": the proposal's void *args[]. */
 #define PT_ADDRS_0()
@@ -88,6 +92,8 @@
     &a0, &a1, &a2, &a3, &a4, &a5, &a6,
 #define PT_ADDRS_8(t0, t1, t2, t3, t4, t5, t6, t7) \
     &a0, &a1, &a2, &a3, &a4, &a5, &a6, &a7,
+#define PT_ADDRS_9(t0, t1, t2, t3, t4, t5, t6, t7, t8) \
+    &a0, &a1, &a2, &a3, &a4, &a5, &a6, &a7, &a8,
 
 #define PT_ARRAY_SIZE(a) ((int)(sizeof(a) / sizeof((a)[0])))
 

@@ -20,10 +20,12 @@ QEMU_VARIANTS = {
     ),
 }
 
-def library(name, soname, htl, partial_htl = None):
+def library(name, soname, htl, partial_htl = None, debian = None):
     """What the tests need to know of a thunk library (//libs): its GTL
     per guest (//libs:<name>_gtl_<arch>), the guest's real library
-    (//libs:<name>_real_<arch>), its HTL, and an HTL lacking entries."""
+    (//libs:<name>_real_<arch>), its HTL, an HTL lacking entries, and
+    Debian's binary of the library per guest ({arch: label}; by default the
+    host's, for every guest)."""
     return struct(
         name = name,
         soname = soname,
@@ -31,6 +33,7 @@ def library(name, soname, htl, partial_htl = None):
         gtl = "//libs:%s_gtl_" % name,
         real = "//libs:%s_real_" % name,
         partial_htl = partial_htl,
+        debian = debian or {},
     )
 
 def guest_exports_tests(name, lib):
@@ -44,8 +47,9 @@ def guest_exports_tests(name, lib):
                 lib.soname,
                 "$(rootpath %s%s)" % (lib.gtl, arch),
                 "$(rootpath %s%s)" % (lib.real, arch),
-            ],
-            data = [lib.gtl + arch, lib.real + arch],
+            ] + (["$(rootpaths %s)" % lib.debian[arch]] if arch in lib.debian else []),
+            data = [lib.gtl + arch, lib.real + arch] +
+                   ([lib.debian[arch]] if arch in lib.debian else []),
             size = "small",
         )
 

@@ -3,13 +3,16 @@
 #
 # The GTL must export exactly what the real library exports, with the same
 # symbol versions and SONAME: compared with Debian's own library of that
-# SONAME (the host's) and with the real library built for the same guest.
+# SONAME (DEBIAN: Debian's binary for that guest; by default the host's)
+# and with the real library built for the same guest.
 #
-# usage: run_exports_test.sh ARCH SONAME GTL REAL
+# usage: run_exports_test.sh ARCH SONAME GTL REAL [DEBIAN...]
 set -euo pipefail
 
 arch=$1 want_soname=$2 gtl=$3 guest_lib=$4
-debian=/lib/x86_64-linux-gnu/$want_soname
+debian=${5:-/lib/x86_64-linux-gnu/$want_soname}
+debian_objdump=/usr/bin/objdump
+[ -z "${5:-}" ] || debian_objdump=/usr/bin/$arch-linux-gnu-objdump
 objdump=/usr/bin/$arch-linux-gnu-objdump
 readelf=/usr/bin/$arch-linux-gnu-readelf
 tmp=${TEST_TMPDIR:-$(mktemp -d)}
@@ -21,7 +24,7 @@ exports() {
         sort
 }
 
-exports /usr/bin/objdump "$debian" > "$tmp/debian.txt"
+exports "$debian_objdump" "$(readlink -f "$debian")" > "$tmp/debian.txt"
 exports "$objdump" "$gtl" > "$tmp/gtl.txt"
 exports "$objdump" "$guest_lib" > "$tmp/guest.txt"
 [ "$(wc -l < "$tmp/debian.txt")" -gt 10 ] || {
