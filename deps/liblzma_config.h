@@ -11,7 +11,8 @@
  * (x86 CLMUL, ARM64 CRC32 instructions) and the SSE2 memcmplen. They make
  * no difference to any result or exported symbol.
  *
- * Compiled with -include (xz_src.BUILD).
+ * Compiled with -include (xz_src.BUILD); PT_LZMA_FALLBACK picks the
+ * fallback build: no symbol versions, everything hidden.
  */
 #ifndef PT_LIBLZMA_CONFIG_H
 #define PT_LIBLZMA_CONFIG_H
@@ -93,9 +94,15 @@
 #define HAVE_MF_BT3 1
 #define HAVE_MF_BT4 1
 
+#ifdef PT_LZMA_FALLBACK
+/* Inside a GTL: API functions hidden like the rest (-fvisibility=hidden),
+ * no symbol versions (meaningless in an archive). */
+#define HAVE_VISIBILITY 0
+#else
 /* liblzma.so.5: API functions visible, and the compatibility versions
  * Debian's has (lzma_get_progress@XZ_5.2.2 etc.) with liblzma_linux.map. */
 #define HAVE_VISIBILITY 1
 #define HAVE_SYMBOL_VERSIONS_LINUX 1
+#endif
 
 #endif /* PT_LIBLZMA_CONFIG_H */

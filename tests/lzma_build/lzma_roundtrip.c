@@ -5,12 +5,18 @@
  * buffers, streams, the .lzma and raw formats, filter chains, the
  * multithreaded encoder and decoder, the checks, the index). Prints the
  * library's version and "PASS" if every check held, else exits 1.
- * Built against liblzma.so.5 (//deps:guest_lzma).
+ *
+ * Built twice: against liblzma.so.5 (//deps:guest_lzma), and with
+ * PT_LZMA_FALLBACK against the fallback archive, whose functions it then
+ * calls as fb_lzma_* (lzma_fallback_names.h renames them).
  *
  * usage: lzma_roundtrip [CORPUS OUT]
  *   also compresses the file CORPUS (preset 6, CRC64, one thread) into OUT,
  *   for the test script to compare with Debian's xz.
  */
+#ifdef PT_LZMA_FALLBACK
+#include "lzma_fallback_names.h"
+#endif
 #include <inttypes.h>
 #include <lzma.h>
 #include <stdint.h>
