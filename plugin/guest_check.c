@@ -13,7 +13,7 @@ static bool stale;            /* reload before the next answer */
 static uint64_t changes;      /* updates applied, to spot a racing reload */
 static uint64_t refusals;
 static uint64_t reloads;
-static uint64_t misses;       /* "no" from the table, "yes" after a reload */
+static uint64_t misses;       /* "yes" read from the maps, the table full */
 static GMutex reload_lock;
 static PtGuestRangeCheck filter;
 
@@ -79,36 +79,46 @@ static inline bool usable(void)
            !__atomic_load_n(&stale, __ATOMIC_RELAXED);
 }
 
-/* One look at the table: the run of ranges with prot from addr to end. */
-static bool covered(uint64_t addr, uint64_t end, int prot, uint64_t *start,
-                    uint64_t *run_end, uint64_t *seq)
+/* One look at the table: the run of ranges with prot from addr to end
+ * (YES), none (NO), or an overflowed table (UNKNOWN). */
+static PtRangeAnswer covered(uint64_t addr, uint64_t end, int prot,
+                             uint64_t *start, uint64_t *run_end,
+                             uint64_t *seq)
 {
-    return pt_ranges_find(ranges, addr, prot, start, run_end, seq) ==
-               PT_RANGE_YES && end <= *run_end;
+    PtRangeAnswer a = pt_ranges_find(ranges, addr, prot, start, run_end, seq);
+
+    return a == PT_RANGE_YES && end > *run_end ? PT_RANGE_NO : a;
 }
 
 /*
  * The run of ranges with prot holding [addr, end), and remembers it; false
- * if there is none. A refusal (or an overflowed table) is confirmed against
- * the kernel's own view before it is given: the table only has to be right
- * about yes, and a mapping it missed costs a reload, not a wrong answer.
+ * if there is none. While the table has followed every change since it was
+ * loaded, its "no" is final: reading the maps again would also find what
+ * the host mapped meanwhile (a host library's buffer where the guest freed
+ * memory), and the host frees that behind the table's back. Only an
+ * overflowed table is confirmed against the kernel's view.
  */
 static bool find(uint64_t addr, uint64_t end, int prot, uint64_t *start,
                  uint64_t *run_end)
 {
+    PtRangeAnswer answer;
     uint64_t seq;
 
     if (!usable()) {
         reload();
     }
-    if (!covered(addr, end, prot, start, run_end, &seq)) {
+    answer = covered(addr, end, prot, start, run_end, &seq);
+    if (answer == PT_RANGE_NO) {
+        return false;
+    }
+    if (answer == PT_RANGE_UNKNOWN) {
         reload();
-        if (!covered(addr, end, prot, start, run_end, &seq)) {
+        if (covered(addr, end, prot, start, run_end, &seq) != PT_RANGE_YES) {
             return false;
         }
         __atomic_fetch_add(&misses, 1, __ATOMIC_RELAXED);
         pt_log_verbose("pointer check: %#" G_GINT64_MODIFIER "x+%"
-                       G_GUINT64_FORMAT " was missing from the table",
+                       G_GUINT64_FORMAT " answered from the maps (table full)",
                        addr, end - addr);
     }
     hot[hot_next % N_HOT] = (HotRange){ *start, *run_end, seq, prot };

@@ -9,9 +9,9 @@
  * then) and kept current from the guest's memory syscalls, which the
  * plugin sees: what goes away is removed at syscall entry, what appears is
  * added at syscall return, and anything harder to follow (brk, shm, a
- * syscall that failed) makes the next check reload the table. A "no" is
- * confirmed by a reload before it is answered: the table speeds up the
- * yes, and a mapping it missed never makes a good call fail. Each thread
+ * syscall that failed) makes the next check reload the table. Its "no" is
+ * final while it has followed every change: a reload would also admit the
+ * host's own new mappings (see guest_check.c). Each thread
  * remembers the last ranges it found, valid while the table is unchanged,
  * so the common check (arguments on the stack, a buffer on the heap) is a
  * few compares.
@@ -48,11 +48,11 @@ void pt_guest_check_set_filter(PtGuestRangeCheck filter);
 
 /* Calls HTLs refused for a bad pointer or object, so far. */
 uint64_t pt_guest_check_refusals(void);
-/* Checks the table refused and a reload then allowed, so far (stats): 0
- * unless the memory syscalls were not followed right. */
+/* Checks an overflowed table left to a reload, which allowed them, so far
+ * (stats). */
 uint64_t pt_guest_check_misses(void);
 /* Table reloads from /proc/self/maps, so far (stats): after memory
- * syscalls not followed exactly, and to confirm each refusal. */
+ * syscalls not followed exactly, and for an overflowed table. */
 uint64_t pt_guest_check_reloads(void);
 
 /*
