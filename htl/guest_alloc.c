@@ -312,6 +312,11 @@ void htl_ga_free(HtlObject *o, void *block)
     uint64_t guest;
 
     if (!block) {
+        /* The guest's allocator sees it too, as it would from its own
+         * library (liblzma frees NULL; zlib never does). */
+        if (running) {
+            ask(PT_PAUSE_FREE, 0, 0, 0);
+        }
         return;
     }
     h = (BlockHead *)block - 1;

@@ -25,8 +25,9 @@
 #   upstream: GTL is a library in the upstream proposal's style (results
 #             only as syscall values: needs the filter); every call must
 #             have run on the host through the INVOKE syscall.
-#   evil:     as gate, and the plugin must have answered many requests with
-#             errors and dropped mailboxes (the hostile guest's).
+#   evil:     as gate, and the HTL must have refused many bad pointers; a
+#             program that made the protocol attacks ("requests" line):
+#             the plugin answered many with errors and dropped mailboxes.
 #   partial:  an HTL lacking entries (PARTIAL_HTL, named as the HTL): the
 #             GTL warns once, the entries it has run on the host, the rest
 #             on the guest; with PASSTHROUGH_QUIET=1 the GTL says nothing.
@@ -143,13 +144,16 @@ evil)
     # The GTL's mailbox was rebound under it: it must bind again and the
     # round trip still go through the gate.
     check_host_calls gate ""
-    [ "$(stat control_errors)" -gt 1000 ] ||
-        fail "only $(stat control_errors) control errors counted"
-    [ "$(stat mailbox_drops)" -gt 0 ] || fail "no mailbox was dropped"
+    # The protocol attacks (evil_protocol.c), where the program made them.
+    if grep -q '^requests' "$out"; then
+        [ "$(stat control_errors)" -gt 1000 ] ||
+            fail "only $(stat control_errors) control errors counted"
+        [ "$(stat mailbox_drops)" -gt 0 ] || fail "no mailbox was dropped"
+        grep '^requests' "$out"
+    fi
     # Bad pointers reached the HTL's entries, which refused them.
     [ "$(stat pointer_refusals)" -gt 1000 ] ||
         fail "only $(stat pointer_refusals) calls refused for bad pointers"
-    grep '^requests' "$out"
     echo "ok: QEMU stayed up; $(stat control_errors) errors answered," \
         "$(stat mailbox_drops) mailboxes dropped," \
         "$(stat pointer_refusals) calls with bad pointers refused"
