@@ -14,12 +14,18 @@
 #             runner without a plugin says so in one line (status 2).
 # usage: run_check_test.sh ok|problems RUNNER PLUGIN FILTER_PLUGIN HTL
 #                          GTL_X86_64 GTL_AARCH64 GTL_RISCV64
+#   zlib's HTL and GTLs; the folders they really are in hold every
+#   library's HTL, and every GTL of that guest.
 set -euo pipefail
 
 mode=$1 runner=$(realpath "$2") plugin=$(realpath "$3")
-filter_plugin=$(realpath "$4") htl=$(realpath "$5")
-declare -A gtl=([x86_64]=$(realpath "$6") [aarch64]=$(realpath "$7")
-                [riscv64]=$(realpath "$8"))
+filter_plugin=$(realpath "$4") htl_dir=$(dirname "$(realpath "$5")")
+declare -A gtl_dir=([x86_64]=$(dirname "$(realpath "$6")")
+                    [aarch64]=$(dirname "$(realpath "$7")")
+                    [riscv64]=$(dirname "$(realpath "$8")"))
+# The libraries (their GTLs' names) and the HTL of each.
+libs=(libz.so.1 liblzma.so.5)
+declare -A htl_of=([libz.so.1]=libz_HTL.so [liblzma.so.5]=liblzma_HTL.so)
 tmp=$(mktemp -d "${TEST_TMPDIR:-${TMPDIR:-/tmp}}/check.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 arches=(x86_64 aarch64 riscv64)
@@ -72,19 +78,26 @@ export PT_BINFMT_DIR=$binfmt
 prefix=$tmp/prefix/usr
 mkdir -p "$prefix/bin" "$prefix/lib/qemu-passthrough"
 cp "$runner" "$prefix/bin/qemu-passthrough"
-cp "$plugin" "$filter_plugin" "$htl" "$prefix/lib/qemu-passthrough/"
+cp "$plugin" "$filter_plugin" "$prefix/lib/qemu-passthrough/"
+for lib in "${libs[@]}"; do
+    cp "$htl_dir/${htl_of[$lib]}" "$prefix/lib/qemu-passthrough/"
+done
 for a in "${arches[@]}"; do
     mkdir -p "$prefix/lib/qemu-passthrough/$a-linux-gnu"
-    cp "${gtl[$a]}" "$prefix/lib/qemu-passthrough/$a-linux-gnu/"
+    for lib in "${libs[@]}"; do
+        cp "${gtl_dir[$a]}/$lib" "$prefix/lib/qemu-passthrough/$a-linux-gnu/"
+    done
 done
 installed=$prefix/bin/qemu-passthrough
 cmd=$runner
 
-# guest_lines ARCH GTL: the lines of one guest with nothing wrong.
+# guest_lines ARCH GTL_DIR: the lines of one guest with nothing wrong.
 guest_lines() {
-    local a=$1 g=$2
+    local a=$1 g=$2 lib
     has "$a: qemu: /[^ ]*/qemu-$a, version [0-9]+\.[0-9.]+.*"
-    has "$a: libz\.so\.1: GTL $g"
+    for lib in "${libs[@]}"; do
+        has "$a: ${lib//./\\.}: GTL $g/${lib//./\\.}"
+    done
     has "$a: guest_base: 0 .*"
     has "$a: plugin: loads into qemu-$a; plugin API level 1 \(accepted by this QEMU\), control path syscall-entry"
     case $a in
@@ -100,13 +113,15 @@ case "$mode" in
 ok)
     for a in "${arches[@]}"; do
         echo "--check --guest=$a on the built tree:"
-        check --guest="$a" --plugin "$plugin" --htl-dir "$(dirname "$htl")" \
-            --gtl-dir "$(dirname "${gtl[$a]}")"
+        check --guest="$a" --plugin "$plugin" --htl-dir "$htl_dir" \
+            --gtl-dir "${gtl_dir[$a]}"
         status 0
         has "plugin: $plugin"
-        has "htl_dir: $(dirname "$htl")"
-        has "libz\.so\.1: HTL $(dirname "$htl")/libz_HTL\.so"
-        guest_lines "$a" "${gtl[$a]}"
+        has "htl_dir: $htl_dir"
+        for lib in "${libs[@]}"; do
+            has "${lib//./\\.}: HTL $htl_dir/${htl_of[$lib]}"
+        done
+        guest_lines "$a" "${gtl_dir[$a]}"
         has "summary: no problem found"
         hasnt "^problem:"
         # Only the guest asked for.
@@ -121,9 +136,11 @@ ok)
     has "layout: installed \($prefix\)"
     has "plugin: $prefix/lib/qemu-passthrough/libpassthrough\.so"
     has "htl_dir: $prefix/lib/qemu-passthrough"
-    has "libz\.so\.1: HTL $prefix/lib/qemu-passthrough/libz_HTL\.so"
+    for lib in "${libs[@]}"; do
+        has "${lib//./\\.}: HTL $prefix/lib/qemu-passthrough/${htl_of[$lib]}"
+    done
     for a in "${arches[@]}"; do
-        guest_lines "$a" "$prefix/lib/qemu-passthrough/$a-linux-gnu/libz\.so\.1"
+        guest_lines "$a" "$prefix/lib/qemu-passthrough/$a-linux-gnu"
     done
     has "summary: no problem found"
     # Installed, the runner runs a program with those files, no option.
@@ -135,11 +152,12 @@ problems)
     mkdir -p "$tmp/empty"
     echo "--check with an empty HTL directory:"
     check --guest=aarch64 --plugin "$plugin" --htl-dir "$tmp/empty" \
-        --gtl-dir "$(dirname "${gtl[aarch64]}")"
+        --gtl-dir "${gtl_dir[aarch64]}"
     status 1
     has "htl_dir: $tmp/empty"
     has "problem: libz\.so\.1: no HTL libz_HTL\.so in $tmp/empty; fix: .*--htl-dir.*"
-    has "summary: 1 problem\(s\)"
+    has "problem: liblzma\.so\.5: no HTL liblzma_HTL\.so in $tmp/empty; fix: .*--htl-dir.*"
+    has "summary: 2 problem\(s\)"
 
     echo "--check installed, riscv64's GTL gone:"
     cmd=$installed
@@ -147,8 +165,9 @@ problems)
     check --guest=riscv64
     status 1
     has "problem: riscv64: libz\.so\.1: no GTL in '$prefix/lib/qemu-passthrough/riscv64-linux-gnu'; fix: reinstall the package: apt-get install --reinstall qemu-passthrough"
+    has "problem: riscv64: liblzma\.so\.5: no GTL in '$prefix/lib/qemu-passthrough/riscv64-linux-gnu'; fix: reinstall the package: apt-get install --reinstall qemu-passthrough"
     has "riscv64: plugin: loads into qemu-riscv64; .*"
-    has "summary: 1 problem\(s\)"
+    has "summary: 2 problem\(s\)"
 
     echo "--check installed, -B 0x10000000:"
     check --guest=aarch64 -B 0x10000000

@@ -55,7 +55,7 @@ PACKAGES=(
     gcc-aarch64-linux-gnu libc6-dev-arm64-cross
     gcc-riscv64-linux-gnu libc6-dev-riscv64-cross
     qemu-user
-    libglib2.0-dev zlib1g-dev googletest
+    libglib2.0-dev zlib1g-dev liblzma-dev googletest
     clang-14 libclang-rt-14-dev
     nginx
     gnuplot-nox

@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * The hostile guest's protocol-level attacks (evil_protocol.c), shared by
- * evil_guest (zlib) and lzma_evil (liblzma).
+ * The hostile guest's protocol-level attacks (evil_protocol.c).
  */
 #ifndef PASSTHROUGH_EVIL_PROTOCOL_H
 #define PASSTHROUGH_EVIL_PROTOCOL_H

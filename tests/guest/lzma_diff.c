@@ -10,7 +10,9 @@
  * buffer functions, the index, block, stream-flags, VLI, properties,
  * filter-flags and filter-string functions, and the version. The test
  * script requires the transcripts of passthrough, fallback and the guest's
- * own liblzma to be identical. The last line is END.
+ * own liblzma to be identical. The last line is END. Memory sizes (memusage,
+ * allocation requests) are printed coarsely, in MiB and pages: the host's
+ * and a guest's liblzma lay out their coder state a few bytes apart.
  *
  * usage: lzma_diff DIR [quick]   (DIR: a scratch directory, unused)
  */
@@ -150,8 +152,8 @@ static void chunked(const Input *in)
         }
         snprintf(what, sizeof(what), "xz %s chunk=%zu", in->name, chunks[c]);
         rc = lzma_easy_encoder(&e, c == 2 ? 6 : 1, LZMA_CHECK_CRC64);
-        emit("%s easy_encoder=%d memusage=%" PRIu64, what, rc,
-             lzma_memusage(&e));
+        emit("%s easy_encoder=%d memusage=%" PRIu64 " MiB", what, rc,
+             lzma_memusage(&e) >> 20);
         drive(what, &e, in->data, in->len, comp, cap, chunks[c], LZMA_FINISH);
         size_t clen = e.total_out;
         lzma_end(&e);
@@ -165,9 +167,9 @@ static void chunked(const Input *in)
         emit("%s get_check rc=%d check=%d", what, rc, lzma_get_check(&d));
         rc = drive(what, &d, comp, clen, back, in->len + 64, chunks[c],
                    LZMA_FINISH);
-        emit("%s decoded same=%d memusage=%" PRIu64, what,
+        emit("%s decoded same=%d memusage=%" PRIu64 " MiB", what,
              d.total_out == in->len && !memcmp(back, in->data, in->len),
-             lzma_memusage(&d));
+             lzma_memusage(&d) >> 20);
         lzma_end(&d);
     }
     free(comp);
@@ -208,11 +210,11 @@ static void errors(const Input *in)
                LZMA_FINISH);
     {
         /* One call per statement: argument order is unspecified. */
-        uint64_t usage = lzma_memusage(&d);
+        uint64_t usage = lzma_memusage(&d) >> 20;
         lzma_ret s1 = lzma_memlimit_set(&d, 1);
         uint64_t g1 = lzma_memlimit_get(&d);
         lzma_ret s2 = lzma_memlimit_set(&d, 64 << 20);
-        emit("memlimit usage=%" PRIu64 " set(1)=%d get=%" PRIu64
+        emit("memlimit usage=%" PRIu64 " MiB set(1)=%d get=%" PRIu64
              " set(64M)=%d get=%" PRIu64, usage, s1, g1, s2,
              lzma_memlimit_get(&d));
     }
@@ -289,7 +291,7 @@ static void errors(const Input *in)
         rc = lzma_stream_buffer_decode(&limit, 0, NULL, comp, &ipos, clen,
                                        back, &pos, in->len + 64);
         emit("stream_buffer_decode limit 100 rc=%d limit=%" PRIu64
-             " ipos=%zu pos=%zu", rc, limit, ipos, pos);
+             " MiB ipos=%zu pos=%zu", rc, limit >> 20, ipos, pos);
         ipos = 0;
         pos = 0;
         limit = UINT64_MAX;
@@ -382,12 +384,12 @@ static void *pool_alloc(void *opaque, size_t nmemb, size_t size)
     }
     p->calls++;
     if (p->calls == p->refuse_at || p->given == POOL_BLOCKS) {
-        emit("  alloc %zu x %zu: refused", nmemb, size);
+        emit("  alloc %zu pages: refused", nmemb * size >> 12);
         return NULL;
     }
     b = malloc(nmemb * size > 0 ? nmemb * size : 1);
     p->blocks[p->given] = b;
-    emit("  alloc %zu x %zu: block %d", nmemb, size, p->given++);
+    emit("  alloc %zu pages: block %d", nmemb * size >> 12, p->given++);
     p->live++;
     return b;
 }
@@ -461,8 +463,86 @@ static int pool_roundtrip(const Input *in, int refuse_at)
     return rc == LZMA_STREAM_END && rc2 == LZMA_STREAM_END;
 }
 
+/* The pool's stream s, freshly initialised by init (an expression on s);
+ * then one lzma_code to the end, lzma_end, and the pool's count. */
+#define POOL_RUN(name, init, src, n, dst, dcap, len)                        \
+    do {                                                                    \
+        lzma_ret rc_;                                                       \
+        s = (lzma_stream)LZMA_STREAM_INIT;                                  \
+        s.allocator = &a;                                                   \
+        rc_ = (init);                                                       \
+        s.next_in = (src);                                                  \
+        s.avail_in = (n);                                                   \
+        s.next_out = (dst);                                                 \
+        s.avail_out = (dcap);                                               \
+        emit("pool %s init=%d code=%d", name, rc_,                          \
+             rc_ == LZMA_OK ? lzma_code(&s, LZMA_FINISH) : rc_);            \
+        len = s.total_out;                                                  \
+        lzma_end(&s);                                                       \
+        emit("pool %s out=%zu hash=%08x live=%d", name, len,                \
+             lzma_crc32((dst), len, 0), p.live);                            \
+    } while (0)
+
+/* Every other coder on the pool once, and a filter chain update. */
+static void pool_coders(const Input *in)
+{
+    size_t cap = lzma_stream_buffer_bound(in->len) + 64, n_xz, n_al, n_raw;
+    size_t n_mi, n_back, pos = 0;
+    uint8_t *xz = malloc(cap), *al = malloc(cap), *raw = malloc(cap);
+    uint8_t *mi = malloc(cap), *back = malloc(in->len + 64);
+    Pool p;
+    lzma_allocator a = { pool_alloc, pool_free, &p };
+    lzma_options_lzma opt, opt2;
+    lzma_filter chain[2] = { { LZMA_FILTER_LZMA2, &opt },
+                             { LZMA_VLI_UNKNOWN, NULL } };
+    lzma_filter chain2[2] = { { LZMA_FILTER_LZMA2, &opt2 },
+                              { LZMA_VLI_UNKNOWN, NULL } };
+    lzma_stream s;
+
+    memset(&p, 0, sizeof(p));
+    p.magic = POOL_MAGIC;
+    lzma_lzma_preset(&opt, 1);
+    lzma_lzma_preset(&opt2, 1);
+    opt2.nice_len = 16;
+    /* The stream encoder, its chain updated before any data. */
+    POOL_RUN("stream_encoder",
+             lzma_stream_encoder(&s, chain, LZMA_CHECK_CRC32) ?:
+             lzma_filters_update(&s, chain2),
+             in->data, in->len, xz, cap, n_xz);
+    POOL_RUN("alone_encoder", lzma_alone_encoder(&s, &opt), in->data,
+             in->len, al, cap, n_al);
+    POOL_RUN("raw_encoder", lzma_raw_encoder(&s, chain), in->data, in->len,
+             raw, cap, n_raw);
+    /* MicroLZMA: as much as fits in 1000 bytes. */
+    POOL_RUN("microlzma_encoder", lzma_microlzma_encoder(&s, &opt), in->data,
+             in->len, mi, 1000, n_mi);
+    POOL_RUN("auto_decoder", lzma_auto_decoder(&s, UINT64_MAX, 0), xz, n_xz,
+             back, in->len + 64, n_back);
+    POOL_RUN("alone_decoder", lzma_alone_decoder(&s, UINT64_MAX), al, n_al,
+             back, in->len + 64, n_back);
+    POOL_RUN("raw_decoder", lzma_raw_decoder(&s, chain), raw, n_raw, back,
+             in->len + 64, n_back);
+    POOL_RUN("microlzma_decoder",
+             lzma_microlzma_decoder(&s, n_mi, in->len, 0, opt.dict_size),
+             mi, n_mi, back, in->len + 64, n_back);
+    /* Not lzip data: the decoder's format error. */
+    POOL_RUN("lzip_decoder", lzma_lzip_decoder(&s, UINT64_MAX, 0), xz, n_xz,
+             back, in->len + 64, n_back);
+    /* The buffer encoder with the library's own allocator. */
+    emit("stream_buffer_encode=%d",
+         lzma_stream_buffer_encode(chain, LZMA_CHECK_CRC64, NULL, in->data,
+                                   in->len, xz, &pos, cap));
+    emit("stream_buffer_encode out=%zu hash=%08x", pos, lzma_crc32(xz, pos, 0));
+    free(xz);
+    free(al);
+    free(raw);
+    free(mi);
+    free(back);
+}
+
 static void allocators(const Input *in)
 {
+    pool_coders(in);
     pool_roundtrip(in, 0);
     for (int n = 1; n < 200 && !pool_roundtrip(in, n); n++) {
     }
@@ -491,12 +571,42 @@ static void formats(const Input *in)
     emit("%s encoder=%d", what, rc);
     drive(what, &e, in->data, in->len, comp, cap, 7, LZMA_FINISH);
     size_t clen = e.total_out;
+    {
+        uint64_t pin, pout;
+
+        lzma_get_progress(&e, &pin, &pout);
+        emit("%s progress in=%" PRIu64 " out=%" PRIu64, what, pin, pout);
+    }
     lzma_end(&e);
     emit("%s alone_decoder=%d", what, lzma_alone_decoder(&d, UINT64_MAX));
     drive(what, &d, comp, clen, back, in->len + 64, 4096, LZMA_FINISH);
     emit("%s auto_decoder=%d", what, lzma_auto_decoder(&d, UINT64_MAX, 0));
     drive(what, &d, comp, clen, back, in->len + 64, 4096, LZMA_FINISH);
     lzma_end(&d);
+    /* The same LZMA1 data as an lzip member: "LZIP", version 1, the
+     * dictionary size as a power of two, the payload (with its end
+     * marker), then the CRC-32, data size and member size. */
+    {
+        size_t plen = clen - 13, mlen = 6 + plen + 20;
+        uint8_t *lz = malloc(mlen);
+        uint32_t crc = lzma_crc32(in->data, in->len, 0);
+        uint64_t dsize = in->len, msize = mlen;
+        int shift = 12;
+
+        while ((1u << shift) < opt.dict_size) {
+            shift++;
+        }
+        memcpy(lz, "LZIP\x01", 5);
+        lz[5] = (uint8_t)shift;
+        memcpy(lz + 6, comp + 13, plen);
+        memcpy(lz + 6 + plen, &crc, 4);   /* little-endian guests only */
+        memcpy(lz + 10 + plen, &dsize, 8);
+        memcpy(lz + 18 + plen, &msize, 8);
+        emit("%s lzip_decoder=%d", what, lzma_lzip_decoder(&d, UINT64_MAX, 0));
+        drive(what, &d, lz, mlen, back, in->len + 64, 4096, LZMA_FINISH);
+        lzma_end(&d);
+        free(lz);
+    }
     for (int i = 0; i < 3; i++) {
         size_t pos = 0, ipos = 0, bpos = 0;
         snprintf(what, sizeof(what), "raw %s chain=%d", in->name, i);

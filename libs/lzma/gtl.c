@@ -1,0 +1,173 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * liblzma.so.5, the guest thunk library for liblzma: every function of
+ * the guest's liblzma, with its symbol versions, generated from spec.h
+ * (gtl/wrap.h). What the host does not run (no plugin, no HTL, an entry
+ * missing, the GUEST rows) runs on the guest's own liblzma, built in with
+ * its symbols renamed fb_lzma_* (//deps:lzma_fallback).
+ */
+#include <lzma.h>
+#include <stdlib.h>
+
+#include "core.h"
+#include "spec.h"
+#include "wrap.h"
+
+enum {
+    LZMA_FUNCTIONS(GTL_ID)
+    GTL_N_ENTRIES
+};
+
+enum {
+    GTL_GROUP_none,
+    GTL_GROUP_lstream,
+    GTL_N_GROUPS
+};
+
+/* The guest's own liblzma. */
+#define GTL_FALLBACK(name) fb_##name
+#define GTL_FALLBACK_DECL(kind, group, ret_t, name, ...) \
+    extern __typeof__(name) fb_##name GTL_HIDDEN;
+LZMA_FUNCTIONS(GTL_FALLBACK_DECL)
+
+/*
+ * Checksums smaller than this stay in the guest. Not measured per guest
+ * yet: zlib's crc32 crossover (libs/zlib/dispatch_thresholds.h) is 64-128
+ * bytes, and liblzma's table-driven crc32/crc64 cost about the same per
+ * byte emulated.
+ */
+#define LZMA_MIN_HOST_CRC 128
+
+GTL_LIBRARY(LZMA_FUNCTIONS, "liblzma", "", "streams")
+
+/* Exported under versioned names only (the end of this file). */
+#define GTL_RENAME_lzma_block_uncomp_encode ~, "lzma_block_uncomp_encode_52"
+#define GTL_RENAME_lzma_cputhreads ~, "lzma_cputhreads_52"
+#define GTL_RENAME_lzma_get_progress ~, "lzma_get_progress_52"
+#define GTL_RENAME_lzma_stream_encoder_mt ~, "lzma_stream_encoder_mt_52"
+#define GTL_RENAME_lzma_stream_encoder_mt_memusage \
+    ~, "lzma_stream_encoder_mt_memusage_52"
+
+/* lstream: a stream is set up on the host (with the guest's allocator if
+ * it has one and the call can pause for it), and stays on its side. */
+static inline bool lstream_on_host(const lzma_stream *s)
+{
+    return s && gtl_is_handle(s->internal);
+}
+
+static inline int lstream_route_new(void **args, int pos, bool ga)
+{
+    lzma_stream *s = *(lzma_stream **)args[pos];
+    int only = lstream_on_host(s) ? GTL_HOST_ONLY : GTL_HOST;
+
+    if (!s || !gtl_group_on_host[GTL_GROUP_lstream] ||
+        (s->internal && !lstream_on_host(s))) {
+        /* The guest's stream set up again stays the guest's; a host one
+         * with no entries left is refused below. */
+        return lstream_on_host(s) ? GTL_HOST_ONLY : GTL_GUEST;
+    }
+    if (!s->allocator) {
+        return only;
+    }
+    if (ga && gtl_ga_on_host) {
+        return only | GTL_GA;
+    }
+    /* The guest's allocator and no pausing (the threaded coders): a guest
+     * stream; a host one keeps liblzma's allocator. */
+    return lstream_on_host(s) ? GTL_HOST_ONLY : GTL_GUEST;
+}
+
+static inline int lstream_route_on(void **args, int pos, bool ga)
+{
+    const lzma_stream *s = *(lzma_stream **)args[pos];
+
+    if (!lstream_on_host(s)) {
+        return GTL_GUEST;
+    }
+    return ga && gtl_is_ga_handle(s->internal) ? GTL_HOST_ONLY | GTL_GA
+                                               : GTL_HOST_ONLY;
+}
+
+/* A guest-only coder given a host stream: refused (the row's error). */
+static inline int lstream_route_guest(void **args, int pos)
+{
+    return lstream_on_host(*(lzma_stream **)args[pos]) ? GTL_HOST_ONLY
+                                                        : GTL_GUEST;
+}
+
+static inline void lstream_after_new(int route, void **args, int pos,
+                                     void *ret)
+{
+    (void)route;
+    (void)args;
+    (void)pos;
+    (void)ret;
+}
+
+static inline void lstream_after_on(void **args, int pos, void *ret)
+{
+    (void)args;
+    (void)pos;
+    (void)ret;
+}
+
+/* What a paused host call asks of a stream's allocator, as liblzma does
+ * it: its own malloc/free for what the guest's leaves unset. */
+static void *lstream_ga_alloc(void *obj, uint64_t items, uint64_t size)
+{
+    const lzma_allocator *a = ((lzma_stream *)obj)->allocator;
+
+    if (a && a->alloc) {
+        return a->alloc(a->opaque, (size_t)items, (size_t)size);
+    }
+    return malloc((size_t)items * size);
+}
+
+static void lstream_ga_free(void *obj, void *block)
+{
+    const lzma_allocator *a = ((lzma_stream *)obj)->allocator;
+
+    if (a && a->free) {
+        a->free(a->opaque, block);
+    } else {
+        free(block);
+    }
+}
+
+static const GtlAllocOps lstream_alloc_ops = { lstream_ga_alloc,
+                                               lstream_ga_free };
+
+GTL_SIZED_TABLE(LZMA_FUNCTIONS, gtl_sized_init)
+LZMA_FUNCTIONS(GTL_WRAP)
+
+/*
+ * liblzma's compatibility versions (its common.h's LZMA_SYMVER_API): these
+ * functions are exported under their 5.2 version (the default) and under
+ * the versions they had before it, for programs linked against those;
+ * the same code, named NAME_52 here.
+ */
+#define LZMA_VERSIONED(name)                                                \
+    __asm__(".symver " #name "_52, " #name "@@XZ_5.2\n\t"                  \
+            ".globl " #name "_522\n\t"                                      \
+            ".type " #name "_522, %function\n\t"                            \
+            ".set " #name "_522, " #name "_52\n\t"                          \
+            ".symver " #name "_522, " #name "@XZ_5.2.2");
+#define LZMA_512ALPHA(name)                                                 \
+    __asm__(".globl " #name "_512a\n\t"                                     \
+            ".type " #name "_512a, %function\n\t"                           \
+            ".set " #name "_512a, " #name "_52\n\t"                         \
+            ".symver " #name "_512a, " #name "@XZ_5.1.2alpha");
+LZMA_VERSIONED(lzma_block_uncomp_encode)
+LZMA_VERSIONED(lzma_cputhreads)
+LZMA_VERSIONED(lzma_get_progress)
+LZMA_VERSIONED(lzma_stream_encoder_mt)
+LZMA_VERSIONED(lzma_stream_encoder_mt_memusage)
+LZMA_512ALPHA(lzma_stream_encoder_mt)
+LZMA_512ALPHA(lzma_stream_encoder_mt_memusage)
+
+__attribute__((constructor)) static void gtl_init(void)
+{
+    if (gtl_connect()) {
+        gtl_sized_init();
+    }
+}
