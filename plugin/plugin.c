@@ -17,6 +17,7 @@
 #include <glib.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "control.h"
 #include "guest_check.h"
@@ -192,16 +193,23 @@ static void write_stats(FILE *out)
     pt_registry_write_stats(control.reg, out);
 }
 
+/* The process QEMU started: a forked child writes PATH.<pid> instead. */
+static pid_t first_pid;
+
 static void exit_stats(void)
 {
+    g_autofree char *path = NULL;
     FILE *out;
 
     if (options.stats == PT_STATS_STDERR) {
         write_stats(stderr);
     } else if (options.stats == PT_STATS_FILE) {
-        out = fopen(options.stats_path, "w");
+        path = getpid() == first_pid
+            ? g_strdup(options.stats_path)
+            : g_strdup_printf("%s.%d", options.stats_path, (int)getpid());
+        out = fopen(path, "w");
         if (!out) {
-            pt_log("stats=%s: %s", options.stats_path, g_strerror(errno));
+            pt_log("stats=%s: %s", path, g_strerror(errno));
         } else {
             write_stats(out);
             fclose(out);
@@ -236,6 +244,7 @@ QEMU_PLUGIN_EXPORT int qemu_plugin_install(qemu_plugin_id_t id,
         return -1;
     }
     pt_log_is_verbose = options.verbose;
+    first_pid = getpid();
     use_filter = PT_HAVE_SYSCALL_FILTER && options.control != PT_CONTROL_ENTRY;
     if (options.control == PT_CONTROL_FILTER && !use_filter) {
         pt_log("control=filter: this build is for QEMU's plugin API %d, "
