@@ -1,0 +1,194 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# Real, unmodified liblzma users from Debian's archive (12; riscv64's from
+# 13, xz 5.8 with its C library), run as guests against the GTL with
+# passthrough and compared with the same programs on Debian's own
+# liblzma.so.5 for that architecture:
+#   xz         levels 0 to 9, -e, -T1 and -T2, -d, --list, --format=lzma
+#              and --format=raw: byte-identical output
+#   xzcat      decompression of what xz made
+#   python3    CPython's lzma module (its own lzma_allocator: the streams
+#              run on the host all the same, their blocks asked of Python's
+#              allocator through paused host calls): one-shot, incremental
+#              compressor and decompressor, filter chains, the three formats
+#   dpkg-deb   --fsys-tarfile of Debian's own xz-utils package (data.tar.xz)
+#              and -b -Zxz of a package tree: the same tar and .deb
+# Each passthrough run must count host calls, and the entries each program
+# is known to use.
+#
+# usage: run_xz_programs_test.sh ARCH DEBIAN_ROOT RUNNER PLUGIN HTL GTL
+#                                [QEMU PATH]
+#   QEMU: the qemu-ARCH binary, or "system" (default) for the one on PATH;
+#   PATH: the control path the plugin's stats must name (default
+#   syscall-entry; "filter" on the project-built filter QEMU).
+set -euo pipefail
+
+arch=$1 root=$2 runner=$3 plugin=$4 htl=$5 gtl=$6
+qemu=${7:-system} control_path=${8:-syscall-entry}
+tmp=${TEST_TMPDIR:-$(mktemp -d)}
+root=$(realpath "$root")
+runner=$(realpath "$runner")
+gtl_dir=$(dirname "$(realpath "$gtl")")
+libdir=$root/usr/lib/$arch-linux-gnu
+# Debian 12 keeps liblzma.so.5 in /lib, 13 (merged /usr) in /usr/lib.
+lzmadir=$root/lib/$arch-linux-gnu
+[ -e "$lzmadir/liblzma.so.5" ] || lzmadir=$libdir
+common=(--arch "$arch" --plugin "$(realpath "$plugin")" --gtl-dir "$gtl_dir"
+        --htl-dir "$(dirname "$(realpath "$htl")")")
+[ "$qemu" = system ] || common+=(--qemu "$(realpath "$qemu")")
+[ ! -e "$libdir/libc.so.6" ] || common+=(-L "$root")
+
+fail() {
+    echo "FAIL (xz programs, $arch): $*" >&2
+    exit 1
+}
+
+# The libraries Debian puts beside its liblzma.so.5, without it, for the
+# passthrough runs (after the GTLs' folder, which may hold our libz.so.1).
+mkdir -p "$tmp/lib"
+for f in "$lzmadir"/*; do
+    case $(basename "$f") in
+    liblzma.so*) ;;
+    *) ln -sf "$f" "$tmp/lib/" ;;
+    esac
+done
+
+# pt NAME ENTRY... -- CMD...: with passthrough; the listed entries must have
+# run on the host, and some call at all.
+pt() {
+    local name=$1 entries=() e got
+    shift
+    while [ "$1" != -- ]; do
+        entries+=("$1")
+        shift
+    done
+    shift
+    rm -f "$tmp/$name".stats*
+    "$runner" "${common[@]}" --stats="$tmp/$name.stats" \
+        -E "LD_LIBRARY_PATH=$gtl_dir:$tmp/lib:$libdir" -- "$@" ||
+        fail "$name exited with $?"
+    got=$(awk '$1 == "control_path" { print $2 }' "$tmp/$name.stats")
+    [ "$got" = "$control_path" ] ||
+        fail "$name: control path '$got', expected '$control_path'"
+    for e in "${entries[@]}"; do
+        # Summed: every HTL has its own ga_resume_HTL, and a forked child
+        # (dpkg-deb's decompressor) writes its own NAME.stats.<pid>.
+        got=$(awk -v e="${e}_HTL" '$1 == "call" && $3 == e { n += $4 }
+            END { print n + 0 }' "$tmp/$name".stats*)
+        [ "$got" -gt 0 ] || fail "$name: $e did not run on the host"
+    done
+    echo "$name: $(host_calls "$name") host calls" >&2
+}
+
+# host_calls NAME: liblzma's calls on the host in pt NAME's run.
+host_calls() {
+    awk '$1 == "call" && $3 ~ /^lzma_/ { n += $4 } END { print n + 0 }' \
+        "$tmp/$1".stats*
+}
+
+own() {
+    "$runner" "${common[@]}" --no-gtl -E "LD_LIBRARY_PATH=$lzmadir:$libdir" \
+        -- "$@" || fail "own-liblzma run of $* exited with $?"
+}
+
+# same NAME PT_FILE OWN_FILE: byte-identical, or the test fails.
+same() {
+    cmp -s "$2" "$3" || fail "$1: output differs from Debian's liblzma's"
+}
+
+cd "$tmp"
+{
+    for i in $(seq 1 6000); do echo "record $i: the quick brown fox, again"; done
+    head -c 250000 "$root/usr/bin/xz"
+} > corpus
+xz=$root/usr/bin/xz
+
+for opts in -0 -1 -2 -3 -4 -5 -6 -7 -8 -9 "-6e" "-6 -T1"; do
+    name=xz${opts// /}
+    # shellcheck disable=SC2086
+    pt "$name" lzma_code -- "$xz" $opts -c < corpus > pt.xz
+    # shellcheck disable=SC2086
+    own "$xz" $opts -c < corpus > own.xz
+    same "xz $opts" pt.xz own.xz
+done
+# Two threads, in blocks small enough for both to work.
+pt xz-T2 lzma_stream_encoder_mt lzma_code -- \
+    "$xz" -6 -T2 --block-size=65536 -c < corpus > pt.xz
+own "$xz" -6 -T2 --block-size=65536 -c < corpus > own.xz
+same "xz -T2" pt.xz own.xz
+pt xz-d lzma_code -- "$xz" -d -c < own.xz > back
+cmp -s back corpus || fail "xz -d did not give the corpus back"
+pt xz-T2-d lzma_code -- "$xz" -d -T2 -c < own.xz > back
+cmp -s back corpus || fail "xz -d -T2 did not give the corpus back"
+cp own.xz list.xz
+pt xz-list -- "$xz" --list --verbose list.xz > pt.list
+own "$xz" --list --verbose list.xz > own.list
+same "xz --list" pt.list own.list
+for f in lzma raw; do
+    enc=lzma_alone_encoder filter=--lzma1=preset=6
+    [ $f = lzma ] || enc=lzma_raw_encoder filter=--lzma2=preset=6
+    pt "xz-$f" "$enc" lzma_code -- "$xz" --format=$f $filter -c < corpus > pt.$f
+    own "$xz" --format=$f $filter -c < corpus > own.$f
+    same "xz --format=$f" pt.$f own.$f
+    pt "xz-$f-d" lzma_code -- "$xz" --format=$f $filter -d -c < own.$f > back
+    cmp -s back corpus || fail "xz --format=$f -d did not give the corpus back"
+done
+pt xzcat lzma_code -- "$root/usr/bin/xzcat" own.xz > back
+cmp -s back corpus || fail "xzcat did not give the corpus back"
+
+# CPython's lzma module, as a script would use it: every result hashed.
+cat > lzma_user.py <<'EOF'
+import hashlib, lzma, sys
+data = open(sys.argv[1], 'rb').read()
+out = []
+for preset in (0, 6, 9 | lzma.PRESET_EXTREME):
+    c = lzma.compress(data, preset=preset)
+    assert lzma.decompress(c) == data
+    out.append(c)
+chain = [{'id': lzma.FILTER_DELTA, 'dist': 4},
+         {'id': lzma.FILTER_LZMA2, 'preset': 6, 'nice_len': 64}]
+for fmt, filters, check in ((lzma.FORMAT_XZ, chain, lzma.CHECK_SHA256),
+                            (lzma.FORMAT_RAW, chain, -1),
+                            (lzma.FORMAT_ALONE, None, -1)):
+    comp = lzma.LZMACompressor(fmt, check=check, filters=filters)
+    c = b''.join(comp.compress(data[i:i + 50000])
+                 for i in range(0, len(data), 50000)) + comp.flush()
+    out.append(c)
+    dec = lzma.LZMADecompressor(fmt, filters=filters if fmt == lzma.FORMAT_RAW else None)
+    back = dec.decompress(c[:len(c) // 2], max_length=70000)
+    back += dec.decompress(c[len(c) // 2:], max_length=70000)
+    while not dec.eof:
+        back += dec.decompress(b'', max_length=70000)
+    assert back == data
+for c in out:
+    print(len(c), hashlib.sha256(c).hexdigest())
+print(lzma.is_check_supported(lzma.CHECK_CRC64))
+EOF
+python=$(ls "$root"/usr/bin/python3.[0-9]* | head -n 1)
+py=("$python" -S lzma_user.py corpus)
+# With Python's allocator: through the _ga entries, paused for the guest.
+pt python lzma_code_ga lzma_end_ga ga_resume -- "${py[@]}" > pt.py.txt
+own "${py[@]}" > own.py.txt
+same "python's lzma" pt.py.txt own.py.txt
+
+# dpkg-deb on a real package: xz-utils' own, whose data.tar is .xz.
+deb=$(ls "$root"/debs/xz-utils_*.deb | head -n 1)
+dpkg_deb=$root/usr/bin/dpkg-deb
+pt dpkg-deb-x lzma_code -- "$dpkg_deb" --fsys-tarfile "$deb" > pt.tar
+own "$dpkg_deb" --fsys-tarfile "$deb" > own.tar
+same "dpkg-deb --fsys-tarfile" pt.tar own.tar
+# And -b -Zxz of a tree (timestamps fixed: the same .deb twice).
+mkdir -p pkg/DEBIAN pkg/usr/share/demo
+printf 'Package: demo\nVersion: 1.0\nArchitecture: all\nMaintainer: T <t@example.org>\nDescription: demo\n test package\n' \
+    > pkg/DEBIAN/control
+cp corpus pkg/usr/share/demo/corpus
+find pkg -exec touch -h -d @1700000000 {} +
+export SOURCE_DATE_EPOCH=1700000000
+pt dpkg-deb-b lzma_code -- "$dpkg_deb" --root-owner-group -b -Zxz pkg pt.deb > /dev/null
+own "$dpkg_deb" --root-owner-group -b -Zxz pkg own.deb > /dev/null
+same "dpkg-deb -b -Zxz" pt.deb own.deb
+
+echo "ok: xz (levels 0-9, -e, -T1, -T2, -d, --list, lzma, raw), xzcat," \
+    "$(basename "$python")'s lzma, dpkg-deb: same results as on Debian's" \
+    "liblzma, with host calls counted"
