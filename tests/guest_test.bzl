@@ -51,6 +51,8 @@ def guest_exports_tests(name, lib):
             data = [lib.gtl + arch, lib.real + arch] +
                    ([lib.debian[arch]] if arch in lib.debian else []),
             size = "small",
+            # Guest files only: nothing for the sanitizers.
+            tags = ["asan_skip"],
         )
 
 def guest_layout_tests(name, lib):
@@ -63,6 +65,8 @@ def guest_layout_tests(name, lib):
             args = [arch, "$(rootpath %s%s)" % (lib.gtl, arch)],
             data = [lib.gtl + arch],
             size = "small",
+            # Guest files only: nothing for the sanitizers.
+            tags = ["asan_skip"],
         )
 
 def guest_diff_tests(name, lib, program):
@@ -96,7 +100,7 @@ def guest_diff_tests(name, lib, program):
                     "//tools:qemu-passthrough",
                 ] + ([qemu] if qemu else []),
                 size = "medium",
-                tags = ["qemu"] + (["filter_qemu"] if qemu else []),
+                tags = ["qemu"] + (["filter_qemu", "asan_skip"] if qemu else []),
             )
 
 # Modes that cannot run with the sanitizers preloaded into QEMU: QEMU

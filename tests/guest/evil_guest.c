@@ -15,19 +15,10 @@
 #include <string.h>
 #include <zlib.h>
 
+#include "check.h"
 #include "evil_protocol.h"
 
 static int failures;
-
-#define CHECK(cond, ...)                                  \
-    do {                                                  \
-        if (!(cond)) {                                    \
-            printf("FAIL %s:%d: ", __FILE__, __LINE__);   \
-            printf(__VA_ARGS__);                          \
-            printf("\n");                                 \
-            failures++;                                   \
-        }                                                 \
-    } while (0)
 
 static void roundtrip(void)
 {

@@ -26,22 +26,13 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "check.h"
 #include "evil_protocol.h"
 #include "soft_checksums.h"
 
 #include "passthrough_protocol.h"
 
 static int failures;
-
-#define CHECK(cond, ...)                                  \
-    do {                                                  \
-        if (!(cond)) {                                    \
-            printf("FAIL %s:%d: ", __FILE__, __LINE__);   \
-            printf(__VA_ARGS__);                          \
-            printf("\n");                                 \
-            failures++;                                   \
-        }                                                 \
-    } while (0)
 
 #define PAGE 4096
 #define KERNEL_ADDR 0xffff800000001000ULL

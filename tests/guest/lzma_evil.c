@@ -24,17 +24,9 @@
 #include <string.h>
 #include <sys/mman.h>
 
-static int failures;
+#include "check.h"
 
-#define CHECK(cond, ...)                                  \
-    do {                                                  \
-        if (!(cond)) {                                    \
-            printf("FAIL %s:%d: ", __FILE__, __LINE__);   \
-            printf(__VA_ARGS__);                          \
-            printf("\n");                                 \
-            failures++;                                   \
-        }                                                 \
-    } while (0)
+static int failures;
 
 #define PAGE 4096
 

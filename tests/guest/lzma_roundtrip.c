@@ -17,19 +17,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check.h"
 #include "soft_checksums.h"
 
 static int failures;
-
-#define CHECK(cond, ...)                                  \
-    do {                                                  \
-        if (!(cond)) {                                    \
-            printf("FAIL %s:%d: ", __FILE__, __LINE__);   \
-            printf(__VA_ARGS__);                          \
-            printf("\n");                                 \
-            failures++;                                   \
-        }                                                 \
-    } while (0)
 
 #define ENTRIES(X)                                                          \
     X(easy_encoder) X(stream_encoder) X(alone_encoder) X(raw_encoder)      \

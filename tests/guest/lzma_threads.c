@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Guest stress test for liblzma: 8 threads, created after start-up, each
- * making 2,000 small round trips (lzma_easy_encoder, lzma_code in chunks,
+ * making 150 small round trips (lzma_easy_encoder, lzma_code in chunks,
  * lzma_end, lzma_stream_decoder, lzma_code, lzma_end) on data of its own,
  * and lzma_crc32/lzma_crc64 calls checked against CRCs computed bit by bit
  * here. Every result is checked. Prints "expect <entry> <n>" totals for
@@ -16,7 +16,7 @@
 #include "soft_checksums.h"
 
 #define THREADS 8
-#define ROUNDS 2000
+#define ROUNDS 150
 
 typedef struct Worker {
     int id;
@@ -81,8 +81,10 @@ static void *work(void *arg)
         }
         w->crc64++;
 
-        rc = lzma_easy_encoder(&e, i % 4, i % 2 ? LZMA_CHECK_CRC64
-                                                : LZMA_CHECK_CRC32);
+        /* Presets 0 and 1: each init allocates megabytes, which the
+         * sanitizers' allocator (--config=asan) makes slow. */
+        rc = lzma_easy_encoder(&e, i / 2 % 2, i % 2 ? LZMA_CHECK_CRC64
+                                                    : LZMA_CHECK_CRC32);
         w->enc++;
         if (rc != LZMA_OK) {
             w->failures++;

@@ -12,6 +12,8 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "check.h"
+
 static int failures;
 
 enum { F_BOUND, F_COMPRESS, F_COMPRESS2, F_UNCOMPRESS, F_CRC32, F_ADLER32,
@@ -21,16 +23,6 @@ static const char *const names[F_N] = {
     "adler32", "zlibVersion",
 };
 static unsigned long calls[F_N];
-
-#define CHECK(cond, ...)                                  \
-    do {                                                  \
-        if (!(cond)) {                                    \
-            printf("FAIL %s:%d: ", __FILE__, __LINE__);   \
-            printf(__VA_ARGS__);                          \
-            printf("\n");                                 \
-            failures++;                                   \
-        }                                                 \
-    } while (0)
 
 static void fill_random(unsigned char *p, size_t n, uint64_t seed)
 {
