@@ -10,7 +10,7 @@
  * A row's group decides where its objects are; the GTL defines, for each
  * group of its spec, before expanding it:
  *
- *   int GROUP_route_new(void **args, int pos, bool ga)  for NEW rows
+ *   int GROUP_route_new(void **args, int pos, bool ga, int id)  NEW rows
  *   int GROUP_route_on(void **args, int pos, bool ga)   for ON and COPY
  *   void GROUP_after_new(int route, void **args, int pos, void *ret)
  *   void GROUP_after_on(void **args, int pos, void *ret)
@@ -18,7 +18,8 @@
  *   const GtlAllocOps GROUP_alloc_ops                   if it has ga rows
  *
  * args[i] points at argument i, pos is the row's object argument (COPY:
- * the source, 1), ga whether the row has a NAME_ga_HTL entry; a route is
+ * the source, 1), ga whether the row has a NAME_ga_HTL entry, id the
+ * row's GTL_ID_NAME (for what a row's other arguments decide); a route is
  * core.h's GTL_GUEST, GTL_HOST, GTL_HOST_ONLY, with GTL_GA.
  *
  * The exports are named gtl_x_NAME in C and NAME in the library
@@ -162,7 +163,7 @@ static inline int none_route_guest(void **args, int pos)
 #define GTL_WRAP_NEW(group, ret_t, n, types, err, extra, id, x, str, fb)   \
     GTL_FUNCTION(GTL_EXPORT, x, GTL_LABEL(str), ret_t, n, types, err, id, \
                  fb, group##_route_new(args, PT_ARG1 extra,               \
-                                       GTL_HAS_GA(PT_ARG0 extra)),        \
+                                       GTL_HAS_GA(PT_ARG0 extra), id),    \
                  GTL_OPS(group, PT_ARG0 extra), PT_ARG1 extra,            \
                  group##_after_new(r, args, PT_ARG1 extra, &ret),         \
                  GTL_SAME)

@@ -137,9 +137,11 @@ static inline void gtl_fix_msg(z_streamp strm)
 
 /* zstream: a stream is made on the host, with the guest's allocator if it
  * has one, and stays on the side that made it. */
-static inline int zstream_route_new(void **args, int pos, bool ga)
+static inline int zstream_route_new(void **args, int pos, bool ga, int id)
 {
     z_streamp strm = *(z_streamp *)args[pos];
+
+    (void)id;
 
     if (gtl_stream_may_use_host(strm)) {
         return GTL_HOST;
