@@ -6,8 +6,11 @@
  * missing, the GUEST rows) runs on the guest's own liblzma, built in with
  * its symbols renamed fb_lzma_* (//deps:lzma_fallback).
  */
+#define _GNU_SOURCE
+#include <fcntl.h>
 #include <lzma.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "core.h"
 #include "spec.h"
@@ -55,13 +58,92 @@ static inline bool lstream_on_host(const lzma_stream *s)
     return s && gtl_is_handle(s->internal);
 }
 
-static inline int lstream_route_new(void **args, int pos, bool ga)
+#if LZMA_VERSION >= 50060000
+/*
+ * A guest liblzma newer than the host's (riscv64's 5.8) has filters the
+ * host's lacks, so the GTL reads the chain first. What the guest passed
+ * may be unreadable, where its own liblzma would crash: a pipe's write
+ * fails cleanly instead (EFAULT), and such a chain goes to the host,
+ * whose checks refuse it.
+ */
+static int probe_pipe[2] = { -1, -1 };
+
+static bool guest_readable(const void *p, size_t n)
+{
+    char sink[sizeof(lzma_filter)];
+
+    if (probe_pipe[1] < 0 || n > sizeof(sink) ||
+        write(probe_pipe[1], p, n) != (ssize_t)n) {
+        return false;
+    }
+    return read(probe_pipe[0], sink, n) == (ssize_t)n;
+}
+#endif
+
+/*
+ * Whether the host's liblzma (Debian 12's 5.4.1) knows every filter of a
+ * chain: else the guest's own runs it (5.8's RISC-V BCJ). An unreadable
+ * chain, or one no liblzma knows, gets the host's checks or error.
+ */
+static bool lzma_host_knows(const lzma_filter *chain)
+{
+#if LZMA_VERSION < 50060000
+    (void)chain;
+    return true;   /* the guest's liblzma has no filter the host lacks */
+#else
+    for (int i = 0; chain && i <= LZMA_FILTERS_MAX; i++) {
+        if (!guest_readable(&chain[i], sizeof(chain[i]))) {
+            return true;
+        }
+        switch (chain[i].id) {
+        case LZMA_VLI_UNKNOWN:
+            return true;
+        case LZMA_FILTER_LZMA1:
+        case LZMA_FILTER_LZMA1EXT:
+        case LZMA_FILTER_LZMA2:
+        case LZMA_FILTER_DELTA:
+        case LZMA_FILTER_X86:
+        case LZMA_FILTER_POWERPC:
+        case LZMA_FILTER_IA64:
+        case LZMA_FILTER_ARM:
+        case LZMA_FILTER_ARMTHUMB:
+        case LZMA_FILTER_ARM64:
+        case LZMA_FILTER_SPARC:
+            break;
+        default:
+            return false;
+        }
+    }
+    return true;   /* too long: the host refuses it as the guest would */
+#endif
+}
+
+/* The filter chain a NEW row is given, if it takes one. */
+static const lzma_filter *lstream_chain(void **args, int id)
+{
+    const lzma_mt *mt;
+
+    switch (id) {
+    case GTL_ID_lzma_stream_encoder:
+    case GTL_ID_lzma_raw_encoder:
+    case GTL_ID_lzma_raw_decoder:
+        return *(const lzma_filter **)args[1];
+    case GTL_ID_lzma_stream_encoder_mt:
+        mt = *(const lzma_mt **)args[1];
+        return mt ? mt->filters : NULL;
+    default:
+        return NULL;
+    }
+}
+
+static inline int lstream_route_new(void **args, int pos, bool ga, int id)
 {
     lzma_stream *s = *(lzma_stream **)args[pos];
     int only = lstream_on_host(s) ? GTL_HOST_ONLY : GTL_HOST;
 
     if (!s || !gtl_group_on_host[GTL_GROUP_lstream] ||
-        (s->internal && !lstream_on_host(s))) {
+        (s->internal && !lstream_on_host(s)) ||
+        !lzma_host_knows(lstream_chain(args, id))) {
         /* The guest's stream set up again stays the guest's; a host one
          * with no entries left is refused below. */
         return lstream_on_host(s) ? GTL_HOST_ONLY : GTL_GUEST;
@@ -169,5 +251,10 @@ __attribute__((constructor)) static void gtl_init(void)
 {
     if (gtl_connect()) {
         gtl_sized_init();
+#if LZMA_VERSION >= 50060000
+        if (pipe2(probe_pipe, O_CLOEXEC | O_NONBLOCK)) {
+            probe_pipe[0] = probe_pipe[1] = -1;
+        }
+#endif
     }
 }

@@ -16,7 +16,9 @@
  * they run on the host only with liblzma's own allocator.
  *
  * On the host: the coders and lzma_code, the buffer-to-buffer functions
- * without a guest allocator (WHEN), the checksums (SIZED). Filter chains
+ * without a guest allocator (WHEN), the checksums (SIZED); a chain with a
+ * filter the host's liblzma lacks (newer: riscv64's 5.8) on the guest
+ * (lzma_host_knows, libs/lzma/gtl.c, for the NEW routes and WHEN). Filter chains
  * and options are copied to the host and checked (CK_FILTERS, CK_MT,
  * CK_LZMA_OPTIONS, libs/lzma/htl.c). On the guest (GUEST): the queries
  * that cost less emulated than a host round trip (versions, sizes,
@@ -38,7 +40,7 @@
 #define LS_GUEST (0)
 #define NO_GUEST (0)
 
-#define LZMA_FUNCTIONS(FN)                                                  \
+#define LZMA_FUNCTIONS(FN)                                                   \
     /* Streams. */                                                           \
     FN(NEW, lstream, lzma_ret, lzma_easy_encoder, 3,                         \
        (lzma_stream *, uint32_t, lzma_check), LZMA_PROG_ERROR, (), LS_NEW)   \
@@ -73,7 +75,7 @@
        (CK_MT_ENCODER(1)), LS_NEW_MT)                                        \
     FN(NEW, lstream, lzma_ret, lzma_stream_decoder_mt, 2,                    \
        (lzma_stream *, const lzma_mt *), LZMA_PROG_ERROR,                    \
-       (CK_MT_DECODER(1)), LS_NEW_MT)                                                            \
+       (CK_MT_DECODER(1)), LS_NEW_MT)                                        \
     FN(ON, lstream, lzma_ret, lzma_code, 2, (lzma_stream *, lzma_action),    \
        LZMA_PROG_ERROR, (),                                                  \
        (PT_GA(htl_ga_always), 0, lstream_buffers, htl_no_after))             \
@@ -92,7 +94,7 @@
        (lzma_stream *, uint64_t), LZMA_PROG_ERROR, (), LS_ON)                \
     FN(ON, lstream, lzma_check, lzma_get_check, 1, (const lzma_stream *),    \
        LZMA_CHECK_NONE, (), LS_ON)                                           \
-    /* A guest-only coder: its object (lzma_block, lzma_index) is the      \
+    /* A guest-only coder: its object (lzma_block, lzma_index) is the        \
      * guest's, written at the end. */                                       \
     FN(GUEST, lstream, lzma_ret, lzma_block_encoder, 2,                      \
        (lzma_stream *, lzma_block *), LZMA_PROG_ERROR, (), LS_GUEST)         \
@@ -106,7 +108,7 @@
     FN(GUEST, lstream, lzma_ret, lzma_file_info_decoder, 4,                  \
        (lzma_stream *, lzma_index **, uint64_t, uint64_t), LZMA_PROG_ERROR,  \
        (), LS_GUEST)                                                         \
-    /* Buffer to buffer, with liblzma's own allocator. */                   \
+    /* Buffer to buffer, with liblzma's own allocator. */                    \
     FN(WHEN, none, lzma_ret, lzma_easy_buffer_encode, 8,                     \
        (uint32_t, lzma_check, const lzma_allocator *, const uint8_t *,       \
         size_t, uint8_t *, size_t *, size_t),                                \
@@ -117,7 +119,7 @@
         size_t, uint8_t *, size_t *, size_t),                                \
        LZMA_PROG_ERROR,                                                      \
        (CK_IF(!a2) CK_FILTERS(0) CK_R(a3, a4) CK_INOUT(6) CK_W(a5, a7)),     \
-       (!a2))                                                                \
+       (!a2 && lzma_host_knows(a0)))                                         \
     FN(WHEN, none, lzma_ret, lzma_stream_buffer_decode, 9,                   \
        (uint64_t *, uint32_t, const lzma_allocator *, const uint8_t *,       \
         size_t *, size_t, uint8_t *, size_t *, size_t),                      \
@@ -130,22 +132,22 @@
         size_t, uint8_t *, size_t *, size_t),                                \
        LZMA_PROG_ERROR,                                                      \
        (CK_IF(!a1) CK_FILTERS(0) CK_R(a2, a3) CK_INOUT(5) CK_W(a4, a6)),     \
-       (!a1))                                                                \
+       (!a1 && lzma_host_knows(a0)))                                         \
     FN(WHEN, none, lzma_ret, lzma_raw_buffer_decode, 8,                      \
        (const lzma_filter *, const lzma_allocator *, const uint8_t *,        \
         size_t *, size_t, uint8_t *, size_t *, size_t),                      \
        LZMA_PROG_ERROR,                                                      \
        (CK_IF(!a1) CK_FILTERS(0) CK_INOUT(3) CK_R(a2, a4) CK_INOUT(6)        \
         CK_W(a5, a7)),                                                       \
-       (!a1))                                                                \
-    /* Checksums: small ones stay in the guest. */                          \
+       (!a1 && lzma_host_knows(a0)))                                         \
+    /* Checksums: small ones stay in the guest. */                           \
     FN(SIZED, none, uint32_t, lzma_crc32, 3,                                 \
        (const uint8_t *, size_t, uint32_t), 0, (CK_R(a0, a1)),               \
        (a1, LZMA_MIN_HOST_CRC))                                              \
     FN(SIZED, none, uint64_t, lzma_crc64, 3,                                 \
        (const uint8_t *, size_t, uint64_t), 0, (CK_R(a0, a1)),               \
        (a1, LZMA_MIN_HOST_CRC))                                              \
-    /* Cheaper emulated than a round trip. */                               \
+    /* Cheaper emulated than a round trip. */                                \
     FN(GUEST, none, uint32_t, lzma_version_number, 0, (), 0, (), NO_GUEST)   \
     FN(GUEST, none, const char *, lzma_version_string, 0, (), NULL, (),      \
        NO_GUEST)                                                             \
@@ -186,7 +188,7 @@
     FN(GUEST, none, lzma_ret, lzma_vli_decode, 5,                            \
        (lzma_vli *, size_t *, const uint8_t *, size_t *, size_t),            \
        LZMA_PROG_ERROR, (), NO_GUEST)                                        \
-    /* Stream and block headers: a few bytes each. */                       \
+    /* Stream and block headers: a few bytes each. */                        \
     FN(GUEST, none, lzma_ret, lzma_stream_header_encode, 2,                  \
        (const lzma_stream_flags *, uint8_t *), LZMA_PROG_ERROR, (),          \
        NO_GUEST)                                                             \
@@ -224,7 +226,7 @@
     FN(GUEST, none, lzma_ret, lzma_block_buffer_decode, 8,                   \
        (lzma_block *, const lzma_allocator *, const uint8_t *, size_t *,     \
         size_t, uint8_t *, size_t *, size_t), LZMA_PROG_ERROR, (), NO_GUEST) \
-    /* Filters the guest holds (options allocated for it). */               \
+    /* Filters the guest holds (options allocated for it). */                \
     FN(GUEST, none, lzma_ret, lzma_filters_copy, 3,                          \
        (const lzma_filter *, lzma_filter *, const lzma_allocator *),         \
        LZMA_PROG_ERROR, (), NO_GUEST)                                        \
@@ -254,7 +256,7 @@
     FN(GUEST, none, lzma_ret, lzma_str_list_filters, 4,                      \
        (char **, lzma_vli, uint32_t, const lzma_allocator *),                \
        LZMA_PROG_ERROR, (), NO_GUEST)                                        \
-    /* lzma_index and lzma_index_hash: guest objects. */                    \
+    /* lzma_index and lzma_index_hash: guest objects. */                     \
     FN(GUEST, none, uint64_t, lzma_index_memusage, 2, (lzma_vli, lzma_vli),  \
        0, (), NO_GUEST)                                                      \
     FN(GUEST, none, uint64_t, lzma_index_memused, 1, (const lzma_index *),   \
@@ -326,14 +328,14 @@
  * (LZMA_VERSION is major * 10^7 + minor * 10^4 + patch * 10 + stability.)
  */
 #if LZMA_VERSION >= 50060000
-#define LZMA_5_6_FUNCTIONS(FN)                                              \
+#define LZMA_5_6_FUNCTIONS(FN)                                               \
     FN(GUEST, none, uint64_t, lzma_mt_block_size, 1, (const lzma_filter *),  \
        0, (), NO_GUEST)
 #else
 #define LZMA_5_6_FUNCTIONS(FN)
 #endif
 #if LZMA_VERSION >= 50080000
-#define LZMA_5_8_FUNCTIONS(FN)                                              \
+#define LZMA_5_8_FUNCTIONS(FN)                                               \
     FN(GUEST, none, size_t, lzma_bcj_arm64_encode, 3,                        \
        (uint32_t, uint8_t *, size_t), 0, (), NO_GUEST)                       \
     FN(GUEST, none, size_t, lzma_bcj_arm64_decode, 3,                        \
