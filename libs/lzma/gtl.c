@@ -98,17 +98,9 @@ static bool lzma_host_knows(const lzma_filter *chain)
         switch (chain[i].id) {
         case LZMA_VLI_UNKNOWN:
             return true;
-        case LZMA_FILTER_LZMA1:
-        case LZMA_FILTER_LZMA1EXT:
-        case LZMA_FILTER_LZMA2:
-        case LZMA_FILTER_DELTA:
-        case LZMA_FILTER_X86:
-        case LZMA_FILTER_POWERPC:
-        case LZMA_FILTER_IA64:
-        case LZMA_FILTER_ARM:
-        case LZMA_FILTER_ARMTHUMB:
-        case LZMA_FILTER_ARM64:
-        case LZMA_FILTER_SPARC:
+        LZMA_HOST_LZMA_FILTERS:
+        LZMA_HOST_DELTA_FILTERS:
+        LZMA_HOST_BCJ_FILTERS:
             break;
         default:
             return false;

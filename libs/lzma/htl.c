@@ -137,19 +137,11 @@ static bool lzma_options_ok(const lzma_options_lzma *opt)
 static int options_size(lzma_vli id)
 {
     switch (id) {
-    case LZMA_FILTER_LZMA1:
-    case LZMA_FILTER_LZMA1EXT:
-    case LZMA_FILTER_LZMA2:
+    LZMA_HOST_LZMA_FILTERS:
         return sizeof(lzma_options_lzma);
-    case LZMA_FILTER_DELTA:
+    LZMA_HOST_DELTA_FILTERS:
         return sizeof(lzma_options_delta);
-    case LZMA_FILTER_X86:
-    case LZMA_FILTER_POWERPC:
-    case LZMA_FILTER_IA64:
-    case LZMA_FILTER_ARM:
-    case LZMA_FILTER_ARMTHUMB:
-    case LZMA_FILTER_ARM64:
-    case LZMA_FILTER_SPARC:
+    LZMA_HOST_BCJ_FILTERS:
         return sizeof(lzma_options_bcj);
     default:
         return -1;

@@ -33,6 +33,25 @@
 #ifndef PASSTHROUGH_LZMA_SPEC_H
 #define PASSTHROUGH_LZMA_SPEC_H
 
+/*
+ * The filters the host's liblzma (5.4.1) knows, as case labels: the GTL
+ * gives a chain with any other to the guest's own liblzma, the HTL copies
+ * these filters' options (their structs: lzma_options_lzma, _delta, _bcj).
+ */
+#define LZMA_HOST_LZMA_FILTERS \
+    case LZMA_FILTER_LZMA1:    \
+    case LZMA_FILTER_LZMA1EXT: \
+    case LZMA_FILTER_LZMA2
+#define LZMA_HOST_DELTA_FILTERS case LZMA_FILTER_DELTA
+#define LZMA_HOST_BCJ_FILTERS  \
+    case LZMA_FILTER_X86:      \
+    case LZMA_FILTER_POWERPC:  \
+    case LZMA_FILTER_IA64:     \
+    case LZMA_FILTER_ARM:      \
+    case LZMA_FILTER_ARMTHUMB: \
+    case LZMA_FILTER_ARM64:    \
+    case LZMA_FILTER_SPARC
+
 #define LS_NEW (PT_GA(htl_ga_always), 0)
 #define LS_NEW_MT (PT_NOGA, 0)
 #define LS_ON (PT_NOGA, 0, htl_no_before, htl_no_after)
