@@ -56,7 +56,8 @@ def thunk_library(
         htl_deps = [],
         copts = [],
         partial_htl = None,
-        debian = None):
+        debian = None,
+        sanitize_paths = True):
     """A thunk library and its tests (see the file's comment).
 
     Args:
@@ -73,6 +74,10 @@ def thunk_library(
       partial_htl: an HTL lacking entries, for _partialhtl.
       debian: Debian's binary of the library for each guest, {arch: label}
         (by default the host's, for every guest).
+      sanitize_paths: whether the tests of the other control paths (the
+        _filter twins, _syscall, _nogate) run in the sanitizer pass
+        (.ci/run). Those paths are the same for every library; one
+        library's tests sanitize them.
     """
     htl = soname.split(".so")[0] + "_HTL.so"
     native.cc_binary(
@@ -102,7 +107,7 @@ def thunk_library(
         guest_files(name = "%s_gtl_%s" % (name, arch), arch = arch, srcs = [":" + soname])
         guest_files(name = "%s_real_%s" % (name, arch), arch = arch, srcs = [real])
 
-    lib = library(name = name, soname = soname, htl = ":" + htl, partial_htl = partial_htl, debian = debian)
+    lib = library(name = name, soname = soname, htl = ":" + htl, partial_htl = partial_htl, debian = debian, sanitize_paths = sanitize_paths)
     guest_exports_tests(name = name + "_exports", lib = lib)
     modes = dict(_ROUNDTRIP_MODES)
     if partial_htl:

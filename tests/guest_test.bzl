@@ -20,13 +20,16 @@ QEMU_VARIANTS = {
     ),
 }
 
-def library(name, soname, htl, partial_htl = None, debian = None):
+def library(name, soname, htl, partial_htl = None, debian = None, sanitize_paths = True):
     """What the tests need to know of a thunk library (//libs): its GTL
     per guest (//libs:<name>_gtl_<arch>), the guest's real library
-    (//libs:<name>_real_<arch>), its HTL, an HTL lacking entries, and
+    (//libs:<name>_real_<arch>), its HTL, an HTL lacking entries,
     Debian's binary of the library per guest ({arch: label}; by default the
-    host's, for every guest)."""
+    host's, for every guest), and whether its tests of the other control
+    paths (_filter twins, _syscall, _nogate) run in the sanitizer pass
+    (else they are tagged asan_skip)."""
     return struct(
+        sanitize_paths = sanitize_paths,
         name = name,
         soname = soname,
         htl = htl,
@@ -108,13 +111,21 @@ def guest_diff_tests(name, lib, program):
 # refuses to load), and -B puts guest memory inside ASan's shadow.
 _NO_ASAN_MODES = ["badhtldir", "guestbase"]
 
+# Modes that load no plugin: nothing of them is host code to sanitize.
+_NO_HOST_MODES = ["fallback"]
+
+# Modes that differ from "gate" only in the control path the calls take.
+_PATH_MODES = ["syscall", "nogate"]
+
 def guest_program_tests(name, lib, program, modes):
     """For each guest arch, mode and QEMU, sh_test <name>_<mode>_<arch>[_filter].
 
     Mode "roundtrip" is named <name>_roundtrip_<arch> etc.; see
     run_guest_test.sh for what each mode checks. The _filter twin runs the
     same under the project-built filter QEMU with the filter plugin. Modes
-    that cannot run under --config=asan are tagged no_asan.
+    that cannot run under --config=asan are tagged no_asan; those that
+    load no plugin, and a library's control-path variants (_filter twins,
+    _PATH_MODES) unless it is sanitize_paths, asan_skip.
 
     Args:
       name: prefix of the test names.
@@ -152,7 +163,10 @@ def guest_program_tests(name, lib, program, modes):
                     ([qemu] if qemu else []),
                     size = "small",
                     tags = ["qemu"] + (["filter_qemu"] if qemu else []) +
-                           (["no_asan"] if mode in _NO_ASAN_MODES else []),
+                           (["no_asan"] if mode in _NO_ASAN_MODES else []) +
+                           (["asan_skip"] if mode in _NO_HOST_MODES or
+                                            (not lib.sanitize_paths and
+                                             (qemu or mode in _PATH_MODES)) else []),
                 )
 
 def zlib_programs_tests(name, lib):

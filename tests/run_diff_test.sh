@@ -6,7 +6,9 @@
 #   2. through the GTL without the plugin (the GTL's built-in guest zlib),
 #   3. on the guest's own libz.so.1 (no GTL),
 # must print identical transcripts (return codes, output hashes, stream
-# fields, messages). Run 1 must have run its calls on the host, through the
+# fields, messages). With a plugin built with the sanitizers the program
+# runs its quick pass (fewer compression levels): ASan's allocator maps
+# every large coder afresh, and the levels' host code is the same. Run 1 must have run its calls on the host, through the
 # gate, and have called every entry of the HTL at least once, those for
 # streams with the guest's allocator included.
 #
@@ -23,6 +25,8 @@ qemu_args=()
 [ "$qemu" = system ] || qemu_args=(--qemu "$qemu")
 tmp=${TEST_TMPDIR:-$(mktemp -d)}
 scratch=$tmp/scratch
+quick=()
+! ldd "$plugin" | grep -q 'libasan\.so' || quick=(quick)
 stats=$tmp/stats.txt
 
 fail() {
@@ -37,7 +41,7 @@ run() {
     mkdir -p "$scratch"
     "$runner" --arch "$arch" "${qemu_args[@]}" --plugin "$plugin" \
         --gtl-dir "$(dirname "$gtl")" \
-        "$@" -- "$prog" "$scratch" >"$tmp/$name.txt" 2>"$tmp/$name.err" ||
+        "$@" -- "$prog" "$scratch" "${quick[@]}" >"$tmp/$name.txt" 2>"$tmp/$name.err" ||
         { cat "$tmp/$name.err" >&2; fail "$name run exited with $?"; }
     [ "$(tail -n 1 "$tmp/$name.txt")" = END ] || fail "$name run did not finish"
 }

@@ -127,7 +127,7 @@ static size_t encode(lzma_stream *e, const uint8_t *src, size_t n,
 
 static void easy_roundtrips(const uint8_t *src, size_t n, const char *name)
 {
-    static const uint32_t presets[] = { 0, 6, 9, 6 | LZMA_PRESET_EXTREME };
+    static const uint32_t presets[] = { 0, 3, 6, 1 | LZMA_PRESET_EXTREME };
     static const lzma_check checks[] = { LZMA_CHECK_NONE, LZMA_CHECK_CRC32,
                                          LZMA_CHECK_CRC64, LZMA_CHECK_SHA256 };
     size_t cap = n + n / 2 + 4096;
