@@ -87,12 +87,12 @@ for arch in "${arches[@]}"; do
             END { exit !ok }' "$dir/crossover_sizes.tsv" ||
             bad "$arch: no crossover size for $f"
     done
-    # minigzip (compress, decompress) and optipng, 3 configurations each,
-    # host calls counted.
+    # minigzip (compress, decompress), optipng and xz (-6 -T1, -d, -6 -T2),
+    # 3 configurations each, host calls counted.
     n=$(awk -F'\t' -v a="$arch" 'NR > 1 && $1 == a && $5 > 0 &&
         ($4 != "passthrough" || $6 > 0)' "$dir/program.tsv" | wc -l)
-    [ "$n" = 9 ] || bad "$arch: $n sane program rows, want 9"
-    for row in "minigzip -6" "optipng -o2"; do
+    [ "$n" = 18 ] || bad "$arch: $n sane program rows, want 18"
+    for row in "minigzip -6" "minigzip -d" "optipng -o2" "xz -6 -T1" "xz -d" "xz -6 -T2"; do
         grep -q "^| $arch | $row |" "$dir/report.md" ||
             bad "report.md has no $row row for $arch"
     done
@@ -101,6 +101,8 @@ for arch in "${arches[@]}"; do
         grep -q "($png)" "$dir/report.md" || bad "report.md does not embed $png"
     done
 done
+png_ok "$dir/program.png" || bad "program.png missing, empty or not a PNG"
+grep -q "(program.png)" "$dir/report.md" || bad "report.md does not embed program.png"
 png_ok "$dir/crossover_speedup.png" || bad "crossover_speedup.png missing, empty or not a PNG"
 grep -q "(crossover_speedup.png)" "$dir/report.md" ||
     bad "report.md does not embed crossover_speedup.png"

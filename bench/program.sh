@@ -8,9 +8,14 @@
 #                at level 6 through stdin/stdout, then decompresses it;
 #   optipng -o2  Debian's, through Debian's libpng, which gives zlib its
 #                own allocator: a 1024x1024 image made of corpus bytes
-#                (riscv64's from Debian 13, on its C library).
+#                (riscv64's from Debian 13, on its C library);
+#   xz           Debian's, on liblzma: -6 -T1 and -6 -T2 of the corpus,
+#                then -d -T1 of the -6 output. Native: Debian's amd64 xz
+#                on the host's liblzma; emulated: the guest's xz on
+#                Debian's liblzma for that guest (riscv64's from 13).
 # Every run must give the same bytes; passthrough runs must show their
-# calls (gzwrite/gzread, deflate) on the host in the plugin's stats. Next
+# calls (gzwrite/gzread, deflate, lzma_code, the multi-threaded encoder) on
+# the host in the plugin's stats. Next
 # to minigzip's rows: the same speed-up as //bench:throughput measured it
 # with its own program (compress2 / uncompress level 6 on the corpus), if
 # that ran in the same results directory. Writes program.tsv and
@@ -55,8 +60,15 @@ debian_arch() {
     esac
 }
 
-# timed PROG CONFIG ARCH IN OUT ARGS...: PROG (minigzip or optipng) ARGS
-# < IN > OUT in CONFIG; prints its time in seconds (the process's CPU
+# Debian keeps liblzma.so.5 in /lib (12) or /usr/lib (13, merged /usr).
+lzma_dir() {
+    local d=$1/lib/$2-linux-gnu
+    [ -e "$d/liblzma.so.5" ] || d=$1/usr/lib/$2-linux-gnu
+    echo "$d"
+}
+
+# timed PROG CONFIG ARCH IN OUT ARGS...: PROG (minigzip, optipng or xz)
+# ARGS < IN > OUT in CONFIG; prints its time in seconds (the process's CPU
 # time, or the wall clock).
 timed() {
     local prog=$1 config=$2 arch=$3 in=$4 outf=$5
@@ -64,7 +76,7 @@ timed() {
     local stats=$tmp/stats err=$tmp/err cmd=() bin= libs= sysroot=()
     local root=$debian/$(debian_arch "$arch") host_root=$debian/amd64
     # riscv64's programs come from Debian 13 with their C library.
-    [ "$prog" != optipng ] || [ ! -e "$root/usr/lib/$arch-linux-gnu/libc.so.6" ] ||
+    [ "$prog" = minigzip ] || [ ! -e "$root/usr/lib/$arch-linux-gnu/libc.so.6" ] ||
         sysroot=(-L "$root")
     case "$prog.$config" in
     minigzip.native)
@@ -91,6 +103,19 @@ timed() {
         bin=$root/usr/bin/optipng
         libs=$root/usr/lib/$arch-linux-gnu
         ;;
+    xz.native)
+        cmd=(env LD_LIBRARY_PATH=/lib/x86_64-linux-gnu "$host_root/usr/bin/xz")
+        ;;
+    xz.emulated)
+        cmd=("$bench_runner" --arch "$arch" "${sysroot[@]}" --no-gtl
+             -E "LD_LIBRARY_PATH=$(lzma_dir "$root" "$arch"):$root/usr/lib/$arch-linux-gnu"
+             "$root/usr/bin/xz")
+        ;;
+    xz.passthrough)
+        # The GTLs' folder first: its liblzma.so.5 before Debian's.
+        bin=$root/usr/bin/xz
+        libs=$root/usr/lib/$arch-linux-gnu
+        ;;
     esac
     if [ "$config" = passthrough ]; then
         rm -f "$stats"
@@ -105,12 +130,16 @@ timed() {
     { time "${cmd[@]}" "$@" < "$in" > "$outf" 2> "$err"; } 2> "$tmp/time" ||
         { cat "$err" >&2; bench_die "$prog $* $config on $arch failed"; }
     if [ "$config" = passthrough ]; then
-        local entry=gzwrite_HTL n
-        [ "$1" != -d ] || entry=gzread_HTL
-        [ "$prog" != optipng ] || entry=deflate_HTL
-        n=$(awk -v e="$entry" '$1 == "call" && $3 == e { print $4 }' "$stats")
-        [ "${n:-0}" -gt 0 ] ||
-            bench_die "$prog $* on $arch: no $entry on the host (stats: $stats)"
+        local entries=(gzwrite_HTL) entry n
+        [ "$1" != -d ] || entries=(gzread_HTL)
+        [ "$prog" != optipng ] || entries=(deflate_HTL)
+        [ "$prog" != xz ] || entries=(lzma_code_HTL)
+        [ "$prog ${2:-}" != "xz -T2" ] || entries+=(lzma_stream_encoder_mt_HTL)
+        for entry in "${entries[@]}"; do
+            n=$(awk -v e="$entry" '$1 == "call" && $3 == e { print $4 }' "$stats")
+            [ "${n:-0}" -gt 0 ] ||
+                bench_die "$prog $* on $arch: no $entry on the host (stats: $stats)"
+        done
         awk '$1 == "host_calls" { print $2 }' "$stats" > "$tmp/host_calls"
     fi
     if [ "$bench_clock" = wall ]; then
@@ -130,7 +159,7 @@ load_start=$(bench_load)
 start=$(date +%s)
 for arch in "${bench_arches[@]}"; do
     echo "program: $arch" >&2
-    ops=(compress decompress optipng)
+    ops=(compress decompress optipng xz6 xzd xzT2)
     for r in $(seq "$rounds"); do
         for config in native emulated passthrough; do
             timed minigzip "$config" "$arch" "$corpus" "$tmp/z.$config" -6 >> "$tmp/$arch.compress.$config"
@@ -152,6 +181,29 @@ for arch in "${bench_arches[@]}"; do
         cmp -s "$tmp/o.native.png" "$tmp/o.emulated.png" &&
             cmp -s "$tmp/o.native.png" "$tmp/o.passthrough.png" ||
             bench_die "optipng on $arch: the three configurations wrote different PNGs"
+        # xz: the thread count given, as 5.8 (riscv64's) starts as many
+        # threads as CPUs by default, 5.4 one.
+        for config in native emulated passthrough; do
+            timed xz "$config" "$arch" "$corpus" "$tmp/x.$config" -6 -T1 -c \
+                >> "$tmp/$arch.xz6.$config"
+            [ "$config" != passthrough ] || cp "$tmp/host_calls" "$tmp/$arch.xz6.calls"
+        done
+        cmp -s "$tmp/x.native" "$tmp/x.emulated" && cmp -s "$tmp/x.native" "$tmp/x.passthrough" ||
+            bench_die "xz -6 on $arch: the three configurations wrote different bytes"
+        for config in native emulated passthrough; do
+            timed xz "$config" "$arch" "$tmp/x.native" "$tmp/xd.$config" -d -T1 -c \
+                >> "$tmp/$arch.xzd.$config"
+            [ "$config" != passthrough ] || cp "$tmp/host_calls" "$tmp/$arch.xzd.calls"
+            cmp -s "$corpus" "$tmp/xd.$config" ||
+                bench_die "xz -d $config on $arch: not the corpus back"
+        done
+        for config in native emulated passthrough; do
+            timed xz "$config" "$arch" "$corpus" "$tmp/xt.$config" -6 -T2 -c \
+                >> "$tmp/$arch.xzT2.$config"
+            [ "$config" != passthrough ] || cp "$tmp/host_calls" "$tmp/$arch.xzT2.calls"
+        done
+        cmp -s "$tmp/xt.native" "$tmp/xt.emulated" && cmp -s "$tmp/xt.native" "$tmp/xt.passthrough" ||
+            bench_die "xz -6 -T2 on $arch: the three configurations wrote different bytes"
     done
     for op in "${ops[@]}"; do
         n=$bytes
@@ -168,7 +220,7 @@ elapsed=$(($(date +%s) - start))
 
 md=$out/program.md
 {
-    echo "## Zlib users' programs: minigzip and optipng"
+    echo "## Users' programs: minigzip, optipng and xz"
     echo
     echo "zlib's own \`minigzip\` from Debian's zlib source, built for each"
     echo "guest against zlib and run unmodified: \`minigzip -6 < corpus >"
@@ -187,6 +239,15 @@ md=$out/program.md
     echo "the speed-up //bench:throughput measured for the same work with its"
     echo "own program in this results directory (compress2 / uncompress,"
     echo "level 6, corpus)."
+    echo
+    echo "Debian's \`xz\` (riscv64's from Debian 13, xz 5.8) on liblzma:"
+    echo "\`xz -6 -T1\` and \`xz -6 -T2\` of the corpus, \`xz -d -T1\` of the"
+    echo "\`-6\` output (the thread count given: 5.8 starts one thread per CPU"
+    echo "by default). Native: Debian's amd64 xz on the host's liblzma;"
+    echo "emulated: the guest's xz on Debian's liblzma for that guest."
+    echo "Passthrough runs counted lzma_code (and, with -T2, the host's"
+    echo "multi-threaded encoder, lzma_stream_encoder_mt) on the host. The"
+    echo "chart (program.png) gives each row's time over native's."
     if [ "$bench_clock" = cpu ]; then
         echo "Times are the CPU time (user + system) of the whole process, QEMU"
         echo "included; \`--clock=wall\` times the wall clock."
@@ -197,8 +258,11 @@ md=$out/program.md
     echo
     echo "| guest | program | native s | emulated s | passthrough s | pt/nat | emu/pt | bench emu/pt | host calls |"
     echo "|---|---|---:|---:|---:|---:|---:|---:|---:|"
-    awk -F'\t' -v table="$out/throughput_table.tsv" '
+    awk -F'\t' -v table="$out/throughput_table.tsv" -v chart="$out/data/program.dat" '
         BEGIN {
+            labels["compress"] = "minigzip -6"; labels["decompress"] = "minigzip -d"
+            labels["optipng"] = "optipng -o2"; labels["xz6"] = "xz -6 -T1"
+            labels["xzd"] = "xz -d"; labels["xzT2"] = "xz -6 -T2"
             while ((getline line < table) > 0) {
                 split(line, f, "\t")
                 if (f[2] == "corpus" && f[5] == 6) { bench[f[1], f[4]] = f[10] }
@@ -211,17 +275,22 @@ md=$out/program.md
                 split(order[i], k, SUBSEP)
                 a = k[1]; op = k[2]
                 nat = t[a, op, "native"]; emu = t[a, op, "emulated"]; pt = t[a, op, "passthrough"]
-                b = op == "optipng" ? "" : bench[a, op == "compress" ? "compress2" : "uncompress"]
-                label = op == "optipng" ? "optipng -o2" : op == "compress" ? "minigzip -6" : "minigzip -d"
+                b = op == "compress" ? bench[a, "compress2"] : op == "decompress" ? bench[a, "uncompress"] : ""
+                label = labels[op]
                 printf "| %s | %s | %.2f | %.2f | %.2f | %.3f | %.2f | %s | %d |\n",
                     a, label, nat, emu, pt,
                     pt / nat, emu / pt, b != "" ? sprintf("%.2f", b) : "-", calls[a, op]
+                printf "\"%s\\n%s\" %.4f %.4f\n", label, a, emu / nat, pt / nat > chart
             }
         }' "$tsv"
     echo
     echo "Measured in ${elapsed} s; load average $load_start at the start," \
         "$(bench_load) at the end, on $(nproc) CPUs."
 } > "$md"
+
+gnuplot -e "datadir='$out/data'; outfile='$out/program.png'" "$bench_dir/program.gp" ||
+    bench_die "gnuplot could not draw program.png"
+printf '\n![Time over native per program and guest](program.png)\n' >> "$md"
 
 sed -n '/^| guest/,/^$/p' "$md"
 echo "results: $md, $tsv"
