@@ -12,8 +12,9 @@
  *
  *   int GROUP_route_new(void **args, int pos, bool ga, int id)  NEW rows
  *   int GROUP_route_on(void **args, int pos, bool ga)   for ON and COPY
- *   void GROUP_after_new(int route, void **args, int pos, void *ret)
- *   void GROUP_after_on(void **args, int pos, void *ret)
+ *   void GROUP_after_new(int route, void **args, int pos, void *ret,
+ *                        int id)
+ *   void GROUP_after_on(void **args, int pos, void *ret, int id)
  *   int GROUP_route_guest(void **args, int pos)         for GUEST rows
  *   const GtlAllocOps GROUP_alloc_ops                   if it has ga rows
  *
@@ -165,19 +166,19 @@ static inline int none_route_guest(void **args, int pos)
                  fb, group##_route_new(args, PT_ARG1 extra,               \
                                        GTL_HAS_GA(PT_ARG0 extra), id),    \
                  GTL_OPS(group, PT_ARG0 extra), PT_ARG1 extra,            \
-                 group##_after_new(r, args, PT_ARG1 extra, &ret),         \
+                 group##_after_new(r, args, PT_ARG1 extra, &ret, id),     \
                  GTL_SAME)
 #define GTL_WRAP_ON(group, ret_t, n, types, err, extra, id, x, str, fb)    \
     GTL_FUNCTION(GTL_EXPORT, x, GTL_LABEL(str), ret_t, n, types, err, id, \
                  fb, group##_route_on(args, PT_ARG1 extra,                \
                                       GTL_HAS_GA(PT_ARG0 extra)),         \
                  GTL_OPS(group, PT_ARG0 extra), PT_ARG1 extra,            \
-                 group##_after_on(args, PT_ARG1 extra, &ret), GTL_SAME)
+                 group##_after_on(args, PT_ARG1 extra, &ret, id), GTL_SAME)
 #define GTL_WRAP_COPY(group, ret_t, n, types, err, extra, id, x, str, fb)  \
     GTL_FUNCTION(GTL_EXPORT, x, GTL_LABEL(str), ret_t, n, types, err, id, \
                  fb, group##_route_on(args, 1, GTL_HAS_GA(PT_ARG0 extra)), \
                  GTL_OPS(group, PT_ARG0 extra), 1,                        \
-                 group##_after_on(args, 1, &ret), GTL_SAME)
+                 group##_after_on(args, 1, &ret, id), GTL_SAME)
 #define GTL_HAS_GA(ga) PT_IF_GA(ga)((true), (false))
 
 /*

@@ -8,7 +8,8 @@
 #   xz         levels 0 to 9, -e, -T1 and -T2, -d, --list, --format=lzma
 #              and --format=raw: byte-identical output; where xz has it
 #              (riscv64's 5.8), --riscv, a filter the host's liblzma lacks:
-#              on the guest's own liblzma, the same output
+#              on the guest's own liblzma, the same output, and decoded
+#              (the host's decoder hands the stream over)
 #   xzcat      decompression of what xz made
 #   python3    CPython's lzma module (its own lzma_allocator: the streams
 #              run on the host all the same, their blocks asked of Python's
@@ -143,8 +144,21 @@ if grep -q -- '--riscv' xz-help.txt; then
     pt xz-riscv -- "$xz" --riscv --lzma2=preset=1 -c < corpus > pt.rv
     own "$xz" --riscv --lzma2=preset=1 -c < corpus > own.rv
     same "xz --riscv" pt.rv own.rv
-    # (Decoding it cannot: the host's decoder meets the filter in the
-    # data, after the stream is set up on the host. Not covered.)
+    # Decoding it: the host's decoder meets the filter in the data, after
+    # the stream was set up on the host; the GTL gives the stream to the
+    # guest's liblzma then, once the decoder has said so (set up on the
+    # host: lzma_stream_decoder or, with threads, its _mt twin).
+    for t in 1 2; do
+        pt "xz-riscv-d-T$t" -- "$xz" -d -T$t -c < own.rv > back
+        cmp -s back corpus || fail "xz -d -T$t of a --riscv stream did not give the corpus back"
+        got=$(awk '$1 == "call" && $3 ~ /^lzma_stream_decoder(_mt)?_HTL$/ { n += $4 }
+            END { print n + 0 }' "$tmp/xz-riscv-d-T$t.stats")
+        [ "$got" -gt 0 ] || fail "xz -d -T$t of a --riscv stream set up no host decoder"
+    done
+    # And python's (lzma_auto_decoder, with Python's allocator).
+    pt python-riscv-d lzma_auto_decoder_ga -- "$(ls "$root"/usr/bin/python3.[0-9]* | head -n 1)" -S -c \
+        'import lzma, sys; sys.stdout.buffer.write(lzma.decompress(open("own.rv", "rb").read()))' > back
+    cmp -s back corpus || fail "python's lzma.decompress of a --riscv stream did not give the corpus back"
 fi
 pt xzcat lzma_code -- "$root/usr/bin/xzcat" own.xz > back
 cmp -s back corpus || fail "xzcat did not give the corpus back"

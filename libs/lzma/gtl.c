@@ -9,7 +9,9 @@
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <lzma.h>
+#include <pthread.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "core.h"
@@ -169,20 +171,234 @@ static inline int lstream_route_guest(void **args, int pos)
                                                         : GTL_GUEST;
 }
 
-static inline void lstream_after_new(int route, void **args, int pos,
-                                     void *ret)
+#if LZMA_VERSION >= 50060000
+/*
+ * A decoder set up on the host meets a filter only the guest's liblzma
+ * knows (5.8's RISC-V BCJ) in a block header, in the data: the host says
+ * LZMA_OPTIONS_ERROR. Until such a stream writes anything, the GTL keeps
+ * what it has read (a stream header and a block header at most); on that
+ * error it sets the stream up again on the guest's own liblzma, as the
+ * program did, and gives it the input again. A later block with such a
+ * filter, after output, still gets the host's error.
+ */
+#define REPLAY_MAX (LZMA_STREAM_HEADER_SIZE + LZMA_BLOCK_HEADER_SIZE_MAX)
+#define REPLAY_SLOTS 16
+
+typedef struct LReplay {
+    lzma_stream *strm;       /* NULL: a free slot */
+    void *handle;            /* the host stream's, as the guest holds it */
+    int id;                  /* the NEW row that set it up, and its args */
+    uint64_t memlimit;
+    uint32_t flags;
+    lzma_mt mt;
+    size_t len;
+    uint8_t in[REPLAY_MAX];
+} LReplay;
+
+static LReplay replays[REPLAY_SLOTS];
+static pthread_mutex_t replays_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* The slot of a host stream, or one to take (want_free), locked. */
+static LReplay *replay_slot(const lzma_stream *s, bool want_free)
 {
+    LReplay *free_slot = NULL;
+
+    pthread_mutex_lock(&replays_lock);
+    for (int i = 0; i < REPLAY_SLOTS; i++) {
+        if (replays[i].strm == s && s) {
+            return &replays[i];
+        }
+        if (!replays[i].strm && !free_slot) {
+            free_slot = &replays[i];
+        }
+    }
+    if (want_free && free_slot) {
+        return free_slot;
+    }
+    pthread_mutex_unlock(&replays_lock);
+    return NULL;
+}
+
+static void replay_release(LReplay *r, bool drop)
+{
+    if (drop) {
+        r->strm = NULL;
+    }
+    pthread_mutex_unlock(&replays_lock);
+}
+
+static void replay_record(void **args, int pos, int id)
+{
+    lzma_stream *s = *(lzma_stream **)args[pos];
+    const lzma_mt *mt;
+    LReplay *r;
+
+    switch (id) {
+    case GTL_ID_lzma_stream_decoder:
+    case GTL_ID_lzma_auto_decoder:
+    case GTL_ID_lzma_stream_decoder_mt:
+        break;
+    default:
+        /* Another coder set up on a stream that had a decoder. */
+        r = replay_slot(s, false);
+        if (r) {
+            replay_release(r, true);
+        }
+        return;
+    }
+    r = replay_slot(s, true);
+    if (!r) {
+        return;   /* all slots in use: this stream cannot switch */
+    }
+    *r = (LReplay){ .strm = s, .handle = s->internal, .id = id };
+    if (id == GTL_ID_lzma_stream_decoder_mt) {
+        mt = *(const lzma_mt **)args[1];
+        r->mt = *mt;   /* the host read it: readable */
+    } else {
+        r->memlimit = *(uint64_t *)args[1];
+        r->flags = *(uint32_t *)args[2];
+    }
+    replay_release(r, false);
+}
+
+/* A decoder's result that lets it go on: LZMA_OK, or what the flags ask
+ * it to tell (LZMA_TELL_*_CHECK, LZMA_GET_CHECK). */
+static bool replay_told(lzma_ret rc)
+{
+    return rc == LZMA_OK || rc == LZMA_NO_CHECK ||
+           rc == LZMA_UNSUPPORTED_CHECK || rc == LZMA_GET_CHECK;
+}
+
+/* The guest's liblzma takes over r's stream s, given what the host read
+ * and then the rest of this call's input. */
+static lzma_ret replay_on_guest(LReplay *r, lzma_stream *s,
+                                lzma_action action)
+{
+    const uint8_t *next_in = s->next_in;
+    size_t avail_in = s->avail_in;
+    lzma_ret rc;
+
+    lzma_end(s);          /* the host's stream */
+    s->internal = NULL;
+    switch (r->id) {
+    case GTL_ID_lzma_stream_decoder_mt:
+        rc = fb_lzma_stream_decoder_mt(s, &r->mt);
+        break;
+    case GTL_ID_lzma_auto_decoder:
+        rc = fb_lzma_auto_decoder(s, r->memlimit, r->flags);
+        break;
+    default:
+        rc = fb_lzma_stream_decoder(s, r->memlimit, r->flags);
+        break;
+    }
+    if (rc != LZMA_OK) {
+        return rc;
+    }
+    /* What the host read, the program told of already (its check). */
+    s->next_in = r->in;
+    s->avail_in = r->len;
+    do {
+        rc = fb_lzma_code(s, LZMA_RUN);
+    } while (s->avail_in && replay_told(rc));
+    if (!replay_told(rc) || s->avail_in) {
+        return rc == LZMA_OK ? LZMA_PROG_ERROR : rc;
+    }
+    s->next_in = next_in;
+    s->avail_in = avail_in;
+    return fb_lzma_code(s, action);
+}
+
+static void replay_code(void **args, int pos, void *ret, int id)
+{
+    lzma_stream *s = *(lzma_stream **)args[pos];
+    LReplay *r = replay_slot(s, false);
+    lzma_ret *rc = ret;
+    size_t took;
+
+    if (!r) {
+        return;
+    }
+    if (id != GTL_ID_lzma_code) {
+        /* A query keeps the stream as it was; lzma_end ends it. */
+        replay_release(r, id == GTL_ID_lzma_end ||
+                          id == GTL_ID_lzma_filters_update);
+        return;
+    }
+    if (r->handle != s->internal || s->total_out ||
+        s->total_in > REPLAY_MAX || s->total_in < r->len) {
+        /* Set up anew behind our back, or past its headers. */
+        replay_release(r, true);
+        return;
+    }
+    /* This call's input: just before where the host left next_in. */
+    took = s->total_in - r->len;
+    memcpy(r->in + r->len, s->next_in - took, took);
+    r->len = s->total_in;
+    if (replay_told(*rc)) {
+        replay_release(r, false);
+        return;
+    }
+    if (*rc == LZMA_OPTIONS_ERROR) {
+        LReplay copy = *r;
+
+        replay_release(r, true);
+        *rc = replay_on_guest(&copy, s, *(lzma_action *)args[1]);
+        return;
+    }
+    replay_release(r, true);
+}
+
+/*
+ * lzma_stream_buffer_decode (HAND in this GTL): on the host, unless the
+ * host's decoder does not know a filter of the data; liblzma leaves the
+ * positions as they were on an error, so the guest's own starts afresh.
+ */
+GTL_EXPORT lzma_ret lzma_stream_buffer_decode(
+    uint64_t *memlimit, uint32_t flags, const lzma_allocator *allocator,
+    const uint8_t *in, size_t *in_pos, size_t in_size, uint8_t *out,
+    size_t *out_pos, size_t out_size)
+{
+    void *args[] = { &memlimit, &flags, &allocator, &in, &in_pos,
+                     &in_size, &out, &out_pos, &out_size };
+    lzma_ret ret;
+
+    if (!allocator &&
+        gtl_host(GTL_ID_lzma_stream_buffer_decode, args, &ret) &&
+        ret != LZMA_OPTIONS_ERROR) {
+        return ret;
+    }
+    return fb_lzma_stream_buffer_decode(memlimit, flags, allocator, in,
+                                        in_pos, in_size, out, out_pos,
+                                        out_size);
+}
+#endif
+
+static inline void lstream_after_new(int route, void **args, int pos,
+                                     void *ret, int id)
+{
+#if LZMA_VERSION >= 50060000
+    if ((route & GTL_HOST) && *(lzma_ret *)ret == LZMA_OK) {
+        replay_record(args, pos, id);
+    }
+#else
     (void)route;
     (void)args;
     (void)pos;
     (void)ret;
+    (void)id;
+#endif
 }
 
-static inline void lstream_after_on(void **args, int pos, void *ret)
+static inline void lstream_after_on(void **args, int pos, void *ret, int id)
 {
+#if LZMA_VERSION >= 50060000
+    replay_code(args, pos, ret, id);
+#else
     (void)args;
     (void)pos;
     (void)ret;
+    (void)id;
+#endif
 }
 
 /* What a paused host call asks of a stream's allocator, as liblzma does

@@ -52,6 +52,18 @@
     case LZMA_FILTER_ARM64:    \
     case LZMA_FILTER_SPARC
 
+/*
+ * .xz data may hold a filter only a newer guest liblzma knows, which the
+ * host's decoder finds in a block header: in such a GTL the buffer
+ * decoder is written by hand (libs/lzma/gtl.c), and that error sends the
+ * call to the guest's own.
+ */
+#if LZMA_VERSION >= 50060000
+#define LZMA_SBD_KIND HAND(WHEN)
+#else
+#define LZMA_SBD_KIND WHEN
+#endif
+
 #define LS_NEW (PT_GA(htl_ga_always), 0)
 #define LS_NEW_MT (PT_NOGA, 0)
 #define LS_ON (PT_NOGA, 0, htl_no_before, htl_no_after)
@@ -139,7 +151,7 @@
        LZMA_PROG_ERROR,                                                      \
        (CK_IF(!a2) CK_FILTERS(0) CK_R(a3, a4) CK_INOUT(6) CK_W(a5, a7)),     \
        (!a2 && lzma_host_knows(a0)))                                         \
-    FN(WHEN, none, lzma_ret, lzma_stream_buffer_decode, 9,                   \
+    FN(LZMA_SBD_KIND, none, lzma_ret, lzma_stream_buffer_decode, 9,          \
        (uint64_t *, uint32_t, const lzma_allocator *, const uint8_t *,       \
         size_t *, size_t, uint8_t *, size_t *, size_t),                      \
        LZMA_PROG_ERROR,                                                      \

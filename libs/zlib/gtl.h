@@ -164,11 +164,12 @@ static inline int zstream_route_on(void **args, int pos, bool ga)
 }
 
 static inline void zstream_after_new(int route, void **args, int pos,
-                                     void *ret)
+                                     void *ret, int id)
 {
     z_streamp strm = *(z_streamp *)args[pos];
 
     (void)ret;
+    (void)id;
     if (!(route & GTL_GA)) {
         gtl_learn_host_stream(strm);
     }
@@ -176,10 +177,12 @@ static inline void zstream_after_new(int route, void **args, int pos,
 }
 
 /* The stream a message is in: a0 (a copy's dest). */
-static inline void zstream_after_on(void **args, int pos, void *ret)
+static inline void zstream_after_on(void **args, int pos, void *ret,
+                                    int id)
 {
     (void)pos;
     (void)ret;
+    (void)id;
     gtl_fix_msg(*(z_streamp *)args[0]);
 }
 
@@ -192,11 +195,13 @@ static inline int gzfile_route_on(void **args, int pos, bool ga)
     return gtl_group_on_host[GTL_GROUP_gzfile] ? GTL_HOST_ONLY : GTL_GUEST;
 }
 
-static inline void gzfile_after_on(void **args, int pos, void *ret)
+static inline void gzfile_after_on(void **args, int pos, void *ret,
+                                   int id)
 {
     (void)args;
     (void)pos;
     (void)ret;
+    (void)id;
 }
 
 #endif

@@ -854,6 +854,56 @@ static void index_and_blocks(const Input *in)
     }
 }
 
+#ifdef LZMA_FILTER_RISCV
+/*
+ * A filter newer than the host's liblzma (5.8's RISC-V BCJ, in riscv64's
+ * GTL): encoded on the guest's own liblzma; decoded by decoders set up on
+ * the host, which give the stream to the guest's when they meet the
+ * filter (libs/lzma/gtl.c), fed a byte at a time and in blocks, and by
+ * the buffer-to-buffer decoder.
+ */
+static void newer_filters(const Input *in)
+{
+    static const size_t chunks[] = { 1, 4096 };
+    size_t cap = lzma_stream_buffer_bound(in->len) + 64, clen = 0;
+    uint8_t *comp = malloc(cap), *back = malloc(in->len + 64);
+    lzma_options_lzma opt;
+    lzma_filter chain[] = { { LZMA_FILTER_RISCV, NULL },
+                            { LZMA_FILTER_LZMA2, &opt },
+                            { LZMA_VLI_UNKNOWN, NULL } };
+    uint64_t memlimit = UINT64_MAX;
+    size_t in_pos = 0, out_pos = 0;
+    lzma_ret rc;
+
+    lzma_lzma_preset(&opt, 1);
+    rc = lzma_stream_buffer_encode(chain, LZMA_CHECK_CRC32, NULL, in->data,
+                                   in->len, comp, &clen, cap);
+    emit("riscv stream_buffer_encode=%d len=%zu hash=%016" PRIx64, rc, clen,
+         fnv(comp, clen));
+    for (int c = 0; c < 2; c++) {
+        for (int aut = 0; aut < 2; aut++) {
+            lzma_stream d = LZMA_STREAM_INIT;
+            char what[64];
+
+            snprintf(what, sizeof(what), "riscv %s chunk=%zu",
+                     aut ? "auto" : "stream", chunks[c]);
+            rc = aut ? lzma_auto_decoder(&d, UINT64_MAX, LZMA_TELL_ANY_CHECK)
+                     : lzma_stream_decoder(&d, UINT64_MAX, 0);
+            emit("%s decoder=%d", what, rc);
+            drive(what, &d, comp, clen, back, in->len + 64, chunks[c],
+                  LZMA_FINISH);
+            lzma_end(&d);
+        }
+    }
+    rc = lzma_stream_buffer_decode(&memlimit, 0, NULL, comp, &in_pos, clen,
+                                   back, &out_pos, in->len + 64);
+    emit("riscv stream_buffer_decode=%d in=%zu out=%zu same=%d", rc, in_pos,
+         out_pos, out_pos == in->len && !memcmp(back, in->data, in->len));
+    free(comp);
+    free(back);
+}
+#endif
+
 static void misc(void)
 {
     static const uint8_t nine[] = "123456789";
@@ -919,6 +969,9 @@ int main(int argc, char **argv)
     }
     allocators(&inputs[2]);
     index_and_blocks(&inputs[2]);
+#ifdef LZMA_FILTER_RISCV
+    newer_filters(&inputs[3]);
+#endif
     printf("END\n");
     return 0;
 }
