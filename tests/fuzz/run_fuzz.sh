@@ -2,16 +2,17 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 #
 # A bounded run of the control-plane fuzzer: sets up a real htl_dir
-# (libz_HTL.so and the fixture HTLs as regular files, plus a symbolic link,
-# a junk file, a directory and a FIFO named like HTLs), copies the seed
-# corpus where the fuzzer may add to it, and runs for PT_FUZZ_SECONDS
-# (default 60). Fails on any crash, sanitizer report, leak or timeout;
-# prints libFuzzer's final figures. Inputs the run found are left in
-# $TEST_UNDECLARED_OUTPUTS_DIR (Bazel keeps them in test.outputs).
-# usage: run_fuzz.sh FUZZER LIBZ_HTL FIXTURE_HTL FIXTURE_DEP SEED_DIR
+# (libz_HTL.so, liblzma_HTL.so and the fixture HTLs as regular files, plus
+# a symbolic link, a junk file, a directory and a FIFO named like HTLs),
+# copies the seed corpus where the fuzzer may add to it, and runs for
+# PT_FUZZ_SECONDS (default 60). Fails on any crash, sanitizer report, leak
+# or timeout; prints libFuzzer's final figures. Inputs the run found are
+# left in $TEST_UNDECLARED_OUTPUTS_DIR (Bazel keeps them in test.outputs).
+# usage: run_fuzz.sh FUZZER LIBZ_HTL LIBLZMA_HTL FIXTURE_HTL FIXTURE_DEP
+#                    SEED_DIR
 set -euo pipefail
 
-fuzzer=$1 libz=$2 fixture=$3 dep=$4 seeds=$5
+fuzzer=$1 libz=$2 liblzma=$3 fixture=$4 dep=$5 seeds=$6
 seconds=${PT_FUZZ_SECONDS:-60}
 tmp=${TEST_TMPDIR:-$(mktemp -d)}
 out=${TEST_UNDECLARED_OUTPUTS_DIR:-$tmp}
@@ -20,6 +21,7 @@ htl=$tmp/htl
 rm -rf "$htl" "$tmp/corpus"
 mkdir -p "$htl" "$tmp/corpus"
 cp "$libz" "$htl/libz_HTL.so"
+cp "$liblzma" "$htl/liblzma_HTL.so"
 cp "$fixture" "$htl/libptfixture_HTL.so"
 cp "$dep" "$htl/libptfixture_dep.so"
 ln -s libz_HTL.so "$htl/liblink_HTL.so"
