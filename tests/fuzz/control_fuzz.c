@@ -486,6 +486,20 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     return 0;
 }
 
+/*
+ * The plugin's view of the guest's memory (guest_check.h), as it really
+ * is: MEMORY records unmap or protect parts of it for the rest of an
+ * input only, but the view outlives the input, and without this a single
+ * munmap of the arena had every later input's pointers refused.
+ */
+static void reset_guest_view(void)
+{
+    pt_guest_check_map(U(guest_lo), U(guest_hi) - U(guest_lo),
+                       PROT_READ | PROT_WRITE);
+    pt_guest_check_protect(U(names_page), 2 * PAGE, PROT_READ);
+    pt_guest_check_protect(U(none_page), PAGE, PROT_NONE);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     Input in = { data, size };
@@ -499,6 +513,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     pt_control_drop_mailboxes(0, UINT64_MAX);
     mprotect(mailboxes, PAGE, PROT_READ | PROT_WRITE);
     mailbox_prot = PROT_READ | PROT_WRITE;
+    reset_guest_view();
     memset(arena, 0, ARENA_SIZE + 2 * PAGE); /* arena, replies, mailboxes */
 
     for (int steps = 0; in.left && steps < 256; steps++) {
