@@ -36,12 +36,15 @@ export PT_FUZZ_HTL_DIR=$htl
 # dropped (-close_fd_mask=2 keeps libFuzzer's and the sanitizers' output).
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1}:abort_on_error=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+# What each entry the harness built calls of returned ("model" lines).
+export PT_FUZZ_STATS=1
 echo "fuzzing the control plane for ${seconds}s from $n_seeds seeds"
 status=0
 "$fuzzer" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
     -close_fd_mask=2 -print_final_stats=1 -artifact_prefix="$out/" \
     "$tmp/corpus" >"$tmp/fuzz.log" 2>&1 || status=$?
-grep -vE '^#[0-9]+.*(NEW|REDUCE|pulse)' "$tmp/fuzz.log" | tail -n 60
+grep -vE '^(#[0-9]+.*(NEW|REDUCE|pulse)|model )' "$tmp/fuzz.log" | tail -n 60
+grep -E '^model ' "$tmp/fuzz.log" || true
 cp -r "$tmp/corpus" "$out/corpus" 2>/dev/null || true
 
 execs=$(awk '/stat::number_of_executed_units/ { print $2 }' "$tmp/fuzz.log")
