@@ -113,7 +113,8 @@ static const char *const names[] = {
     "lzma_get_check_HTL", "lzma_get_progress_HTL", "lzma_filters_update_HTL",
     "lzma_crc32_HTL", "lzma_crc64_HTL", "lzma_code_ga_HTL",
     "lzma_easy_encoder_ga_HTL", "lzma_version_number_HTL",
-    "lzma_stream_encoder_mt_HTL",
+    "lzma_stream_encoder_mt_HTL", "lzma_microlzma_encoder_HTL",
+    "lzma_microlzma_decoder_HTL",
     "libzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz.so",
     "entryyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyy_HTL",
 };
@@ -602,7 +603,7 @@ static void model_raw_coder(Call *c)
     c->val[1] = filter_chain(c->in);
 }
 
-/* lzma_alone_encoder (strm, options). */
+/* lzma_alone_encoder, lzma_microlzma_encoder (strm, options). */
 static void model_alone_encoder(Call *c)
 {
     lzma_options_lzma *room = (lzma_options_lzma *)(arena + ARENA_SIZE -
@@ -619,6 +620,17 @@ static void model_decoder(Call *c)
     c->val[0] = new_stream_arg(c->in);
     c->val[1] = lzma_memlimit(c->in);
     c->val[2] = lzma_decoder_flags(c->in);
+}
+
+/* lzma_microlzma_decoder (strm, comp_size, uncomp_size,
+ * uncomp_size_is_exact, dict_size): a small dictionary. */
+static void model_microlzma_decoder(Call *c)
+{
+    c->val[0] = new_stream_arg(c->in);
+    c->val[1] = take(c->in, 2);
+    c->val[2] = take(c->in, 2);
+    c->val[3] = take(c->in, 1) & 1;
+    c->val[4] = LZMA_DICT_SIZE_MIN << (take(c->in, 1) % 7);
 }
 
 /* lzma_code (strm, action): the stream's buffers from the input. */
@@ -749,6 +761,8 @@ static const Model models[] = {
     { "lzma_raw_decoder_HTL", model_raw_coder },
     { "lzma_alone_encoder_HTL", model_alone_encoder },
     { "lzma_alone_decoder_HTL", model_decoder },
+    { "lzma_microlzma_encoder_HTL", model_alone_encoder },
+    { "lzma_microlzma_decoder_HTL", model_microlzma_decoder },
     { "lzma_stream_decoder_HTL", model_decoder },
     { "lzma_auto_decoder_HTL", model_decoder },
     { "lzma_lzip_decoder_HTL", model_decoder },

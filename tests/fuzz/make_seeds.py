@@ -369,7 +369,8 @@ SEEDS = {
         "lzma_raw_encoder_HTL", "lzma_raw_decoder_HTL",
         "lzma_stream_encoder_HTL", "lzma_alone_encoder_HTL", "lzma_code_HTL",
         "lzma_filters_update_HTL", "lzma_end_HTL", "lzma_alone_decoder_HTL",
-        "lzma_lzip_decoder_HTL"])
+        "lzma_lzip_decoder_HTL", "lzma_microlzma_encoder_HTL",
+        "lzma_microlzma_decoder_HTL"])
     ] + pokes(0, TEXT) + [
         invoke(0) + u8(0) + chain([("lzma1", lzma_opts(3))]),
         invoke(4) + stream(0) + io(0, 200, 0, 1024) + u8(FINISH),
@@ -385,6 +386,11 @@ SEEDS = {
         invoke(4) + stream(3) + io(0, 300, 6000, 1024) + u8(FINISH),
         invoke(7) + u8(3) + memlimit(22) + u8(0),  # (flags: not read)
         invoke(8) + u8(1) + memlimit(22) + u8(0),
+        invoke(9) + u8(0) + lzma_opts(2),
+        invoke(4) + stream(0) + io(0, 300, 8000, 200) + u8(FINISH),
+        invoke(10) + u8(1) + struct.pack("<HHBB", 200, len(TEXT), 0, 4),
+        invoke(4) + stream(1) + io(8000, 200, 12000, 1024, src_half=1) +
+        u8(RUN),
         invoke(6) + stream(0) + memlimit(),
         # The HTL must refuse: options unmapped or running into unmapped,
         # a preset dictionary so, the chain itself so.
@@ -399,6 +405,7 @@ SEEDS = {
         invoke(0) + u8(0) + chain([("lzma1", opts_none())]),
         invoke(1) + u8(0) + chain([("lzma2", opts_none())]),
         invoke(3) + u8(0) + opts_none(),
+        invoke(9) + u8(0) + opts_none(),
         invoke(5) + stream(2) + chain([("lzma2", opts_none())]),
         # liblzma must refuse: no chain, a filter the host lacks, an
         # unknown ID, one filter too many, no end.
