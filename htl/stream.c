@@ -53,11 +53,20 @@ void htl_stream_publish(const HtlStreamType *t, HtlObject *o, bool ok)
 {
     char *g = o->guest, *h = htl_stream_host(t, o);
     uint64_t handle;
+    bool reused;
 
     memcpy(&handle, g + t->state.offset, sizeof(handle));
+    reused = !((handle ^ htl_object_handle(o)) & ~PT_HANDLE_GA_BIT);
+    if (!ok && reused && field_value(h, t->state)) {
+        /* A set-up that failed before it touched the stream it was given
+         * (liblzma checks a preset or a flag first) leaves that stream as
+         * it was, still the guest's: freeing the record would lose it. */
+        htl_object_release(o);
+        return;
+    }
     if (!ok || !field_value(h, t->state)) {
         /* A reused record's handle goes with it (a new one's never was). */
-        if (!((handle ^ htl_object_handle(o)) & ~PT_HANDLE_GA_BIT)) {
+        if (reused) {
             handle = 0;
             memcpy(g + t->state.offset, &handle, sizeof(handle));
         }

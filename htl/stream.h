@@ -94,8 +94,10 @@ HTL_HIDDEN HtlObject *htl_stream_new(const HtlStreamType *t, void *guest);
 /*
  * After the host library set the stream up: if ok (and the library kept
  * its state), the guest's state field gets the handle and the `made`
- * fields what the library set, and the record is released. Else the
- * record is freed, and a handle of it the guest held cleared.
+ * fields what the library set, and the record is released. A reused
+ * record whose set-up failed but whose state the library kept (it failed
+ * before touching the stream) is released as it was. Else the record is
+ * freed, and a handle of it the guest held cleared.
  */
 HTL_HIDDEN void htl_stream_publish(const HtlStreamType *t, HtlObject *o,
                                    bool ok);

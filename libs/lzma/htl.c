@@ -152,7 +152,11 @@ static int options_size(lzma_vli id)
  * A chain liblzma must refuse stays one it refuses, with the same error:
  * a filter it does not know keeps its ID but not its options (liblzma
  * rejects the ID without reading them), and a chain of more than
- * LZMA_FILTERS_MAX is cut after one too many.
+ * LZMA_FILTERS_MAX is cut after one too many. An LZMA1/LZMA2 filter
+ * without options is refused: liblzma 5.4.1 reads them unchecked in its
+ * decoders, its LZMA1 encoder and lzma_filters_update (a NULL there
+ * faults in the host, where only the LZMA2 encoders' own check answers
+ * LZMA_PROG_ERROR, the row's error).
  */
 static bool filters_in(const lzma_filter **arg, LFilters *copy)
 {
@@ -175,6 +179,8 @@ static bool filters_in(const lzma_filter **arg, LFilters *copy)
         size = options_size(f->id);
         if (size < 0) {
             f->options = NULL;
+        } else if (!f->options && size == sizeof(lzma_options_lzma)) {
+            return false;
         } else if (f->options) {
             if (!htl_load(&copy->opt[i], f->options, size) ||
                 (size == sizeof(lzma_options_lzma) &&
@@ -190,11 +196,13 @@ static bool filters_in(const lzma_filter **arg, LFilters *copy)
 #define CK_FILTERS(i) \
     && filters_in((const lzma_filter **)lv[i], &(LFilters){ 0 })
 
+/* lzma_alone_encoder's and lzma_microlzma_encoder's options: liblzma
+ * reads them without a check for NULL, so NULL is refused. */
 static bool lzma_options_in(const lzma_options_lzma **arg,
                             lzma_options_lzma *copy)
 {
     if (!*arg) {
-        return true;
+        return false;
     }
     if (!htl_load(copy, *arg, sizeof(*copy)) || !lzma_options_ok(copy)) {
         return false;
@@ -212,11 +220,12 @@ typedef struct LMt {
 } LMt;
 
 /* The threaded coders' options; the decoder's filters are not read (xz
- * leaves its encoder's there), so they are not taken. */
+ * leaves its encoder's there), so they are not taken. liblzma reads the
+ * options without a check for NULL, so NULL is refused. */
 static bool mt_in(const lzma_mt **arg, LMt *copy, bool encoder)
 {
     if (!*arg) {
-        return true;
+        return false;
     }
     if (!htl_load(&copy->mt, *arg, sizeof(copy->mt))) {
         return false;

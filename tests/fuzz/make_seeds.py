@@ -4,24 +4,38 @@
 
 Each seed is a small program in the input format control_fuzz.c reads:
 records of a kind byte and their payload, arguments as a tag byte and
-theirs. Run it again after changing that format:
+theirs; names by their index in the harness's table, which is read from
+control_fuzz.c. Run it again after changing that format or that table:
     python3 tests/fuzz/make_seeds.py tests/fuzz/corpus
 """
 import os
+import re
 import struct
 import sys
 
 CONTROL, POKE, GATE, MEMORY = 0, 4, 5, 7
 LOAD, DLSYM, INVOKE, CLOSE, HELLO, STATS, REG_GATE, BIND, MB_CALL = range(1, 10)
 REPLY = 1
-NAMES = {n: i for i, n in enumerate([
-    "libz.so", "libz.so.1", "libptfixture.so", "liblink.so", "libjunk.so",
-    "libdir.so", "libfifo.so", "libnothere.so", "../libz.so",
-    "/usr/lib/libz.so", "libz_HTL.so", "lib.so", "libz.so.1a", "",
-    "crc32_HTL", "adler32_HTL", "compress_HTL", "compress2_HTL",
-    "uncompress_HTL", "compressBound_HTL", "zlibVersion_HTL", "own_HTL",
-    "dep_HTL", "table_HTL", "system", "crc32", "no_such_HTL", "bad name_HTL",
-    "_init", "long lib", "long entry", "unterminated"])}
+
+
+def read_names():
+    """The harness's name table, in its order (names[] in control_fuzz.c),
+    so that a seed's name index is the one the harness reads."""
+    src = open(os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                            "control_fuzz.c")).read()
+    table = re.search(r"names\[\] = \{(.*?)\n\};", src, re.S).group(1)
+    table = re.sub(r"/\*.*?\*/", "", table, flags=re.S)
+    names = re.findall(r'"((?:[^"\\]|\\.)*)"', table)
+    index = {n: i for i, n in enumerate(names)}
+    index["long lib"] = next(i for i, n in enumerate(names)
+                             if n.startswith("libzzzz"))
+    index["long entry"] = next(i for i, n in enumerate(names)
+                               if n.startswith("entryyyy"))
+    index["unterminated"] = len(names)  # the one at a page's end
+    return index
+
+
+NAMES = read_names()
 
 
 def raw(v): return bytes([0]) + struct.pack("<Q", v & (2**64 - 1))
@@ -54,16 +68,139 @@ def with_reply(op, slot, *args, **kw):
     return control(op, reply(slot), *args, flags=flags | kw.get("flags", 0))
 
 
+# What make_safe() reads after an INVOKE's or a gate's arguments: first
+# whether to build a well-formed call (0) or leave it raw (1), then the
+# entry's model (model_* in control_fuzz.c).
+WELL_FORMED = bytes([0])
+HALF = 32768   # the arena's halves: a call's input in one, output in the other
+
+
+def buf(off, n):
+    return struct.pack("<HH", off, n)
+
+
+def io(src_off, src_n, dst_off, dst_n, src_half=0):
+    """io_buffers(): which half is the input, then input, then output
+    (offsets within their halves)."""
+    return bytes([src_half]) + buf(src_off, src_n) + buf(dst_off, dst_n)
+
+
 def crc_model(off=0, n=64, seed=0):
-    return struct.pack("<HHIB", off, n, seed, 0)
+    """Checksums, zlib's and liblzma's: buffer, initial value, not NULL."""
+    return buf(off, n) + struct.pack("<IB", seed, 0)
 
 
-def compress_model(dst=8192, dlen=4096, src=0, slen=1024, level=6):
-    return struct.pack("<HHHHb", dst, dlen, src, slen, level)
+def compress_model(dst=8192, dlen=1024, src=0, slen=1024, level=6,
+                   src_half=1):
+    return io(src, slen, dst, dlen, src_half) + struct.pack("<b", level)
+
+
+# liblzma's models.
+FILTER_IDS = {n: i for i, n in enumerate([
+    "lzma2", "lzma1", "lzma1ext", "delta", "x86", "powerpc", "ia64", "arm",
+    "armthumb", "arm64", "sparc", "riscv", "end"])}
+RUN, SYNC_FLUSH, FULL_FLUSH, FINISH = range(4)
+CHECK_NONE, CHECK_CRC32, CHECK_CRC64, CHECK_SHA256 = 0, 1, 4, 10
+
+
+def preset(level=0, extreme=False, bad=False):
+    return bytes([level | (2 if extreme else 0) | (4 if bad else 0)])
+
+
+def memlimit(log2=24):
+    return bytes([log2])
+
+
+def u8(v):
+    return bytes([v])
+
+
+def at_start():
+    return bytes([0])   # position(): a buffer's start
+
+
+def encode_io(*a, **kw):
+    return io(*a, **kw) + at_start()
+
+
+def decode_io(*a, **kw):
+    return io(*a, **kw) + at_start() + at_start()
+
+
+def stream(slot, copy_at=None, forge=None):
+    """stream_arg(): a slot, or a copy of it in the arena (forged)."""
+    if copy_at is None:
+        return u8(slot)
+    sel = slot | 0x30 | (0x40 if forge is not None else 0)
+    return u8(sel) + struct.pack("<H", copy_at) + (
+        struct.pack("<Q", forge) if forge is not None else b"")
+
+
+def lzma_opts(dict_shift=4, preset_dict=None, odd=None):
+    """lzma_options_arg() for an LZMA filter: built (dictionary 4 KiB <<
+    dict_shift), at times with a preset dictionary (0: in the arena,
+    1: unmapped, 2: running into unmapped) or odd fields."""
+    tweak = (0x10 if preset_dict is not None else 0) | (0x02 if odd else 0)
+    out = u8(0) + u8(tweak) + u8(dict_shift)
+    if odd:
+        out += u8(odd[0]) + u8(odd[1])      # mode, match finder index
+    if preset_dict is not None:
+        out += u8(preset_dict)
+        if preset_dict == 0:
+            out += buf(0, 256)
+    return out
+
+
+def delta_opts(dist=4):
+    return u8(0) + u8(0) + struct.pack("<H", dist)
+
+
+def bcj_opts(start=0):
+    return u8(0) + struct.pack("<I", start)
+
+
+def opts_none():
+    return u8(5)
+
+
+def opts_unmapped():
+    return u8(6)
+
+
+def opts_straddling():
+    return u8(7)
+
+
+def chain(filters, off=16384, terminated=True):
+    """filter_chain(): a list of (filter name, options encoding)."""
+    out = u8(3 | (0 if terminated else 0x80)) + struct.pack("<H", off)
+    out += u8(len(filters))
+    for fid, opts in filters:
+        if isinstance(fid, int):
+            out += u8(len(FILTER_IDS)) + struct.pack("<Q", fid)
+        else:
+            out += u8(FILTER_IDS[fid])
+        out += opts
+    return out
+
+
+TEXT = (b"The quick brown fox jumps over the lazy dog. " * 8 +
+        bytes(range(256)))
 
 
 def poke(off, data):
     return bytes([POKE]) + struct.pack("<HB", off, len(data)) + data
+
+
+def pokes(off, data):
+    """data into the arena at off, in POKE records of at most 255 bytes."""
+    return [poke(off + i, data[i:i + 255]) for i in range(0, len(data), 255)]
+
+
+def invoke(tok, slot=0):
+    """INVOKE of the tok-th token kept, to be built well-formed."""
+    return with_reply(INVOKE, slot, token(tok), arena(512), arena(1024)) + \
+        WELL_FORMED
 
 
 SEEDS = {
@@ -73,7 +210,7 @@ SEEDS = {
         with_reply(DLSYM, 2, handle(0), name("crc32_HTL")),
         poke(0, b"123456789"),
         with_reply(INVOKE, 3, token(0), arena(512), arena(1024)) +
-        crc_model(0, 9),
+        WELL_FORMED + crc_model(0, 9),
         with_reply(STATS, 4, arena(2048)),
     ],
     "hello_wrong": [
@@ -88,7 +225,7 @@ SEEDS = {
         with_reply(REG_GATE, 2, arena(4096)),
         with_reply(BIND, 3, mailbox(0)),
         bytes([GATE, 1]) + token(0) + arena(512) + arena(1024) +
-        compress_model(),
+        WELL_FORMED + compress_model(),
         control(MB_CALL),
         bytes([GATE, 0]),
         bytes([GATE, 1]) + ping() + null() + null(),
@@ -98,7 +235,8 @@ SEEDS = {
         with_reply(DLSYM, 1, handle(0), name("adler32_HTL")),
         with_reply(BIND, 2, mailbox(1)),
         bytes([MEMORY, 0]) + mailbox(1) + raw(4096) + null() * 3,
-        bytes([GATE, 1]) + token(0) + arena(8) + arena(16) + crc_model(),
+        bytes([GATE, 1]) + token(0) + arena(8) + arena(16) +
+        WELL_FORMED + crc_model(),
         control(MB_CALL),
         with_reply(BIND, 3, mailbox(1)),
         bytes([MEMORY, 1]) + mailbox(1) + raw(4096) + small(1) + null() * 2,
@@ -148,6 +286,140 @@ SEEDS = {
     "gates": [with_reply(REG_GATE, i % 8, a) for i, a in enumerate(
         [arena(0), ro(), unmapped(), null(), kernel(), arena(0)] +
         [arena(i * 8) for i in range(1, 70)])],
+    # liblzma: buffer to buffer, an encoder's output decoded again.
+    "lzma_buffers": [
+        with_reply(LOAD, 0, name("liblzma.so")),
+    ] + [with_reply(DLSYM, i % 8, handle(0), name(n)) for i, n in enumerate([
+        "lzma_easy_buffer_encode_HTL", "lzma_stream_buffer_decode_HTL",
+        "lzma_raw_buffer_encode_HTL", "lzma_raw_buffer_decode_HTL",
+        "lzma_stream_buffer_encode_HTL", "lzma_crc32_HTL", "lzma_crc64_HTL"])
+    ] + pokes(0, TEXT) + [
+        invoke(0) + preset(0) + u8(CHECK_CRC32) + u8(0) +
+        encode_io(0, len(TEXT), 0, 1024),
+        invoke(1) + memlimit(24) + u8(0) + u8(0) +
+        decode_io(0, 1024, 4096, 1024, src_half=1),
+        invoke(4) + chain([("x86", bcj_opts()), ("lzma2", lzma_opts(3))]) +
+        u8(CHECK_CRC64) + u8(0) + encode_io(0, len(TEXT), 2048, 1024),
+        invoke(2) + chain([("delta", delta_opts(4)), ("lzma2", lzma_opts(2))],
+                          off=20000) + u8(0) +
+        encode_io(0, len(TEXT), 4096, 1024),
+        invoke(3) + chain([("delta", delta_opts(4)), ("lzma2", lzma_opts(2))],
+                          off=20000) + u8(0) +
+        decode_io(4096, 1024, 8192, 1024, src_half=1),
+        invoke(5) + crc_model(0, 300, 0),
+        invoke(6) + crc_model(0, 300, 7),
+        # Refused: a level liblzma lacks, the guest's allocator, a memory
+        # limit too small.
+        invoke(0) + preset(1, bad=True) + u8(CHECK_CRC32) + u8(0) +
+        encode_io(0, 100, 0, 1024),
+        invoke(0) + preset(1, extreme=True) + u8(CHECK_SHA256) + u8(0xa5) +
+        encode_io(0, 100, 0, 1024),
+        invoke(1) + memlimit(4) + u8(0) + u8(0) +
+        decode_io(0, 1024, 4096, 1024, src_half=1),
+    ],
+    # liblzma streams: set up, coded, ended; a copy of a stream, forged.
+    "lzma_stream": [
+        with_reply(LOAD, 0, name("liblzma.so.5")),
+    ] + [with_reply(DLSYM, i % 8, handle(0), name(n)) for i, n in enumerate([
+        "lzma_easy_encoder_HTL", "lzma_code_HTL", "lzma_end_HTL",
+        "lzma_stream_decoder_HTL", "lzma_get_progress_HTL",
+        "lzma_memusage_HTL", "lzma_get_check_HTL", "lzma_auto_decoder_HTL",
+        "lzma_memlimit_set_HTL"])
+    ] + pokes(0, TEXT) + [
+        invoke(0) + u8(0) + preset(0) + u8(CHECK_CRC64),
+        invoke(1) + stream(0) + io(0, len(TEXT), 0, 1024) + u8(FINISH),
+        invoke(4) + stream(0),
+        invoke(5) + stream(0) + memlimit(),
+        invoke(6) + stream(0) + memlimit(),
+        invoke(3) + u8(1) + memlimit(24) + u8(0),
+        invoke(1) + stream(1) + io(0, 1024, 4096, 1024, src_half=1) +
+        u8(RUN),
+        invoke(8) + stream(1) + memlimit(20),
+        # A set-up liblzma refuses before it touches the stream: the
+        # decoder lives on.
+        invoke(0) + u8(1) + preset(0, bad=True) + u8(CHECK_CRC32),
+        invoke(1) + stream(1) + io(0, 1024, 4096, 1024, src_half=1) +
+        u8(RUN),
+        invoke(2) + stream(0) + memlimit(),
+        invoke(2) + stream(1) + memlimit(),
+        invoke(7) + u8(2) + memlimit(24) + u8(0x08),
+        invoke(1) + stream(2, copy_at=12000) +
+        io(0, 1024, 4096, 1024, src_half=1) + u8(RUN),
+        invoke(1) + stream(2, copy_at=12000, forge=1 << 32) +
+        io(0, 1024, 4096, 1024, src_half=1) + u8(RUN),
+        invoke(2) + stream(2, copy_at=12000, forge=0) + memlimit(),
+    ],
+    # liblzma through the gate: an encoder set up and run from the mailbox.
+    "lzma_gate": [
+        with_reply(LOAD, 0, name("liblzma.so")),
+        with_reply(DLSYM, 1, handle(0), name("lzma_easy_encoder_HTL")),
+        with_reply(DLSYM, 2, handle(0), name("lzma_code_HTL")),
+        with_reply(REG_GATE, 3, arena(4096)),
+        with_reply(BIND, 4, mailbox(0)),
+    ] + pokes(0, TEXT) + [
+        bytes([GATE, 1]) + token(0) + arena(512) + arena(1024) +
+        WELL_FORMED + u8(3) + preset(1) + u8(CHECK_NONE),
+        bytes([GATE, 1]) + token(1) + arena(512) + arena(1024) +
+        WELL_FORMED + stream(3) + io(0, len(TEXT), 0, 1024) + u8(FINISH),
+    ],
+    # liblzma filter chains: good ones, and ones the HTL or liblzma refuse.
+    "lzma_filters": [
+        with_reply(LOAD, 0, name("liblzma.so")),
+    ] + [with_reply(DLSYM, i % 8, handle(0), name(n)) for i, n in enumerate([
+        "lzma_raw_encoder_HTL", "lzma_raw_decoder_HTL",
+        "lzma_stream_encoder_HTL", "lzma_alone_encoder_HTL", "lzma_code_HTL",
+        "lzma_filters_update_HTL", "lzma_end_HTL", "lzma_alone_decoder_HTL",
+        "lzma_lzip_decoder_HTL", "lzma_microlzma_encoder_HTL",
+        "lzma_microlzma_decoder_HTL"])
+    ] + pokes(0, TEXT) + [
+        invoke(0) + u8(0) + chain([("lzma1", lzma_opts(3))]),
+        invoke(4) + stream(0) + io(0, 200, 0, 1024) + u8(FINISH),
+        invoke(1) + u8(1) + chain([("lzma1", lzma_opts(3))]),
+        invoke(4) + stream(1) + io(0, 1024, 4096, 1024, src_half=1) +
+        u8(RUN),
+        invoke(2) + u8(2) + chain([("arm64", bcj_opts()),
+                                   ("lzma2", lzma_opts(2, preset_dict=0))]) +
+        u8(CHECK_CRC32),
+        invoke(5) + stream(2) + chain([("lzma2", lzma_opts(2))]),
+        invoke(4) + stream(2) + io(0, 300, 2048, 1024) + u8(FULL_FLUSH),
+        invoke(3) + u8(3) + lzma_opts(1),
+        invoke(4) + stream(3) + io(0, 300, 6000, 1024) + u8(FINISH),
+        invoke(7) + u8(3) + memlimit(22) + u8(0),  # (flags: not read)
+        invoke(8) + u8(1) + memlimit(22) + u8(0),
+        invoke(9) + u8(0) + lzma_opts(2),
+        invoke(4) + stream(0) + io(0, 300, 8000, 200) + u8(FINISH),
+        invoke(10) + u8(1) + struct.pack("<HHBB", 200, len(TEXT), 0, 4),
+        invoke(4) + stream(1) + io(8000, 200, 12000, 1024, src_half=1) +
+        u8(RUN),
+        invoke(6) + stream(0) + memlimit(),
+        # The HTL must refuse: options unmapped or running into unmapped,
+        # a preset dictionary so, the chain itself so.
+        invoke(2) + u8(0) + chain([("lzma2", opts_unmapped())]) + u8(0),
+        invoke(2) + u8(0) + chain([("x86", opts_straddling()),
+                                   ("lzma2", lzma_opts())]) + u8(0),
+        invoke(0) + u8(0) + chain([("lzma2", lzma_opts(2, preset_dict=1))]),
+        invoke(0) + u8(0) + chain([("lzma2", lzma_opts(2, preset_dict=2))]),
+        invoke(0) + u8(0) + u8(1),
+        invoke(0) + u8(0) + u8(2),
+        # Options liblzma 5.4.1 reads without a check for NULL: refused.
+        invoke(0) + u8(0) + chain([("lzma1", opts_none())]),
+        invoke(1) + u8(0) + chain([("lzma2", opts_none())]),
+        invoke(3) + u8(0) + opts_none(),
+        invoke(9) + u8(0) + opts_none(),
+        invoke(5) + stream(2) + chain([("lzma2", opts_none())]),
+        # liblzma must refuse: no chain, a filter the host lacks, an
+        # unknown ID, one filter too many, no end.
+        invoke(0) + u8(0) + u8(0),
+        invoke(2) + u8(0) + chain([("riscv", bcj_opts()),
+                                   ("lzma2", lzma_opts())]) + u8(0),
+        invoke(2) + u8(0) + chain([(1 << 62, opts_none()),
+                                   ("lzma2", lzma_opts())]) + u8(0),
+        invoke(0) + u8(0) + chain([("delta", delta_opts(1))] * 4 +
+                                  [("lzma2", lzma_opts())]),
+        invoke(0) + u8(0) + chain([("x86", bcj_opts())], off=0,
+                                  terminated=False),
+        invoke(1) + u8(0) + chain([("lzma2", lzma_opts(3, odd=(0, 5)))]),
+    ],
 }
 
 

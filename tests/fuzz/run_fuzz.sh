@@ -2,16 +2,17 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 #
 # A bounded run of the control-plane fuzzer: sets up a real htl_dir
-# (libz_HTL.so and the fixture HTLs as regular files, plus a symbolic link,
-# a junk file, a directory and a FIFO named like HTLs), copies the seed
-# corpus where the fuzzer may add to it, and runs for PT_FUZZ_SECONDS
-# (default 60). Fails on any crash, sanitizer report, leak or timeout;
-# prints libFuzzer's final figures. Inputs the run found are left in
-# $TEST_UNDECLARED_OUTPUTS_DIR (Bazel keeps them in test.outputs).
-# usage: run_fuzz.sh FUZZER LIBZ_HTL FIXTURE_HTL FIXTURE_DEP SEED_DIR
+# (libz_HTL.so, liblzma_HTL.so and the fixture HTLs as regular files, plus
+# a symbolic link, a junk file, a directory and a FIFO named like HTLs),
+# copies the seed corpus where the fuzzer may add to it, and runs for
+# PT_FUZZ_SECONDS (default 60). Fails on any crash, sanitizer report, leak
+# or timeout; prints libFuzzer's final figures. Inputs the run found are
+# left in $TEST_UNDECLARED_OUTPUTS_DIR (Bazel keeps them in test.outputs).
+# usage: run_fuzz.sh FUZZER LIBZ_HTL LIBLZMA_HTL FIXTURE_HTL FIXTURE_DEP
+#                    SEED_DIR
 set -euo pipefail
 
-fuzzer=$1 libz=$2 fixture=$3 dep=$4 seeds=$5
+fuzzer=$1 libz=$2 liblzma=$3 fixture=$4 dep=$5 seeds=$6
 seconds=${PT_FUZZ_SECONDS:-60}
 tmp=${TEST_TMPDIR:-$(mktemp -d)}
 out=${TEST_UNDECLARED_OUTPUTS_DIR:-$tmp}
@@ -20,6 +21,7 @@ htl=$tmp/htl
 rm -rf "$htl" "$tmp/corpus"
 mkdir -p "$htl" "$tmp/corpus"
 cp "$libz" "$htl/libz_HTL.so"
+cp "$liblzma" "$htl/liblzma_HTL.so"
 cp "$fixture" "$htl/libptfixture_HTL.so"
 cp "$dep" "$htl/libptfixture_dep.so"
 ln -s libz_HTL.so "$htl/liblink_HTL.so"
@@ -34,12 +36,15 @@ export PT_FUZZ_HTL_DIR=$htl
 # dropped (-close_fd_mask=2 keeps libFuzzer's and the sanitizers' output).
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1}:abort_on_error=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+# What each entry the harness built calls of returned ("model" lines).
+export PT_FUZZ_STATS=1
 echo "fuzzing the control plane for ${seconds}s from $n_seeds seeds"
 status=0
 "$fuzzer" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
     -close_fd_mask=2 -print_final_stats=1 -artifact_prefix="$out/" \
     "$tmp/corpus" >"$tmp/fuzz.log" 2>&1 || status=$?
-grep -vE '^#[0-9]+.*(NEW|REDUCE|pulse)' "$tmp/fuzz.log" | tail -n 60
+grep -vE '^(#[0-9]+.*(NEW|REDUCE|pulse)|model )' "$tmp/fuzz.log" | tail -n 60
+grep -E '^model ' "$tmp/fuzz.log" || true
 cp -r "$tmp/corpus" "$out/corpus" 2>/dev/null || true
 
 execs=$(awk '/stat::number_of_executed_units/ { print $2 }' "$tmp/fuzz.log")
