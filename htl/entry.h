@@ -77,6 +77,23 @@ static inline void htl_inout_back(const HtlInOut *io, unsigned inout)
     }
 }
 
+/*
+ * A check that copies a struct in (its pointers replaced by checked
+ * copies) sets the entry's `back` to put it back after the call: what the
+ * library wrote, with the guest's own pointers. One per entry.
+ */
+typedef struct HtlBack {
+    void (*fn)(void *copy);
+    void *copy;
+} HtlBack;
+
+static inline void htl_back(const HtlBack *back)
+{
+    if (back->fn) {
+        back->fn(back->copy);
+    }
+}
+
 #define CK_INOUT(i) \
     && htl_inout(io, &inout, i, lv[i], sizeof(*a##i), false)
 #define CK_INOUT0(i) \
@@ -199,16 +216,19 @@ static inline void htl_put_result(void *ret, const void *r, size_t n)
         void *lv[] = { PT_ADDRS_##n types NULL };                          \
         HtlInOut io[n + 1];                                                \
         unsigned inout = 0;                                                \
+        HtlBack back = { NULL, NULL };                                     \
         void *o[2] = { NULL, NULL };                                       \
         HTL_RESULT(ret_t, err)                                             \
         (void)lv;                                                          \
         (void)io;                                                          \
+        (void)back;                                                        \
         (void)o;                                                           \
         if (htl_load(av, args, n * sizeof(void *)) HTL_LOAD_##n types      \
             PT_STRIP checks && PT_CAT(HTL_ENTER_, k)(group, extra)) {      \
             HTL_CALL(ret_t, fn, n, types)                                  \
             PT_CAT(HTL_AFTER_, k)(group, extra)                            \
             htl_inout_back(io, inout);                                     \
+            htl_back(&back);                                               \
         } else {                                                           \
             htl_refused();                                                 \
         }                                                                  \

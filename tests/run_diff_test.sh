@@ -6,11 +6,12 @@
 #   2. through the GTL without the plugin (the GTL's built-in guest zlib),
 #   3. on the guest's own libz.so.1 (no GTL),
 # must print identical transcripts (return codes, output hashes, stream
-# fields, messages). With a plugin built with the sanitizers the program
-# runs its quick pass (fewer compression levels): ASan's allocator maps
-# every large coder afresh, and the levels' host code is the same. Run 1 must have run its calls on the host, through the
+# fields, messages). Run 1 must have run its calls on the host, through the
 # gate, and have called every entry of the HTL at least once, those for
-# streams with the guest's allocator included.
+# streams with the guest's allocator included. With a plugin built with
+# the sanitizers the program runs its quick pass (fewer compression
+# levels): ASan's allocator maps every large coder afresh, and the levels'
+# host code is the same.
 #
 # usage: run_diff_test.sh ARCH RUNNER PLUGIN HTL GTL GUEST_ZLIB PROGRAM
 #                         [QEMU PATH]

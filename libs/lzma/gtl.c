@@ -112,6 +112,19 @@ static bool lzma_host_knows(const lzma_filter *chain)
 #endif
 }
 
+/* Whether the host's liblzma can code a block buffer to buffer: its
+ * chain read as lzma_host_knows does (a bad block: the host's checks). */
+static bool lzma_block_on_host(const lzma_block *b)
+{
+#if LZMA_VERSION < 50060000
+    (void)b;
+    return true;
+#else
+    return !b || !guest_readable(&b->filters, sizeof(b->filters)) ||
+           lzma_host_knows(b->filters);
+#endif
+}
+
 /* The filter chain a NEW row is given, if it takes one. */
 static const lzma_filter *lstream_chain(void **args, int id)
 {

@@ -198,6 +198,48 @@ static bool filters_in(const lzma_filter **arg, LFilters *copy)
 
 /* lzma_alone_encoder's and lzma_microlzma_encoder's options: liblzma
  * reads them without a check for NULL, so NULL is refused. */
+/*
+ * lzma_block, for the buffer-to-buffer block coders: copied in, its chain
+ * as CK_FILTERS copies one, and back after the call with what liblzma
+ * wrote (header size, sizes, the raw check), the guest's chain pointer
+ * put back in place of the copy's.
+ */
+typedef struct LBlock {
+    lzma_block b;
+    lzma_block *guest;
+    lzma_filter *guest_filters;
+    LFilters filters;
+} LBlock;
+
+static void block_back(void *copy)
+{
+    LBlock *c = copy;
+
+    c->b.filters = c->guest_filters;
+    if (!htl_store(c->guest, &c->b, sizeof(c->b))) {
+        htl_refused();
+    }
+}
+
+static bool block_in(lzma_block **arg, LBlock *copy, HtlBack *back)
+{
+    if (!*arg || !htl_load(&copy->b, *arg, sizeof(copy->b)) ||
+        !htl_writable(*arg, sizeof(copy->b))) {
+        return false;
+    }
+    copy->guest = *arg;
+    copy->guest_filters = copy->b.filters;
+    if (!filters_in((const lzma_filter **)&copy->b.filters, &copy->filters)) {
+        return false;
+    }
+    *arg = &copy->b;
+    back->fn = block_back;
+    back->copy = copy;
+    return true;
+}
+#define CK_BLOCK(i) \
+    && block_in((lzma_block **)lv[i], &(LBlock){ 0 }, &back)
+
 static bool lzma_options_in(const lzma_options_lzma **arg,
                             lzma_options_lzma *copy)
 {

@@ -16,16 +16,17 @@
  * they run on the host only with liblzma's own allocator.
  *
  * On the host: the coders and lzma_code, the buffer-to-buffer functions
- * without a guest allocator (WHEN), the checksums (SIZED); a chain with a
- * filter the host's liblzma lacks (newer: riscv64's 5.8) on the guest
- * (lzma_host_knows, libs/lzma/gtl.c, for the NEW routes and WHEN). Filter chains
- * and options are copied to the host and checked (CK_FILTERS, CK_MT,
- * CK_LZMA_OPTIONS, libs/lzma/htl.c). On the guest (GUEST): the queries
- * that cost less emulated than a host round trip (versions, sizes,
- * what is supported, memory usage estimates), and the functions whose
- * objects live in guest memory and are written by liblzma between calls:
- * lzma_index and its iterators, lzma_block (its coders keep the guest's
- * struct and fill it in at the end), lzma_index_hash, the filter and
+ * (streams, raw, blocks) without a guest allocator (WHEN), the checksums
+ * (SIZED); a chain with a filter the host's liblzma lacks (newer:
+ * riscv64's 5.8) on the guest (lzma_host_knows, libs/lzma/gtl.c, for the
+ * NEW routes and WHEN). Filter chains, options and blocks are copied to
+ * the host and checked (CK_FILTERS, CK_MT, CK_LZMA_OPTIONS, CK_BLOCK,
+ * libs/lzma/htl.c). On the guest (GUEST): the queries that cost less
+ * emulated than a host round trip (versions, sizes, what is supported,
+ * memory usage estimates, headers), and the functions whose objects live
+ * in guest memory and are written by liblzma between calls: lzma_index
+ * and its iterators, the block coders' streams (they keep the guest's
+ * lzma_block and fill it in at the end), lzma_index_hash, the filter and
  * string helpers that allocate lzma_filter options for the guest to free.
  * A host stream given to one of those is an error (LZMA_PROG_ERROR),
  * never a crash.
@@ -171,6 +172,24 @@
        (CK_IF(!a1) CK_FILTERS(0) CK_INOUT(3) CK_R(a2, a4) CK_INOUT(6)        \
         CK_W(a5, a7)),                                                       \
        (!a1 && lzma_host_knows(a0)))                                         \
+    /* Blocks, buffer to buffer: the lzma_block copied in and back. */      \
+    FN(WHEN, none, lzma_ret, lzma_block_buffer_encode, 7,                    \
+       (lzma_block *, const lzma_allocator *, const uint8_t *, size_t,       \
+        uint8_t *, size_t *, size_t),                                        \
+       LZMA_PROG_ERROR,                                                      \
+       (CK_IF(!a1) CK_BLOCK(0) CK_R(a2, a3) CK_INOUT(5) CK_W(a4, a6)),       \
+       (!a1 && lzma_block_on_host(a0)))                                      \
+    FN(WHEN, none, lzma_ret, lzma_block_uncomp_encode, 6,                    \
+       (lzma_block *, const uint8_t *, size_t, uint8_t *, size_t *, size_t), \
+       LZMA_PROG_ERROR, (CK_BLOCK(0) CK_R(a1, a2) CK_INOUT(4) CK_W(a3, a5)), \
+       (lzma_block_on_host(a0)))                                             \
+    FN(WHEN, none, lzma_ret, lzma_block_buffer_decode, 8,                    \
+       (lzma_block *, const lzma_allocator *, const uint8_t *, size_t *,     \
+        size_t, uint8_t *, size_t *, size_t),                                \
+       LZMA_PROG_ERROR,                                                      \
+       (CK_IF(!a1) CK_BLOCK(0) CK_INOUT(3) CK_R(a2, a4) CK_INOUT(6)          \
+        CK_W(a5, a7)),                                                       \
+       (!a1 && lzma_block_on_host(a0)))                                      \
     /* Checksums: small ones stay in the guest. */                           \
     FN(SIZED, none, uint32_t, lzma_crc32, 3,                                 \
        (const uint8_t *, size_t, uint32_t), 0, (CK_R(a0, a1)),               \
@@ -248,15 +267,6 @@
        (const lzma_block *), 0, (), NO_GUEST)                                \
     FN(GUEST, none, lzma_vli, lzma_block_total_size, 1, (const lzma_block *),\
        0, (), NO_GUEST)                                                      \
-    FN(GUEST, none, lzma_ret, lzma_block_buffer_encode, 7,                   \
-       (lzma_block *, const lzma_allocator *, const uint8_t *, size_t,       \
-        uint8_t *, size_t *, size_t), LZMA_PROG_ERROR, (), NO_GUEST)         \
-    FN(GUEST, none, lzma_ret, lzma_block_uncomp_encode, 6,                   \
-       (lzma_block *, const uint8_t *, size_t, uint8_t *, size_t *, size_t), \
-       LZMA_PROG_ERROR, (), NO_GUEST)                                        \
-    FN(GUEST, none, lzma_ret, lzma_block_buffer_decode, 8,                   \
-       (lzma_block *, const lzma_allocator *, const uint8_t *, size_t *,     \
-        size_t, uint8_t *, size_t *, size_t), LZMA_PROG_ERROR, (), NO_GUEST) \
     /* Filters the guest holds (options allocated for it). */                \
     FN(GUEST, none, lzma_ret, lzma_filters_copy, 3,                          \
        (const lzma_filter *, lzma_filter *, const lzma_allocator *),         \

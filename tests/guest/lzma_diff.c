@@ -742,8 +742,20 @@ static void index_and_blocks(const Input *in)
         size_t ip = b2.header_size, op = 0;
         rc = lzma_block_buffer_decode(&b2, NULL, blk, &ip, bpos, back, &op,
                                       in->len + 64);
-        emit("block_buffer_decode rc=%d ip=%zu op=%zu same=%d", rc, ip, op,
-             op == in->len && !memcmp(back, in->data, in->len));
+        emit("block_buffer_decode rc=%d ip=%zu op=%zu same=%d usize=%" PRIu64
+             " check=%016" PRIx64, rc, ip, op,
+             op == in->len && !memcmp(back, in->data, in->len),
+             b2.uncompressed_size, fnv(b2.raw_check, sizeof(b2.raw_check)));
+        /* Stored, not compressed: the same block format. */
+        b.version = 1;
+        b.check = LZMA_CHECK_SHA256;
+        bpos = 0;
+        rc = lzma_block_uncomp_encode(&b, in->data, in->len, blk, &bpos, cap);
+        emit("block_uncomp_encode rc=%d len=%zu hash=%016" PRIx64
+             " hsize=%u csize=%" PRIu64 " check=%016" PRIx64, rc, bpos,
+             fnv(blk, bpos), b.header_size, b.compressed_size,
+             fnv(b.raw_check, sizeof(b.raw_check)));
+        b.check = LZMA_CHECK_CRC32;
         lzma_filters_free(got, NULL);
         b2.filters = filters;
         b2.compressed_size = LZMA_VLI_UNKNOWN;

@@ -8,7 +8,8 @@
  * lzma_code/lzma_end on streams whose `internal` is forged, a stale copy
  * after lzma_end, a copy of a live stream; next_in/next_out at unmapped or
  * read-only memory with large avail_*; filter chains unterminated, with
- * unknown IDs, with options or a preset_dict at unmapped memory; an
+ * unknown IDs, with options or a preset_dict at unmapped memory, also as
+ * blocks' chains, and blocks at unmapped or read-only memory; an
  * allocator handing out garbage pointers; two threads coding and ending
  * one stream at once. Their return values are not checked: the host must
  * only stay up and touch nothing it should not. Then a normal round trip
@@ -179,6 +180,35 @@ static void bad_filters(void)
         lzma_raw_buffer_decode(chains[i], NULL, text, &ipos, 1000, out, &pos,
                                sizeof(out));
         hostile_calls += 5;
+        /* The same chains in blocks coded buffer to buffer. */
+        {
+            lzma_block b = { .check = LZMA_CHECK_CRC32,
+                             .filters = chains[i] };
+
+            pos = ipos = 0;
+            any(lzma_block_buffer_encode(&b, NULL, text, 1000, out, &pos,
+                                         sizeof(out)));
+            b.compressed_size = LZMA_VLI_UNKNOWN;
+            b.uncompressed_size = LZMA_VLI_UNKNOWN;
+            b.header_size = 8;
+            pos = 0;
+            any(lzma_block_buffer_decode(&b, NULL, text, &ipos, 1000, out,
+                                         &pos, sizeof(out)));
+            hostile_calls += 2;
+        }
+    }
+    /* A block running into unmapped memory, and one in read-only memory
+     * (liblzma writes the sizes back). */
+    {
+        lzma_block *edge = (lzma_block *)(edge_page + PAGE -
+                                          sizeof(lzma_block) / 2);
+        size_t pos = 0;
+
+        any(lzma_block_buffer_encode(edge, NULL, text, 1000, out, &pos,
+                                     sizeof(out)));
+        any(lzma_block_uncomp_encode((lzma_block *)ro_page, text, 1000, out,
+                                     &pos, sizeof(out)));
+        hostile_calls += 2;
     }
     /* An alone encoder with options at unmapped memory. */
     {
