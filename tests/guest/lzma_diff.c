@@ -24,71 +24,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "test_data.h"
+
 static int quick;
-
-static uint64_t fnv(const void *p, size_t n)
-{
-    const uint8_t *b = p;
-    uint64_t h = 0xcbf29ce484222325ULL;
-
-    for (size_t i = 0; i < n; i++) {
-        h = (h ^ b[i]) * 0x100000001b3ULL;
-    }
-    return h;
-}
-
-static void emit(const char *fmt, ...)
-{
-    va_list ap;
-
-    va_start(ap, fmt);
-    vprintf(fmt, ap);
-    va_end(ap);
-    putchar('\n');
-}
-
-typedef struct Input {
-    const char *name;
-    uint8_t *data;
-    size_t len;
-} Input;
-
-static uint8_t *make_text(size_t n)
-{
-    static const char *const words[] = {
-        "the", "emulator", "runs", "guest", "code", "while", "host", "lzma",
-        "compresses", "buffers", "in", "place", "of", "a", "dictionary",
-    };
-    uint8_t *p = malloc(n + 1);
-    uint64_t x = 88172645463325252ULL;
-    size_t i = 0;
-
-    while (i < n) {
-        const char *w;
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        w = words[x % 15];
-        while (*w && i < n) {
-            p[i++] = (uint8_t)*w++;
-        }
-        if (i < n) {
-            p[i++] = x % 13 ? ' ' : '\n';
-        }
-    }
-    return p;
-}
-
-static uint8_t *make_random(size_t n, uint64_t seed)
-{
-    uint8_t *p = malloc(n + 1);
-
-    for (size_t i = 0; i < n; i++) {
-        seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
-        p[i] = (uint8_t)(seed >> 56);
-    }
-    return p;
-}
 
 /*
  * Codes in (n bytes) into out (cap), chunk bytes at a time each way, with
@@ -361,63 +299,19 @@ static void flushes(const Input *in)
     free(back);
 }
 
-/* A guest allocator that logs every request and free as it happens, names
- * blocks by the order it gave them, and can refuse its n-th request. */
-#define POOL_BLOCKS 512
-
-typedef struct Pool {
-    uint32_t magic;
-    int calls, refuse_at, given, live;
-    void *blocks[POOL_BLOCKS];
-} Pool;
-
-#define POOL_MAGIC 0x706f6f6cu
-
+/* The pool (test_data.h) as an lzma_allocator: requests named in pages,
+ * as liblzma's sizes differ between versions by bytes. */
 static void *pool_alloc(void *opaque, size_t nmemb, size_t size)
 {
-    Pool *p = opaque;
-    void *b;
+    char what[32];
 
-    if (!p || p->magic != POOL_MAGIC) {
-        emit("  alloc: wrong opaque");
-        return NULL;
-    }
-    p->calls++;
-    if (p->calls == p->refuse_at || p->given == POOL_BLOCKS) {
-        emit("  alloc %zu pages: refused", nmemb * size >> 12);
-        return NULL;
-    }
-    b = malloc(nmemb * size > 0 ? nmemb * size : 1);
-    p->blocks[p->given] = b;
-    emit("  alloc %zu pages: block %d", nmemb * size >> 12, p->given++);
-    p->live++;
-    return b;
+    snprintf(what, sizeof(what), "%zu pages", nmemb * size >> 12);
+    return pool_give(opaque, nmemb * size, what);
 }
 
 static void pool_free(void *opaque, void *b)
 {
-    Pool *p = opaque;
-    int i = 0;
-
-    if (!p || p->magic != POOL_MAGIC) {
-        emit("  free: wrong opaque");
-        return;
-    }
-    if (!b) {
-        emit("  free NULL");
-        return;
-    }
-    while (i < p->given && p->blocks[i] != b) {
-        i++;
-    }
-    if (i == p->given) {
-        emit("  free: a block this pool never gave");
-        return;
-    }
-    emit("  free block %d", i);
-    p->blocks[i] = NULL;
-    p->live--;
-    free(b);
+    pool_take(opaque, b);
 }
 
 /* An encoder and a decoder on the pool, refusing request refuse_at (0:
@@ -432,9 +326,7 @@ static int pool_roundtrip(const Input *in, int refuse_at)
     lzma_ret rc, rc2 = LZMA_PROG_ERROR;
     char what[64];
 
-    memset(&p, 0, sizeof(p));
-    p.magic = POOL_MAGIC;
-    p.refuse_at = refuse_at;
+    pool_init(&p, refuse_at);
     s.allocator = &a;
     snprintf(what, sizeof(what), "pool %s refuse=%d", in->name, refuse_at);
     emit("%s", what);
@@ -499,8 +391,7 @@ static void pool_coders(const Input *in)
                               { LZMA_VLI_UNKNOWN, NULL } };
     lzma_stream s;
 
-    memset(&p, 0, sizeof(p));
-    p.magic = POOL_MAGIC;
+    pool_init(&p, 0);
     lzma_lzma_preset(&opt, 1);
     lzma_lzma_preset(&opt2, 1);
     opt2.nice_len = 16;

@@ -19,6 +19,7 @@
 
 #include "check.h"
 #include "soft_checksums.h"
+#include "test_data.h"
 
 static int failures;
 
@@ -39,38 +40,6 @@ static unsigned long calls[F_N], ga_calls[F_N];
 
 /* Counted wrappers: N(f, ...) calls lzma_f and counts it. */
 #define N(f, ...) (calls[F_##f]++, lzma_##f(__VA_ARGS__))
-
-static void fill_random(uint8_t *p, size_t n, uint64_t seed)
-{
-    for (size_t i = 0; i < n; i++) {
-        seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
-        p[i] = (uint8_t)(seed >> 56);
-    }
-}
-
-static void fill_text(uint8_t *p, size_t n)
-{
-    static const char text[] = "It is a truth universally acknowledged, that "
-        "a single emulator in possession of a good host must be in want of "
-        "a native library. ";
-    for (size_t i = 0; i < n; i++) {
-        p[i] = (uint8_t)text[i % (sizeof(text) - 1)];
-    }
-}
-
-/* CRC-64/XZ, bit by bit (reflected, polynomial 0x42f0e1eba9ea3693). */
-static uint64_t soft_crc64(const uint8_t *p, size_t n)
-{
-    uint64_t c = ~0ULL;
-
-    for (size_t i = 0; i < n; i++) {
-        c ^= p[i];
-        for (int k = 0; k < 8; k++) {
-            c = (c >> 1) ^ (0xc96c5795d7870f42ULL & -(c & 1));
-        }
-    }
-    return ~c;
-}
 
 /* Runs strm to the end: input in, output to out (cap bytes), chunked by
  * chunk bytes each way; returns the last code and the output size. */
@@ -467,15 +436,15 @@ static void memlimits(const uint8_t *src, size_t n)
  * by lzma_end. */
 #define MAX_BLOCKS 512
 
-typedef struct Pool {
+typedef struct CountingPool {
     uint32_t magic;
     int allocs, frees, bad_frees, live;
     void *blocks[MAX_BLOCKS];
-} Pool;
+} CountingPool;
 
 static void *pool_alloc(void *opaque, size_t nmemb, size_t size)
 {
-    Pool *p = opaque;
+    CountingPool *p = opaque;
     void *b;
 
     if (p->magic != 0x4c5a4d41 || p->allocs == MAX_BLOCKS) {
@@ -489,7 +458,7 @@ static void *pool_alloc(void *opaque, size_t nmemb, size_t size)
 
 static void pool_free(void *opaque, void *b)
 {
-    Pool *p = opaque;
+    CountingPool *p = opaque;
     int i;
 
     if (!b) {
@@ -511,7 +480,7 @@ static void pool_free(void *opaque, void *b)
 
 static void allocator_roundtrip(const uint8_t *src, size_t n)
 {
-    static Pool pool;
+    static CountingPool pool;
     lzma_allocator a = { pool_alloc, pool_free, &pool };
     lzma_stream s = LZMA_STREAM_INIT;
     size_t cap = n + n / 2 + 4096, clen, blen;

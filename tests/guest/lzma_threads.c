@@ -8,12 +8,12 @@
  * the test script to compare with the plugin's stats, then PASS.
  */
 #include <lzma.h>
-#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "soft_checksums.h"
+#include "workers.h"
 
 #define THREADS 8
 #define ROUNDS 150
@@ -22,19 +22,6 @@ typedef struct Worker {
     int id;
     unsigned long enc, dec, code, end, crc32, crc64, failures;
 } Worker;
-
-static uint64_t soft_crc64(const uint8_t *p, size_t n)
-{
-    uint64_t c = ~0ULL;
-
-    for (size_t i = 0; i < n; i++) {
-        c ^= p[i];
-        for (int k = 0; k < 8; k++) {
-            c = (c >> 1) ^ (0xc96c5795d7870f42ULL & -(c & 1));
-        }
-    }
-    return ~c;
-}
 
 /* Codes all of in (n bytes) into out in chunks of chunk bytes. */
 static lzma_ret code_all(Worker *w, lzma_stream *s, const uint8_t *in,
@@ -116,21 +103,14 @@ static void *work(void *arg)
 
 int main(void)
 {
-    pthread_t t[THREADS];
     Worker w[THREADS];
     unsigned long enc = 0, dec = 0, code = 0, end = 0, c32 = 0, c64 = 0;
     unsigned long failures = 0;
 
-    for (int i = 0; i < THREADS; i++) {
-        memset(&w[i], 0, sizeof(w[i]));
-        w[i].id = i;
-        if (pthread_create(&t[i], NULL, work, &w[i])) {
-            printf("FAIL: pthread_create\n");
-            return 1;
-        }
+    if (run_workers(work, w, sizeof(w[0]), THREADS)) {
+        return 1;
     }
     for (int i = 0; i < THREADS; i++) {
-        pthread_join(t[i], NULL);
         enc += w[i].enc;
         dec += w[i].dec;
         code += w[i].code;

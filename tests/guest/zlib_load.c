@@ -6,7 +6,6 @@
  * all) read before and after, which must stay flat. Prints "expect" lines
  * for the entries whose host calls the test script checks.
  */
-#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +13,7 @@
 #include <zlib.h>
 
 #include "soft_checksums.h"
+#include "workers.h"
 
 #define THREADS 16
 #define CALLS_PER_THREAD 10000
@@ -121,20 +121,16 @@ static long rss_kb(void)
 int main(void)
 {
     static unsigned char buf[256];
-    pthread_t t[THREADS];
     Load l[THREADS];
     unsigned long deflates = 0, inflates = 0, copies = 0, crcs = 0, wrong = 0;
     unsigned long calls = 0;
     long before, after;
     volatile uLong sink = 0;
 
-    for (int i = 0; i < THREADS; i++) {
-        memset(&l[i], 0, sizeof(l[i]));
-        l[i].id = i;
-        pthread_create(&t[i], NULL, run, &l[i]);
+    if (run_workers(run, l, sizeof(l[0]), THREADS)) {
+        return 1;
     }
     for (int i = 0; i < THREADS; i++) {
-        pthread_join(t[i], NULL);
         deflates += l[i].deflates;
         inflates += l[i].inflates;
         copies += l[i].copies;

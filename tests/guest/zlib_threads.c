@@ -8,13 +8,13 @@
  * "expect <entry> <n>" for the test script to compare with the plugin's
  * stats.
  */
-#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <zlib.h>
 
 #include "soft_checksums.h"
+#include "workers.h"
 
 #define THREADS 8
 #define CALLS 100000
@@ -116,21 +116,14 @@ static void *work(void *arg)
 
 int main(void)
 {
-    pthread_t t[THREADS];
     Worker w[THREADS];
     unsigned long crc = 0, adler = 0, comp = 0, uncomp = 0, failures = 0;
     unsigned long defl = 0, infl = 0, streams = 0;
 
-    for (int i = 0; i < THREADS; i++) {
-        memset(&w[i], 0, sizeof(w[i]));
-        w[i].id = i;
-        if (pthread_create(&t[i], NULL, work, &w[i])) {
-            printf("FAIL: pthread_create\n");
-            return 1;
-        }
+    if (run_workers(work, w, sizeof(w[0]), THREADS)) {
+        return 1;
     }
     for (int i = 0; i < THREADS; i++) {
-        pthread_join(t[i], NULL);
         crc += w[i].crc_calls;
         adler += w[i].adler_calls;
         comp += w[i].compress_calls;

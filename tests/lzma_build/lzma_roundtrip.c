@@ -25,26 +25,9 @@
 #include <string.h>
 
 #include "check.h"
+#include "test_data.h"
 
 static int failures;
-
-static void fill_random(uint8_t *p, size_t n, uint64_t seed)
-{
-    for (size_t i = 0; i < n; i++) {
-        seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
-        p[i] = (uint8_t)(seed >> 56);
-    }
-}
-
-static void fill_text(uint8_t *p, size_t n)
-{
-    static const char text[] = "It is a truth universally acknowledged, that "
-        "a single emulator in possession of a good host must be in want of "
-        "a native library. ";
-    for (size_t i = 0; i < n; i++) {
-        p[i] = (uint8_t)text[i % (sizeof(text) - 1)];
-    }
-}
 
 static void check_known_answers(void)
 {
