@@ -149,6 +149,25 @@ timed() {
     fi
 }
 
+# three OP PROG IN OUT WANT ARGS...: PROG ARGS < IN > OUT.CONFIG in each
+# configuration on $arch, the times added to OP's; every output must be
+# the file WANT, or with WANT "same", the same bytes in all three.
+three() {
+    local op=$1 prog=$2 in=$3 outf=$4 want=$5 config
+    shift 5
+    for config in native emulated passthrough; do
+        timed "$prog" "$config" "$arch" "$in" "$outf.$config" "$@" \
+            >> "$tmp/$arch.$op.$config"
+        [ "$config" != passthrough ] || cp "$tmp/host_calls" "$tmp/$arch.$op.calls"
+        [ "$want" = same ] || cmp -s "$want" "$outf.$config" ||
+            bench_die "$prog $* $config on $arch: not the input back"
+    done
+    [ "$want" != same ] || {
+        cmp -s "$outf.native" "$outf.emulated" &&
+            cmp -s "$outf.native" "$outf.passthrough"
+    } || bench_die "$prog $* on $arch: the three configurations wrote different bytes"
+}
+
 best() {
     sort -g | head -n 1
 }
@@ -161,18 +180,8 @@ for arch in "${bench_arches[@]}"; do
     echo "program: $arch" >&2
     ops=(compress decompress optipng xz6 xzd xzT2)
     for r in $(seq "$rounds"); do
-        for config in native emulated passthrough; do
-            timed minigzip "$config" "$arch" "$corpus" "$tmp/z.$config" -6 >> "$tmp/$arch.compress.$config"
-            [ "$config" != passthrough ] || cp "$tmp/host_calls" "$tmp/$arch.compress.calls"
-        done
-        cmp -s "$tmp/z.native" "$tmp/z.emulated" && cmp -s "$tmp/z.native" "$tmp/z.passthrough" ||
-            bench_die "minigzip -6 on $arch: the three configurations wrote different bytes"
-        for config in native emulated passthrough; do
-            timed minigzip "$config" "$arch" "$tmp/z.native" "$tmp/d.$config" -d >> "$tmp/$arch.decompress.$config"
-            [ "$config" != passthrough ] || cp "$tmp/host_calls" "$tmp/$arch.decompress.calls"
-            cmp -s "$corpus" "$tmp/d.$config" ||
-                bench_die "minigzip -d $config on $arch: not the corpus back"
-        done
+        three compress minigzip "$corpus" "$tmp/z" same -6
+        three decompress minigzip "$tmp/z.native" "$tmp/d" "$corpus" -d
         for config in native emulated passthrough; do
             timed optipng "$config" "$arch" /dev/null /dev/null -quiet -clobber -o2 \
                 -out "$tmp/o.$config.png" "$tmp/image.ppm" >> "$tmp/$arch.optipng.$config"
@@ -183,27 +192,9 @@ for arch in "${bench_arches[@]}"; do
             bench_die "optipng on $arch: the three configurations wrote different PNGs"
         # xz: the thread count given, as 5.8 (riscv64's) starts as many
         # threads as CPUs by default, 5.4 one.
-        for config in native emulated passthrough; do
-            timed xz "$config" "$arch" "$corpus" "$tmp/x.$config" -6 -T1 -c \
-                >> "$tmp/$arch.xz6.$config"
-            [ "$config" != passthrough ] || cp "$tmp/host_calls" "$tmp/$arch.xz6.calls"
-        done
-        cmp -s "$tmp/x.native" "$tmp/x.emulated" && cmp -s "$tmp/x.native" "$tmp/x.passthrough" ||
-            bench_die "xz -6 on $arch: the three configurations wrote different bytes"
-        for config in native emulated passthrough; do
-            timed xz "$config" "$arch" "$tmp/x.native" "$tmp/xd.$config" -d -T1 -c \
-                >> "$tmp/$arch.xzd.$config"
-            [ "$config" != passthrough ] || cp "$tmp/host_calls" "$tmp/$arch.xzd.calls"
-            cmp -s "$corpus" "$tmp/xd.$config" ||
-                bench_die "xz -d $config on $arch: not the corpus back"
-        done
-        for config in native emulated passthrough; do
-            timed xz "$config" "$arch" "$corpus" "$tmp/xt.$config" -6 -T2 -c \
-                >> "$tmp/$arch.xzT2.$config"
-            [ "$config" != passthrough ] || cp "$tmp/host_calls" "$tmp/$arch.xzT2.calls"
-        done
-        cmp -s "$tmp/xt.native" "$tmp/xt.emulated" && cmp -s "$tmp/xt.native" "$tmp/xt.passthrough" ||
-            bench_die "xz -6 -T2 on $arch: the three configurations wrote different bytes"
+        three xz6 xz "$corpus" "$tmp/x" same -6 -T1 -c
+        three xzd xz "$tmp/x.native" "$tmp/xd" "$corpus" -d -T1 -c
+        three xzT2 xz "$corpus" "$tmp/xt" same -6 -T2 -c
     done
     for op in "${ops[@]}"; do
         n=$bytes
