@@ -469,6 +469,7 @@ static PtStatus register_gate(PtControl *ctl, uint64_t addr)
 {
     static GMutex lock;
     PtStatus st = PT_OK;
+    bool first = false;
     uint8_t probe;
 
     if (ctl->gate_disabled) {
@@ -486,9 +487,14 @@ static PtStatus register_gate(PtControl *ctl, uint64_t addr)
             ctl->gates[ctl->n_gates].ctl = ctl;
             ctl->gates[ctl->n_gates].addr = addr;
             __atomic_store_n(&ctl->n_gates, ctl->n_gates + 1, __ATOMIC_RELEASE);
+            first = ctl->n_gates == 1;
         }
     }
     g_mutex_unlock(&lock);
+    /* Outside the lock: QEMU takes its own. */
+    if (first && ctl->first_gate) {
+        ctl->first_gate();
+    }
     return st;
 }
 

@@ -45,6 +45,9 @@ struct PtControl {
     /* Registered gate addresses; appended under a lock, read without. */
     PtGate gates[PT_MAX_GATES];
     int n_gates;
+    /* Called once, when the first gate is registered (before its call
+     * returns to the guest): translation need not look for gates before. */
+    void (*first_gate)(void);
 };
 
 /*

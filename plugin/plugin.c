@@ -229,6 +229,24 @@ static void on_exit_cb(qemu_plugin_id_t id, void *userdata)
 }
 #endif
 
+/*
+ * Translation looks for gates only once a GTL has registered one: until
+ * then (a process that never loads a GTL, the dynamic loader's and C
+ * library's start-up) QEMU translates as if no plugin watched blocks.
+ * The gate's code has not run yet when its address is registered, so no
+ * block holding it was translated before.
+ */
+static qemu_plugin_id_t plugin_id;
+
+static void watch_gates(void)
+{
+#if PT_QEMU_API == PT_QEMU_API_11_1
+    qemu_plugin_register_vcpu_tb_trans_cb(plugin_id, on_tb_trans, NULL);
+#else
+    qemu_plugin_register_vcpu_tb_trans_cb(plugin_id, on_tb_trans);
+#endif
+}
+
 QEMU_PLUGIN_EXPORT int qemu_plugin_install(qemu_plugin_id_t id,
                                            const qemu_info_t *info,
                                            int argc, char **argv)
@@ -252,6 +270,8 @@ QEMU_PLUGIN_EXPORT int qemu_plugin_install(qemu_plugin_id_t id,
                "on a QEMU with one)", PT_QEMU_PLUGIN_API_VERSION);
         return -1;
     }
+    plugin_id = id;
+    control.first_gate = watch_gates;
     control.reg = pt_registry_new(options.htl_dir);
     control.filter = use_filter;
     control.gate_disabled = !options.gate;
@@ -268,7 +288,6 @@ QEMU_PLUGIN_EXPORT int qemu_plugin_install(qemu_plugin_id_t id,
         qemu_plugin_register_vcpu_syscall_cb(id, on_syscall, NULL);
     }
     qemu_plugin_register_vcpu_syscall_ret_cb(id, on_syscall_ret, NULL);
-    qemu_plugin_register_vcpu_tb_trans_cb(id, on_tb_trans, NULL);
 #else
 #if PT_HAVE_SYSCALL_FILTER
     if (use_filter) {
@@ -280,7 +299,6 @@ QEMU_PLUGIN_EXPORT int qemu_plugin_install(qemu_plugin_id_t id,
     qemu_plugin_register_vcpu_syscall_cb(id, on_syscall);
 #endif
     qemu_plugin_register_vcpu_syscall_ret_cb(id, on_syscall_ret);
-    qemu_plugin_register_vcpu_tb_trans_cb(id, on_tb_trans);
 #endif
     qemu_plugin_register_atexit_cb(id, on_exit_cb, NULL);
     return 0;
