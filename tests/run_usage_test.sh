@@ -154,7 +154,7 @@ rejects mips demo/compare.sh mips
 rejects mips demo/compare.sh --arch=mips
 
 for cmd in bench/call_overhead.sh bench/throughput.sh bench/crossover.sh \
-           bench/program.sh bench/bench.sh; do
+           bench/program.sh bench/startup.sh bench/bench.sh; do
     rejects --bogus "$cmd" --bogus
     rejects mips "$cmd" --arch=mips
     rejects mips "$cmd" --arch=aarch64,mips
