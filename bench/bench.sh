@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 #
 # The whole benchmark set into one results directory: throughput, the
-# crossover sweep, a zlib user's program (minigzip), then report.md (headline first) and a sanity check of
-# what was written. Takes the runners' options (bench_lib.sh), e.g.
+# crossover sweep, users' programs (minigzip, optipng, xz), start-up, then
+# report.md (headline first) and a sanity check of what was written. Takes the runners' options (bench_lib.sh), e.g.
 #   bazel run //bench                 every guest, results/ (~5 min)
 #   bazel run //bench -- --quick      every row once (seconds)
 set -euo pipefail
@@ -21,6 +21,8 @@ args+=(--clock="$bench_clock")
 bash "$bench_dir/throughput.sh" "${args[@]}"
 echo
 bash "$bench_dir/crossover.sh" "${args[@]}"
+echo
+bash "$bench_dir/startup.sh" "${args[@]}"
 echo
 bash "$bench_dir/program.sh" "${args[@]}"
 echo

@@ -51,7 +51,8 @@ png_ok() {
 }
 
 for f in report.md throughput.tsv throughput_table.tsv throughput.md \
-         crossover.tsv crossover_sizes.tsv crossover.md program.tsv program.md; do
+         crossover.tsv crossover_sizes.tsv crossover.md program.tsv program.md \
+         startup.tsv startup.md; do
     [ -s "$dir/$f" ] || bad "$f missing or empty"
 done
 [ "$errors" = 0 ] || exit 1
@@ -96,6 +97,9 @@ for arch in "${arches[@]}"; do
         grep -q "^| $arch | $row |" "$dir/report.md" ||
             bad "report.md has no $row row for $arch"
     done
+    # Start-up: pigz -V and xz -V, three configurations each.
+    n=$(awk -F'\t' -v a="$arch" 'NR > 1 && $1 == a && $4 > 0' "$dir/startup.tsv" | wc -l)
+    [ "$n" = 6 ] || bad "$arch: $n start-up rows, want 6"
     for png in "throughput_$arch.png" "crossover_$arch.png"; do
         png_ok "$dir/$png" || bad "$png missing, empty or not a PNG"
         grep -q "($png)" "$dir/report.md" || bad "report.md does not embed $png"

@@ -2,10 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 #
 # Writes DIR/report.md from the sections the runners left in DIR
-# (throughput.md, crossover.md, program.md). Its first line is the headline: the
-# speed-up of passthrough over emulation and its cost against native, for
-# compress2 level 6 and inflate on the corpus, on the aarch64 guest (or the
-# first guest measured). tools/demo.sh prints that line.
+# (throughput.md, crossover.md, program.md, startup.md). Its first line is
+# the headline: the speed-up of passthrough over emulation and its cost
+# against native, for compress2 level 6 and inflate on the corpus, on the
+# aarch64 guest (or the first guest measured). tools/demo.sh prints that line.
 # usage: report.sh DIR
 set -euo pipefail
 
@@ -13,7 +13,7 @@ usage() {
     cat <<'USAGE'
 usage: report.sh DIR
 Writes DIR/report.md from the sections the benchmark runners left in DIR
-(throughput.md, crossover.md, program.md), headline first.
+(throughput.md, crossover.md, program.md, startup.md), headline first.
   -h, --help   this text
 USAGE
 }
@@ -79,7 +79,7 @@ headline() {
         echo "once on small data. It checks that the benchmarks run and report;"
         echo "its figures are not measurements."
     fi
-    for section in throughput crossover program; do
+    for section in throughput crossover program startup; do
         if [ -s "$dir/$section.md" ]; then
             echo
             cat "$dir/$section.md"
