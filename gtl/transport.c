@@ -17,11 +17,7 @@ static PtStatus control_nonce(uint32_t op, uint64_t nonce, int64_t *value,
                               int32_t *host_errno, uint64_t a, uint64_t b,
                               uint64_t c, uint64_t d)
 {
-    volatile PtReply reply = {
-        .magic = PT_REPLY_MAGIC,
-        .nonce = nonce,
-        .status = PT_E_NO_ANSWER,
-    };
+    volatile PtReply reply = pt_reply_new(nonce);
     int saved = errno;
     uint64_t full_op = op < PT_OP_HELLO ? (op | PT_OP_REPLY) : op;
 

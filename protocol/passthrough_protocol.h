@@ -87,6 +87,14 @@ typedef struct PtReply {
     int32_t host_errno;   /* INVOKE: errno the host entry left, or 0 */
 } PtReply;
 
+/* A reply block as the guest writes it before the syscall. */
+static inline PtReply pt_reply_new(uint64_t nonce)
+{
+    PtReply r = { PT_REPLY_MAGIC, nonce, 0, PT_E_NO_ANSWER, 0 };
+
+    return r;
+}
+
 /* One per guest thread, in guest memory. */
 typedef struct PtMailbox {
     uint64_t token;       /* entry to run, or PT_GATE_PING */

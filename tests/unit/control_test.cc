@@ -55,20 +55,11 @@ protected:
     }
     void TearDown() override { pt_registry_free(ctl_.reg); }
 
-    PtReply NewReply(uint64_t nonce = 0)
-    {
-        PtReply r{};
-        r.magic = PT_REPLY_MAGIC;
-        r.nonce = nonce;
-        r.status = PT_E_NO_ANSWER;
-        return r;
-    }
-
     // Runs op with a reply block, as the GTL does; returns the reply.
     PtReply Op(uint64_t op, uint64_t a = 0, uint64_t b = 0, uint64_t c = 0,
                uint64_t d = 0)
     {
-        PtReply r = NewReply();
+        PtReply r = pt_reply_new(0);
         if (op < PT_OP_HELLO) {
             op |= PT_OP_REPLY;
         }
@@ -96,12 +87,12 @@ protected:
 
 TEST_F(ControlTest, HelloAnswersVersionCheckedWithNonce)
 {
-    PtReply r = NewReply(0x1234);
+    PtReply r = pt_reply_new(0x1234);
     uint64_t args[6] = {PT_OP_HELLO, U(&r), PT_PROTOCOL_VERSION, 0x1234};
     EXPECT_EQ(pt_control_syscall(&ctl_, args), 0);
     EXPECT_EQ(r.status, PT_OK);
 
-    r = NewReply(0x1234);
+    r = pt_reply_new(0x1234);
     uint64_t bad_version[6] = {PT_OP_HELLO, U(&r), 99, 0x1234};
     EXPECT_EQ(pt_control_syscall(&ctl_, bad_version), -PT_E_VERSION);
     EXPECT_EQ(r.status, PT_E_VERSION);
@@ -113,12 +104,12 @@ TEST_F(ControlTest, HelloWithAForeignNonceIsNotAnswered)
 {
     // What the plugin sees when guest addresses are not host addresses:
     // the block at that address does not hold what the guest wrote.
-    PtReply r = NewReply(0x1111);
+    PtReply r = pt_reply_new(0x1111);
     uint64_t args[6] = {PT_OP_HELLO, U(&r), PT_PROTOCOL_VERSION, 0x2222};
     EXPECT_EQ(pt_control_syscall(&ctl_, args), -PT_E_FAULT);
     EXPECT_EQ(r.status, PT_E_NO_ANSWER);
 
-    r = NewReply(0x1111);
+    r = pt_reply_new(0x1111);
     r.magic = 0;
     uint64_t no_magic[6] = {PT_OP_HELLO, U(&r), PT_PROTOCOL_VERSION, 0x1111};
     EXPECT_EQ(pt_control_syscall(&ctl_, no_magic), -PT_E_FAULT);
@@ -134,7 +125,7 @@ TEST_F(ControlTest, BadReplyPointersAreRefusedNotTouched)
     void *page = mmap(nullptr, 4096, PROT_READ | PROT_WRITE,
                       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     ASSERT_NE(page, MAP_FAILED);
-    PtReply r = NewReply(7);
+    PtReply r = pt_reply_new(7);
     memcpy(page, &r, sizeof(r));
     ASSERT_EQ(mprotect(page, 4096, PROT_READ), 0);
     uint64_t ro[6] = {PT_OP_HELLO, U(page), PT_PROTOCOL_VERSION, 7};
@@ -230,7 +221,7 @@ TEST_F(ControlTest, HtlDirItselfMayBeALink)
     ASSERT_EQ(symlink(g_htl_dir.c_str(), link.c_str()), 0);
     PtControl ctl{};
     ctl.reg = pt_registry_new(link.c_str());
-    PtReply r = NewReply();
+    PtReply r = pt_reply_new(0);
     uint64_t args[6] = {PT_OP_LOAD_HTL | PT_OP_REPLY, U(&r), U("libz.so")};
     pt_control_syscall(&ctl, args);
     EXPECT_EQ(r.status, PT_OK);
@@ -375,7 +366,7 @@ TEST_F(ControlTest, JunkInUnusedArgumentSlotsIsIgnored)
     EXPECT_EQ(Op(PT_OP_DLSYM, h, U("crc32_HTL"), 7, 7).status, PT_OK);
     PtStats st{};
     EXPECT_EQ(Op(PT_OP_STATS, U(&st), 5, 5, 5).status, PT_OK);
-    PtReply r = NewReply(3);
+    PtReply r = pt_reply_new(3);
     uint64_t hello[6] = {PT_OP_HELLO, U(&r), PT_PROTOCOL_VERSION, 3, 7, 7};
     EXPECT_EQ(pt_control_syscall(&ctl_, hello), 0);
     uint64_t plain[6] = {PT_OP_LOAD_HTL, U("libz.so"), 0xdead, 0xbeef, 1, 2};
@@ -433,7 +424,7 @@ TEST_F(MailboxTest, BindChecksTheMailbox)
     other.reg = ctl_.reg;
     EXPECT_FALSE(pt_control_set_target(&other, "sparc64"));
     PtMailbox mb{};
-    PtReply r = NewReply();
+    PtReply r = pt_reply_new(0);
     uint64_t bind[6] = {PT_OP_BIND_MAILBOX, U(&r), U(&mb)};
     pt_control_syscall(&other, bind);
     EXPECT_EQ(r.status, PT_E_DISABLED);

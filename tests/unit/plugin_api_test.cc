@@ -215,21 +215,12 @@ bool Syscall(int64_t num, uint64_t a1, uint64_t a2 = 0, uint64_t a3 = 0,
     return claimed;
 }
 
-PtReply NewReply(uint64_t nonce = 0)
-{
-    PtReply r{};
-    r.magic = PT_REPLY_MAGIC;
-    r.nonce = nonce;
-    r.status = PT_E_NO_ANSWER;
-    return r;
-}
-
 // An op with a reply block (works at every level); *value gets the
 // syscall's value.
 PtReply Op(uint64_t op, uint64_t a = 0, uint64_t b = 0, uint64_t c = 0,
            int64_t *value = nullptr)
 {
-    PtReply r = NewReply();
+    PtReply r = pt_reply_new(0);
     if (op < PT_OP_HELLO) {
         op |= PT_OP_REPLY;
     }
@@ -297,7 +288,7 @@ TEST_F(PluginApiTest, OtherSyscallsGoThrough)
 
 TEST_F(PluginApiTest, HelloIsAnsweredInTheReplyBlockAndTheValue)
 {
-    PtReply r = NewReply(0xabc);
+    PtReply r = pt_reply_new(0xabc);
     int64_t value = 0;
     bool claimed = Syscall(PT_SYSCALL_NR, PT_OP_HELLO, U(&r),
                            PT_PROTOCOL_VERSION, 0xabc, 0, 0, &value);
