@@ -48,7 +48,12 @@ command_of() {
     libs=$root/usr/lib/$arch-linux-gnu:$root/lib/$arch-linux-gnu
     [ ! -e "$root/usr/lib/$arch-linux-gnu/libc.so.6" ] || args+=(-L "$root")
     case "$config" in
-    emulated|plugin) args+=(--no-gtl -E "LD_LIBRARY_PATH=$libs") ;;
+    emulated) args+=(--no-gtl -E "LD_LIBRARY_PATH=$libs") ;;
+    # The runner's passthrough command (a sanitized plugin's runtimes
+    # included), the GTLs' folder left out of the guest's search path.
+    plugin) args+=(--plugin "$bench_plugin" --htl-dir "$bench_htl_dir"
+                   --gtl-dir "$bench_dir/gtl_$arch"
+                   -E "LD_LIBRARY_PATH=$libs") ;;
     passthrough) args+=(--plugin "$bench_plugin" --htl-dir "$bench_htl_dir"
                         --gtl-dir "$bench_dir/gtl_$arch"
                         -E "LD_LIBRARY_PATH=$bench_dir/gtl_$arch:$libs") ;;
@@ -56,9 +61,6 @@ command_of() {
     line=$("$bench_runner" --dry-run --arch "$arch" "${args[@]}" -- \
            "$root/usr/bin/$prog" -V)
     eval "cmd=($line)"
-    # The plugin without the GTLs: the runner has no such mode.
-    [ "$config" != plugin ] ||
-        cmd=("${cmd[0]}" -plugin "$bench_plugin,htl_dir=$bench_htl_dir" "${cmd[@]:1}")
     for i in "${!cmd[@]}"; do
         if [ -n "$stats" ] && [ "${cmd[$i]}" = -plugin ]; then
             cmd[$((i + 1))]+=,stats=$stats
