@@ -25,6 +25,16 @@ bench_plugin=$bench_runfiles/plugin/libpassthrough.so
 # are symbolic links): the directory the genrule really wrote them to.
 bench_htl_dir=$(dirname "$(readlink -f "$bench_dir/htl/libz_HTL.so")")
 
+# debian_arch ARCH: the Debian architecture of a guest (its tree in
+# @debian_programs).
+debian_arch() {
+    case "$1" in
+    x86_64) echo amd64 ;;
+    aarch64) echo arm64 ;;
+    riscv64) echo riscv64 ;;
+    esac
+}
+
 bench_die() {
     echo "bench: $*" >&2
     exit 1

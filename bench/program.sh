@@ -52,14 +52,6 @@ side=1024
     > "$tmp/image.ppm"
 image_bytes=$(stat -c %s "$tmp/image.ppm")
 
-debian_arch() {
-    case "$1" in
-    x86_64) echo amd64 ;;
-    aarch64) echo arm64 ;;
-    riscv64) echo riscv64 ;;
-    esac
-}
-
 # Debian keeps liblzma.so.5 in /lib (12) or /usr/lib (13, merged /usr).
 lzma_dir() {
     local d=$1/lib/$2-linux-gnu

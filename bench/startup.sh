@@ -31,14 +31,6 @@ trap 'rm -rf "$tmp"' EXIT
 mkdir "$tmp/no_htl"
 debian=$RUNFILES_DIR/debian_programs
 
-debian_arch() {
-    case "$1" in
-    x86_64) echo amd64 ;;
-    aarch64) echo arm64 ;;
-    riscv64) echo riscv64 ;;
-    esac
-}
-
 # command_of ARCH CONFIG PROG [STATS]: sets cmd to the qemu command line,
 # as the runner builds it (the plugin's stats to STATS, if given).
 command_of() {
