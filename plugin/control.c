@@ -30,12 +30,13 @@ static const OpInfo *op_info(uint64_t op)
         [PT_OP_REGISTER_GATE - PT_OP_HELLO] = { "REGISTER_GATE" },
         [PT_OP_BIND_MAILBOX - PT_OP_HELLO] = { "BIND_MAILBOX" },
         [PT_OP_MAILBOX_CALL - PT_OP_HELLO] = { "MAILBOX_CALL" },
+        [PT_OP_RESOLVE - PT_OP_HELLO] = { "RESOLVE" },
     };
 
     if (op >= PT_OP_LOAD_HTL && op <= PT_OP_CLOSE_HTL) {
         return &upstream[op];
     }
-    if (op >= PT_OP_HELLO && op <= PT_OP_MAILBOX_CALL) {
+    if (op >= PT_OP_HELLO && op <= PT_OP_RESOLVE) {
         return &own[op - PT_OP_HELLO];
     }
     return NULL;
@@ -554,6 +555,55 @@ static PtStatus do_invoke(PtControl *ctl, uint64_t token, uint64_t args,
     return PT_OK;
 }
 
+/*
+ * RESOLVE: each name's token, written back at once. A name that is
+ * refused or missing gets 0, as DLSYM's error would leave the GTL;
+ * unreadable arrays, or a name that is, fail the whole op.
+ */
+static PtStatus resolve_entries(PtControl *ctl, uint64_t handle,
+                                uint64_t names, uint64_t n, uint64_t tokens,
+                                int64_t *value)
+{
+    g_autofree uint64_t *name_at = NULL;
+    g_autofree uint64_t *found = NULL;
+    char name[PT_NAME_MAX];
+    int64_t count = 0;
+    PtStatus st;
+
+    if (n > PT_RESOLVE_MAX) {
+        return PT_E_LIMIT;
+    }
+    name_at = g_new0(uint64_t, n + 1);
+    found = g_new0(uint64_t, n + 1);
+    if (!pt_guest_read(names, name_at, n * sizeof(uint64_t))) {
+        return PT_E_FAULT;
+    }
+    for (uint64_t i = 0; i < n; i++) {
+        if (!name_at[i]) {
+            continue;
+        }
+        st = read_name(name_at[i], name);
+        if (st == PT_E_FAULT) {
+            return st;
+        }
+        if (st == PT_OK) {
+            st = pt_registry_dlsym(ctl->reg, handle, name, &found[i]);
+        }
+        if (st == PT_E_BAD_HANDLE) {
+            return st;
+        }
+        count += st == PT_OK;
+        if (st != PT_OK) {
+            found[i] = 0;
+        }
+    }
+    if (!pt_guest_write(tokens, found, n * sizeof(uint64_t))) {
+        return PT_E_FAULT;
+    }
+    *value = count;
+    return PT_OK;
+}
+
 static PtStatus do_stats(PtControl *ctl, uint64_t out, int64_t *value)
 {
     PtStats s = {
@@ -635,6 +685,8 @@ static PtStatus dispatch(PtControl *ctl, uint64_t op, const uint64_t *a,
         }
         serve(ctl, mb, PT_VIA_SYSCALL);
         return PT_OK;
+    case PT_OP_RESOLVE:
+        return resolve_entries(ctl, a[0], a[1], a[2], a[3], value);
     default:
         return PT_E_BAD_OP;
     }

@@ -51,6 +51,11 @@ typedef enum PtOp {
      * would. The syscall transport: no reply block, the mailbox was
      * checked at bind. */
     PT_OP_MAILBOX_CALL = 0x104,
+    /* (reply, handle, const char *names[n], n, uint64_t tokens[n]) ->
+     * entries found: DLSYM of each name in one op, its token (0: a NULL
+     * name, or one the HTL lacks) written to tokens[i]. A GTL resolves
+     * its whole table at once; n <= PT_RESOLVE_MAX. */
+    PT_OP_RESOLVE = 0x105,
 } PtOp;
 
 /* Flag: the op's first argument is a PtReply, its own arguments follow. */
@@ -120,6 +125,9 @@ typedef struct PtStats {
 
 /* Library names: lib<name>_HTL.so is loaded for name "lib<name>.so". */
 #define PT_NAME_MAX 64
+
+/* Names one RESOLVE takes at most. */
+#define PT_RESOLVE_MAX 1024
 
 /* Tokens and handles carry a tag so a stray integer is not mistaken for
  * one; the index below it is checked against the plugin's tables. */

@@ -11,6 +11,7 @@
  *   CONTROL  op (u16) flags (u8), then 6 argument encodings: one
  *            pt_control_syscall(). Op 0..15 picks a known op (with or
  *            without PT_OP_REPLY, by flags bit 0), larger values are raw.
+ *            RESOLVE gets well-formed arrays by flags bit 2.
  *   POKE     offset (u16), length (u8), bytes: written into the arena.
  *   GATE     pt_control_gate(): the gate's instruction ran.
  *   MEMORY   which (u8), 3 argument encodings: a guest memory syscall
@@ -124,8 +125,8 @@ static uint64_t name_addr[N_NAMES + 1];  /* + one unterminated at the end */
 static const uint64_t known_ops[16] = {
     0, PT_OP_LOAD_HTL, PT_OP_DLSYM, PT_OP_INVOKE, PT_OP_CLOSE_HTL,
     PT_OP_HELLO, PT_OP_STATS, PT_OP_REGISTER_GATE, PT_OP_BIND_MAILBOX,
-    PT_OP_MAILBOX_CALL, PT_OP_INVOKE, PT_OP_INVOKE, PT_OP_DLSYM,
-    PT_OP_LOAD_HTL, 5, PT_OP_HELLO + 5,
+    PT_OP_MAILBOX_CALL, PT_OP_INVOKE, PT_OP_RESOLVE, PT_OP_DLSYM,
+    PT_OP_LOAD_HTL, 5, PT_OP_HELLO + 6,
 };
 
 typedef struct Input {
@@ -215,6 +216,28 @@ static uint64_t arg(Input *in, uint64_t *nonce_for)
     default:
         return take(in, 1);
     }
+}
+
+/*
+ * RESOLVE's arrays, by an input bit: up to 24 names the harness knows
+ * (NULLs and raw values among them) in the arena's first half, the tokens
+ * written into its second half.
+ */
+static void make_resolve(Input *in, uint64_t *a)
+{
+    const uint64_t most = 24, room = ARENA_SIZE / 2 - most * 8;
+    uint64_t n = take(in, 1) % (most + 1);
+    uint64_t *array = (uint64_t *)(arena + (take(in, 2) % room & ~7ULL));
+
+    for (uint64_t i = 0; i < n; i++) {
+        uint64_t v = take(in, 1);
+
+        array[i] = v < 224 ? name_addr[v % (N_NAMES + 1)]
+                 : v < 240 ? 0 : take(in, 8);
+    }
+    a[1] = U(array);
+    a[2] = n;
+    a[3] = U(arena) + ARENA_SIZE / 2 + (take(in, 2) % room & ~7ULL);
 }
 
 /*
@@ -992,6 +1015,8 @@ static void control(Input *in)
     uint64_t *a = reply_form ? args + 2 : args + 1;
     if (base == PT_OP_INVOKE) {
         make_safe(in, a[0], &a[1], &a[2]);
+    } else if (base == PT_OP_RESOLVE && (flags & 4)) {
+        make_resolve(in, a);
     }
     /* One mailbox, under key 0, so `bound` is the one every gate and
      * MAILBOX_CALL serves (keys: control_test's EachGtlHasItsOwnMailbox). */

@@ -256,6 +256,49 @@ static void handle_and_token_checks(void)
     requests += 20;
 }
 
+/* RESOLVE: the whole table at once, and hostile arrays refused whole. */
+static void resolve_checks(void)
+{
+    const char *names[] = { "crc32_HTL", NULL, "system", "no_such_HTL" };
+    const char **edge = (const char **)(edge_page + PAGE - sizeof(char *));
+    const char *gone_name[] = { (const char *)gone_page };
+    uint64_t tokens[4] = { 1, 1, 1, 1 };
+    int64_t v;
+    int st;
+
+    st = op(PT_OP_RESOLVE, libz_handle, U(names), 4, U(tokens), &v);
+    CHECK(st == PT_OK && v == 1, "RESOLVE: status %d, %lld found", st,
+          (long long)v);
+    CHECK(tokens[0] == crc_token && !tokens[1] && !tokens[2] && !tokens[3],
+          "RESOLVE: tokens %#llx %#llx %#llx %#llx",
+          (unsigned long long)tokens[0], (unsigned long long)tokens[1],
+          (unsigned long long)tokens[2], (unsigned long long)tokens[3]);
+    tokens[0] = 1;
+    *edge = "crc32_HTL";
+    struct {
+        uint64_t handle, names, n, tokens;
+        int want;
+    } bad[] = {
+        { libz_handle, U(gone_page), 1, U(tokens), PT_E_FAULT },
+        { libz_handle, U(edge), 2, U(tokens), PT_E_FAULT },
+        { libz_handle, U(gone_name), 1, U(tokens), PT_E_FAULT },
+        { libz_handle, KERNEL_ADDR, 1, U(tokens), PT_E_FAULT },
+        { libz_handle, U(names), 1, U(ro_page), PT_E_FAULT },
+        { libz_handle, U(names), 1, KERNEL_ADDR, PT_E_FAULT },
+        { libz_handle, U(names), PT_RESOLVE_MAX + 1, U(tokens), PT_E_LIMIT },
+        { libz_handle, U(names), ~0ULL, U(tokens), PT_E_LIMIT },
+        { PT_HANDLE_TAG | 999, U(names), 1, U(tokens), PT_E_BAD_HANDLE },
+    };
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        st = op(PT_OP_RESOLVE, bad[i].handle, bad[i].names, bad[i].n,
+                bad[i].tokens, &v);
+        CHECK(st == bad[i].want, "RESOLVE bad %zu: status %d", i, st);
+        requests++;
+    }
+    CHECK(tokens[0] == 1, "a refused RESOLVE wrote a token");
+    requests++;
+}
+
 /* A crc32 call through INVOKE; checks its result. */
 static void invoke_crc(uint64_t token, const unsigned char *buf, unsigned len)
 {
@@ -651,7 +694,7 @@ static void random_checks(int n)
         case 8: op_num = rnd() & 0xffff; break;
         case 9: op_num = rnd(); break;
         case 10: op_num = PT_OP_REGISTER_GATE; break;
-        default: op_num = PT_OP_LOAD_HTL; break;
+        default: op_num = PT_OP_RESOLVE; break;
         }
         /* Our own handles only: closing the GTL's would take passthrough
          * away from the round trip at the end (that is allowed, but then
@@ -665,6 +708,13 @@ static void random_checks(int n)
         if ((op_num & ~(uint64_t)PT_OP_REPLY & 0xfff) == PT_OP_INVOKE) {
             pick[1] = rnd() & 1 ? U(safe_args()) : 0;
             pick[2] = rnd() & 1 ? U(safe_ret()) : 0;
+        }
+        /* RESOLVE writes its tokens to scratch, or to a bad pointer. */
+        if ((op_num & ~(uint64_t)PT_OP_REPLY) == PT_OP_RESOLVE &&
+            pick[3] != 0 && pick[3] != U(gone_page) &&
+            pick[3] != U(ro_page) && pick[3] != KERNEL_ADDR) {
+            pick[2] %= 16;
+            pick[3] = U(zero_args_page) + 3072;
         }
         /* Only a zeroed mailbox, or a bad pointer, is bound at random. */
         if ((op_num & ~(uint64_t)PT_OP_REPLY) == PT_OP_BIND_MAILBOX &&
@@ -728,6 +778,7 @@ int evil_protocol_attacks(void)
     hello_checks();
     name_checks();
     handle_and_token_checks();
+    resolve_checks();
     invoke_crc(crc_token, (const unsigned char *)"123456789", 9);
     pointer_checks();
     mailbox_checks();

@@ -166,6 +166,60 @@ TEST_F(ControlTest, UnterminatedNameIsRefused)
     EXPECT_EQ(Op(PT_OP_LOAD_HTL, U(name)).status, PT_E_BAD_NAME);
 }
 
+TEST_F(ControlTest, ResolveGivesEveryNamesTokenInOneOp)
+{
+    uint64_t h = Load();
+    const char *names[] = {"crc32_HTL", nullptr,    "no_such_HTL",
+                           "system",    "bad name", "adler32_HTL"};
+    uint64_t tokens[6];
+
+    memset(tokens, 0xff, sizeof(tokens));
+    PtReply r = Op(PT_OP_RESOLVE, h, U(names), 6, U(tokens));
+    ASSERT_EQ(r.status, PT_OK);
+    EXPECT_EQ(r.value, 2);
+    EXPECT_EQ(tokens[0], Sym(h, "crc32_HTL"));
+    EXPECT_EQ(tokens[5], Sym(h, "adler32_HTL"));
+    // NULL, missing, not the HTL's own, refused: no token, as DLSYM.
+    for (int i = 1; i < 5; i++) {
+        EXPECT_EQ(tokens[i], 0u) << i;
+    }
+    r = Op(PT_OP_RESOLVE, h, U(names), 0, U(tokens));
+    EXPECT_EQ(r.status, PT_OK);
+    EXPECT_EQ(r.value, 0);
+}
+
+TEST_F(ControlTest, ResolveRefusesWhatItCannotUseAndWritesNothing)
+{
+    uint64_t h = Load();
+    const char *names[] = {"crc32_HTL"};
+    uint64_t tokens[1] = {7};
+    char *page = (char *)mmap(nullptr, 8192, PROT_READ | PROT_WRITE,
+                              MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+    ASSERT_NE(page, MAP_FAILED);
+    EXPECT_EQ(Op(PT_OP_RESOLVE, h + 1000, U(names), 1, U(tokens)).status,
+              PT_E_BAD_HANDLE);
+    EXPECT_EQ(Op(PT_OP_RESOLVE, h, U(names), PT_RESOLVE_MAX + 1,
+                 U(tokens)).status, PT_E_LIMIT);
+    EXPECT_EQ(Op(PT_OP_RESOLVE, h, U(names), UINT64_MAX, U(tokens)).status,
+              PT_E_LIMIT);
+    ASSERT_EQ(mprotect(page + 4096, 4096, PROT_NONE), 0);
+    // The array runs into an unmapped page; a name is there.
+    const char **edge = (const char **)(page + 4096 - sizeof(char *));
+    edge[0] = "crc32_HTL";
+    EXPECT_EQ(Op(PT_OP_RESOLVE, h, U(edge), 2, U(tokens)).status,
+              PT_E_FAULT);
+    const char *unmapped[] = {page + 4096};
+    EXPECT_EQ(Op(PT_OP_RESOLVE, h, U(unmapped), 1, U(tokens)).status,
+              PT_E_FAULT);
+    EXPECT_EQ(tokens[0], 7u);
+    // Tokens to read-only memory: refused, nothing written.
+    ASSERT_EQ(mprotect(page, 4096, PROT_READ), 0);
+    EXPECT_EQ(Op(PT_OP_RESOLVE, h, U(names), 1, U(page)).status, PT_E_FAULT);
+    EXPECT_EQ(page[0], 0);
+    munmap(page, 8192);
+}
+
 TEST_F(ControlTest, HandlesAreTaggedAndChecked)
 {
     uint64_t h = Load();
