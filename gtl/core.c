@@ -1,20 +1,22 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Environment: PASSTHROUGH=off forces the guest's own library;
- * PASSTHROUGH_TRANSPORT=syscall forces the syscall path;
+ * PASSTHROUGH_TRANSPORT=auto|gate|syscall picks the transport (transport.h);
  * PASSTHROUGH_DISPATCH=host sends small work to the host too;
  * PASSTHROUGH_QUIET=1 silences the warnings.
  */
 #include "core.h"
 
 #include <pthread.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "passthrough_pause.h"
 
-int gtl_ga_on_host;
+int gtl_ga_host;
+int gtl_state;
 static uint64_t ga_resume_token;
 
 int gtl_host_ga_call(int id, const GtlAllocOps *ops, void *obj, int n,
@@ -109,6 +111,25 @@ static uint64_t resolve(int64_t handle, const char *name)
 }
 
 /*
+ * The tokens of n entries (a NULL name: none) in one op; one at a time
+ * from a plugin that lacks RESOLVE.
+ */
+static void resolve_all(int64_t handle, const char *const *names, int n,
+                        uint64_t *tokens)
+{
+    int64_t found;
+
+    if (gtl_control(PT_OP_RESOLVE, &found, (uint64_t)handle,
+                    (uint64_t)(uintptr_t)names, (uint64_t)n,
+                    (uint64_t)(uintptr_t)tokens) == PT_OK) {
+        return;
+    }
+    for (int i = 0; i < n; i++) {
+        tokens[i] = names[i] ? resolve(handle, names[i]) : 0;
+    }
+}
+
+/*
  * The NAME_ga_HTL entries and the resume entry: all of them, or objects
  * with the guest's allocator stay on the guest's library (an HTL without
  * them: as before they existed).
@@ -117,12 +138,9 @@ static int connect_ga(int64_t handle)
 {
     const GtlLibrary *lib = &gtl_library;
 
+    resolve_all(handle, lib->ga_entries, lib->n_entries, gtl_ga_tokens);
     for (int i = 0; i < lib->n_entries; i++) {
-        if (!lib->ga_entries[i]) {
-            continue;
-        }
-        gtl_ga_tokens[i] = resolve(handle, lib->ga_entries[i]);
-        if (!gtl_ga_tokens[i]) {
+        if (lib->ga_entries[i] && !gtl_ga_tokens[i]) {
             goto none;
         }
     }
@@ -180,7 +198,8 @@ static void warn_missing(int missing, int n)
              htl_name(), missing, n, lib->guest_name, groups);
 }
 
-bool gtl_connect(void)
+/* False if there is no transport at all: every call runs on the guest. */
+static bool connect_htl(void)
 {
     const GtlLibrary *lib = &gtl_library;
     int64_t handle;
@@ -197,17 +216,52 @@ bool gtl_connect(void)
                  "own %s", htl_name(), st, lib->guest_name);
         return true;
     }
+    resolve_all(handle, lib->entries, lib->n_entries, gtl_tokens);
     for (int i = 0; i < lib->n_entries; i++) {
         if (lib->entries[i]) {
-            gtl_tokens[i] = resolve(handle, lib->entries[i]);
             missing += !gtl_tokens[i];
             n++;
         }
     }
     place_groups();
-    gtl_ga_on_host = connect_ga(handle);
+    gtl_ga_host = connect_ga(handle);
     if (missing) {
         warn_missing(missing, n);
     }
     return true;
+}
+
+/* A fork while another thread was connecting: that thread is not in the
+ * child, which connects again itself. */
+static void forget_connecting(void)
+{
+    if (gtl_state == GTL_CONNECTING) {
+        gtl_state = GTL_UNCONNECTED;
+    }
+}
+
+void gtl_connect(void)
+{
+    static bool atfork_set;
+
+    for (;;) {
+        int seen = GTL_UNCONNECTED;
+
+        if (__atomic_compare_exchange_n(&gtl_state, &seen, GTL_CONNECTING,
+                                        false, __ATOMIC_ACQUIRE,
+                                        __ATOMIC_ACQUIRE)) {
+            if (!atfork_set) {
+                atfork_set = !pthread_atfork(NULL, NULL, forget_connecting);
+            }
+            gtl_on_connect(connect_htl());
+            __atomic_store_n(&gtl_state, GTL_CONNECTED, __ATOMIC_RELEASE);
+            return;
+        }
+        if (seen == GTL_CONNECTED) {
+            return;
+        }
+        /* Another thread is connecting: the groups' sides are not known
+         * until it is done, and must be the same for every thread. */
+        sched_yield();
+    }
 }

@@ -39,22 +39,61 @@ GTL_HIDDEN extern uint64_t gtl_ga_tokens[];
 /*
  * Whether each group's objects are made on the host: only if every entry
  * of the group resolved, since an object stays on the side that made it.
+ * Read through gtl_on_host().
  */
 GTL_HIDDEN extern int gtl_group_on_host[];
 /* Whether objects with the guest's allocator can live on the host: every
- * NAME_ga_HTL entry and the resume entry resolved. */
-GTL_HIDDEN extern int gtl_ga_on_host;
+ * NAME_ga_HTL entry and the resume entry resolved. Read through
+ * gtl_ga_on_host(). */
+GTL_HIDDEN extern int gtl_ga_host;
 
 /*
- * Connects to the library's HTL, once, from the library's constructor:
- * false if there is no transport at all (no plugin, PASSTHROUGH=off), and
- * every call runs on the guest.
+ * The GTL connects to its HTL on its first call, not at load: a process
+ * that never calls the library (most programs that link zlib, run once
+ * under binfmt_misc) pays no control op and no instrumented translation.
  */
-GTL_HIDDEN bool gtl_connect(void);
+enum {
+    GTL_UNCONNECTED,
+    GTL_CONNECTING,
+    GTL_CONNECTED,     /* or found that there is no transport */
+};
+GTL_HIDDEN extern int gtl_state;
+
+/* Connects, once; a caller meanwhile waits for the first to finish. */
+GTL_HIDDEN void gtl_connect(void);
+
+/*
+ * The library's GTL defines it: runs once, at the end of gtl_connect(),
+ * connected true unless there is no transport at all (no plugin,
+ * PASSTHROUGH=off) and every call runs on the guest.
+ */
+GTL_HIDDEN void gtl_on_connect(bool connected);
+
+/* Everything below about the host holds only once this has returned. */
+static inline void gtl_ready(void)
+{
+    if (__builtin_expect(__atomic_load_n(&gtl_state, __ATOMIC_ACQUIRE) !=
+                         GTL_CONNECTED, 0)) {
+        gtl_connect();
+    }
+}
+
+static inline bool gtl_on_host(int group)
+{
+    gtl_ready();
+    return gtl_group_on_host[group];
+}
+
+static inline bool gtl_ga_on_host(void)
+{
+    gtl_ready();
+    return gtl_ga_host;
+}
 
 /* Runs entry `id` on the host; false if it has no entry or was refused. */
 static inline int gtl_host(int id, void **args, void *ret)
 {
+    gtl_ready();
     return gtl_tokens[id] && gtl_call(gtl_tokens[id], args, ret) == PT_OK;
 }
 

@@ -193,45 +193,44 @@ static inline int none_route_guest(void **args, int pos)
  * from one to the other chains under qemu-user.
  */
 #define GTL_SIZED_SECTION(str) ".text.gtl_sized." str
+/* The size once more: the first call connects, and sets the threshold. */
+#define GTL_SIZED_ROUTE(size, id)                                         \
+    (gtl_ready(), (size_t)(size) >= __atomic_load_n(&gtl_min_host_size[id], \
+                                                    __ATOMIC_RELAXED))    \
+        ? GTL_HOST : GTL_GUEST
 #define GTL_WRAP_SIZED(group, ret_t, n, types, err, extra, id, x, str, fb) \
     __asm__(".pushsection " GTL_SIZED_SECTION(str)                        \
             ",\"ax\",@progbits\n\t.balign 2048\n\t.popsection");          \
     GTL_FUNCTION(static __attribute__((noinline,                           \
                                        section(GTL_SIZED_SECTION(str)))), \
-                 x##_host, , ret_t, n, types, err, id, fb, GTL_HOST, NULL, \
-                 0, , GTL_SAME)                                            \
+                 x##_host, , ret_t, n, types, err, id, fb,                 \
+                 GTL_SIZED_ROUTE(PT_ARG0 extra, id), NULL, 0, , GTL_SAME)  \
     GTL_EXPORT __attribute__((flatten, section(GTL_SIZED_SECTION(str))))  \
     ret_t x(PT_PARAMS_##n types) GTL_LABEL(str);                           \
     GTL_EXPORT __attribute__((flatten, section(GTL_SIZED_SECTION(str))))  \
     ret_t x(PT_PARAMS_##n types)                                           \
     {                                                                      \
-        if ((size_t)(PT_ARG0 extra) >= gtl_min_host_size[id]) {            \
+        if ((size_t)(PT_ARG0 extra) >=                                     \
+            __atomic_load_n(&gtl_min_host_size[id], __ATOMIC_RELAXED)) {   \
             return x##_host(PT_NAMES_##n types);                           \
         }                                                                  \
         return fb(PT_NAMES_##n types);                                     \
     }
 
 /*
- * The SIZED rows' thresholds: until GTL_SIZED_INIT runs (no transport:
- * never), all on the guest. Expand GTL_SIZED_TABLE(list) before the
- * wrappers, and call the function it defines once connected.
+ * The SIZED rows' thresholds: 0 until the GTL has connected, so that the
+ * first call of any size takes the host path, which connects; then the
+ * row's threshold, or SIZE_MAX (never the host) without a transport.
+ * Expand GTL_SIZED_TABLE(list, init) before the wrappers, and call
+ * init(connected) from gtl_on_connect().
  */
-#define GTL_SIZED_MAX(kind, group, ret_t, name, ...) \
-    PT_CAT(GTL_SIZED_MAX_, kind)(GTL_ID_##name)
-#define GTL_SIZED_MAX_SIZED(id) [id] = SIZE_MAX,
 #define GTL_SIZED_SET(kind, group, ret_t, name, n, types, err, checks, extra) \
     PT_CAT(GTL_SIZED_SET_, kind)(GTL_ID_##name, extra)
-#define GTL_SIZED_SET_SIZED(id, extra) \
-    gtl_min_host_size[id] = all ? 0 : (PT_ARG1 extra);
+#define GTL_SIZED_SET_SIZED(id, extra)                                    \
+    __atomic_store_n(&gtl_min_host_size[id],                              \
+                     !connected ? SIZE_MAX : all ? 0 : (PT_ARG1 extra),   \
+                     __ATOMIC_RELAXED);
 #define GTL_SIZED_NONE(...)
-#define GTL_SIZED_MAX_PLAIN GTL_SIZED_NONE
-#define GTL_SIZED_MAX_STRING GTL_SIZED_NONE
-#define GTL_SIZED_MAX_WHEN GTL_SIZED_NONE
-#define GTL_SIZED_MAX_GUEST GTL_SIZED_NONE
-#define GTL_SIZED_MAX_NEW GTL_SIZED_NONE
-#define GTL_SIZED_MAX_ON GTL_SIZED_NONE
-#define GTL_SIZED_MAX_COPY GTL_SIZED_NONE
-#define GTL_SIZED_MAX_HAND(k) GTL_SIZED_NONE
 #define GTL_SIZED_SET_PLAIN GTL_SIZED_NONE
 #define GTL_SIZED_SET_STRING GTL_SIZED_NONE
 #define GTL_SIZED_SET_WHEN GTL_SIZED_NONE
@@ -241,12 +240,10 @@ static inline int none_route_guest(void **args, int pos)
 #define GTL_SIZED_SET_COPY GTL_SIZED_NONE
 #define GTL_SIZED_SET_HAND(k) GTL_SIZED_NONE
 #define GTL_SIZED_TABLE(list, init)                                       \
-    static size_t gtl_min_host_size[GTL_N_ENTRIES] = {                    \
-        list(GTL_SIZED_MAX)                                               \
-    };                                                                    \
-    void init(void)                                                       \
+    static size_t gtl_min_host_size[GTL_N_ENTRIES];                       \
+    void init(bool connected)                                             \
     {                                                                     \
-        bool all = gtl_dispatch_all_to_host();                            \
+        bool all = connected && gtl_dispatch_all_to_host();               \
         list(GTL_SIZED_SET)                                               \
     }
 

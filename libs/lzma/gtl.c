@@ -148,7 +148,7 @@ static inline int lstream_route_new(void **args, int pos, bool ga, int id)
     lzma_stream *s = *(lzma_stream **)args[pos];
     int only = lstream_on_host(s) ? GTL_HOST_ONLY : GTL_HOST;
 
-    if (!s || !gtl_group_on_host[GTL_GROUP_lstream] ||
+    if (!s || !gtl_on_host(GTL_GROUP_lstream) ||
         (s->internal && !lstream_on_host(s)) ||
         !lzma_host_knows(lstream_chain(args, id))) {
         /* The guest's stream set up again stays the guest's; a host one
@@ -158,7 +158,7 @@ static inline int lstream_route_new(void **args, int pos, bool ga, int id)
     if (!s->allocator) {
         return only;
     }
-    if (ga && gtl_ga_on_host) {
+    if (ga && gtl_ga_on_host()) {
         return only | GTL_GA;
     }
     /* The guest's allocator and no pausing (the threaded coders): a guest
@@ -468,14 +468,12 @@ LZMA_VERSIONED(lzma_stream_encoder_mt_memusage)
 LZMA_512ALPHA(lzma_stream_encoder_mt)
 LZMA_512ALPHA(lzma_stream_encoder_mt_memusage)
 
-__attribute__((constructor)) static void gtl_init(void)
+void gtl_on_connect(bool connected)
 {
-    if (gtl_connect()) {
-        gtl_sized_init();
+    gtl_sized_init(connected);
 #if LZMA_VERSION >= 50060000
-        if (pipe2(probe_pipe, O_CLOEXEC | O_NONBLOCK)) {
-            probe_pipe[0] = probe_pipe[1] = -1;
-        }
-#endif
+    if (connected && pipe2(probe_pipe, O_CLOEXEC | O_NONBLOCK)) {
+        probe_pipe[0] = probe_pipe[1] = -1;
     }
+#endif
 }

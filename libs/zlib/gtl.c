@@ -47,9 +47,7 @@ const GtlAllocOps zstream_alloc_ops = { zstream_ga_alloc, zstream_ga_free };
 
 ZLIB_FUNCTIONS(GTL_WRAP)
 
-__attribute__((constructor)) static void gtl_init(void)
+void gtl_on_connect(bool connected)
 {
-    if (gtl_connect()) {
-        gtl_sized_init();
-    }
+    gtl_sized_init(connected);
 }

@@ -55,7 +55,7 @@ ZLIB_GTL_OWN(GTL_FALLBACK_EXTERN)
 #endif
 
 /* Sets the SIZED functions' thresholds (gtl_sized.c), once connected. */
-GTL_HIDDEN void gtl_sized_init(void);
+GTL_HIDDEN void gtl_sized_init(bool connected);
 
 /*
  * Host streams: the guest's `state` of a stream on the host is the HTL's
@@ -86,15 +86,14 @@ static inline int gtl_default_alloc(z_streamp strm)
 
 static inline int gtl_stream_may_use_host(z_streamp strm)
 {
-    return gtl_group_on_host[GTL_GROUP_zstream] && strm &&
-           gtl_default_alloc(strm);
+    return strm && gtl_on_host(GTL_GROUP_zstream) && gtl_default_alloc(strm);
 }
 
 /* Streams with the guest's own allocator: on the host too if the HTL has
  * the NAME_ga_HTL entries. */
 static inline int gtl_stream_may_use_host_ga(z_streamp strm)
 {
-    return gtl_ga_on_host && gtl_group_on_host[GTL_GROUP_zstream] && strm &&
+    return strm && gtl_ga_on_host() && gtl_on_host(GTL_GROUP_zstream) &&
            !gtl_default_alloc(strm);
 }
 
@@ -192,7 +191,7 @@ static inline int gzfile_route_on(void **args, int pos, bool ga)
     (void)args;
     (void)pos;
     (void)ga;
-    return gtl_group_on_host[GTL_GROUP_gzfile] ? GTL_HOST_ONLY : GTL_GUEST;
+    return gtl_on_host(GTL_GROUP_gzfile) ? GTL_HOST_ONLY : GTL_GUEST;
 }
 
 static inline void gzfile_after_on(void **args, int pos, void *ret,

@@ -30,7 +30,7 @@
 /* gzFiles are all on one side, chosen at load time. */
 static inline int gz_on_host(void)
 {
-    return gtl_group_on_host[GTL_GROUP_gzfile];
+    return gtl_on_host(GTL_GROUP_gzfile);
 }
 
 static z_crc_t crc_table[256];
