@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,17 @@
 #include <unistd.h>
 
 GtlTransport gtl_transport = GTL_NONE;
+
+/*
+ * The gate is registered at a process's GTL_GATE_AFTER-th host call, not
+ * at connect: once a gate is registered, QEMU hands the plugin every block
+ * it translates from then on, which costs a short process more than its
+ * few calls save (pigz -V makes two). PASSTHROUGH_TRANSPORT=gate
+ * registers it at connect.
+ */
+#define GTL_GATE_AFTER 64
+static long gate_after = -1;    /* -1: never (syscall forced, or done) */
+static long syscall_path_calls;
 
 static PtStatus control_nonce(uint32_t op, uint64_t nonce, int64_t *value,
                               int32_t *host_errno, uint64_t a, uint64_t b,
@@ -97,11 +109,43 @@ static PtStatus mailbox_syscall(volatile PtMailbox *mb, uint64_t token,
     return st;
 }
 
+static int gate_works(void);
+
+/* Registers the gate once this many calls have taken the syscall path. */
+static void count_for_gate(void)
+{
+    long after = __atomic_load_n(&gate_after, __ATOMIC_RELAXED);
+
+    if (after < 0 ||
+        __atomic_add_fetch(&syscall_path_calls, 1, __ATOMIC_RELAXED) < after ||
+        !__atomic_compare_exchange_n(&gate_after, &after, -1, false,
+                                     __ATOMIC_RELAXED, __ATOMIC_RELAXED)) {
+        return;
+    }
+    if (gate_works()) {
+        __atomic_store_n(&gtl_transport, GTL_GATE, __ATOMIC_RELEASE);
+    } else {
+        gtl_warn("the plugin did not serve the gate; calls take the slower "
+                 "syscall path");
+    }
+}
+
 PtStatus gtl_call_slow(uint64_t token, void **args, void *ret)
 {
     volatile PtMailbox *mb;
     int32_t host_errno = 0;
     PtStatus st;
+
+    if (gtl_transport == GTL_SYSCALL) {
+        count_for_gate();
+        if (gtl_transport == GTL_GATE &&
+            gtl_mailbox_state == GTL_MAILBOX_IDLE) {
+            st = gtl_gate_call(token, args, ret);
+            if (st != PT_E_NO_ANSWER) {
+                return st;
+            }
+        }
+    }
 
     if (gtl_transport == GTL_GATE && gtl_mailbox_state == GTL_MAILBOX_IDLE) {
         /* The gate did not answer a bound mailbox: the plugin dropped it
@@ -193,11 +237,13 @@ GtlTransport gtl_transport_init(void)
     if (want && !strcmp(want, "syscall")) {
         return gtl_transport;
     }
-    if (gate_works()) {
-        gtl_transport = GTL_GATE;
-    } else {
-        gtl_warn("the plugin did not serve the gate; calls take the slower "
-                 "syscall path");
+    if (want && strcmp(want, "gate") && strcmp(want, "auto")) {
+        gtl_warn("PASSTHROUGH_TRANSPORT=%s: expected auto, gate or syscall; "
+                 "using auto", want);
+    }
+    gate_after = want && !strcmp(want, "gate") ? 0 : GTL_GATE_AFTER;
+    if (gate_after == 0) {
+        count_for_gate();
     }
     return gtl_transport;
 }

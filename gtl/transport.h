@@ -30,9 +30,11 @@ GTL_HIDDEN PtStatus gtl_control(uint32_t op, int64_t *value, uint64_t a,
                                 uint64_t b, uint64_t c, uint64_t d);
 
 /*
- * Says HELLO and picks the transport, once: the gate unless it cannot be
- * registered or does not answer, or PASSTHROUGH_TRANSPORT=syscall; GTL_NONE
- * without a plugin or with PASSTHROUGH=off.
+ * Says HELLO and picks the transport, once: the syscall path, and the gate
+ * from the 64th call on (PASSTHROUGH_TRANSPORT=gate: from the first),
+ * unless it cannot be registered or does not answer, or
+ * PASSTHROUGH_TRANSPORT=syscall; GTL_NONE without a plugin or with
+ * PASSTHROUGH=off.
  */
 GTL_HIDDEN GtlTransport gtl_transport_init(void);
 
@@ -98,7 +100,8 @@ static inline PtStatus gtl_gate_call(uint64_t token, void **args, void *ret)
  */
 static inline PtStatus gtl_call(uint64_t token, void **args, void *ret)
 {
-    if (__builtin_expect(gtl_transport == GTL_GATE &&
+    if (__builtin_expect(__atomic_load_n(&gtl_transport, __ATOMIC_RELAXED) ==
+                         GTL_GATE &&
                          gtl_mailbox_state == GTL_MAILBOX_IDLE, 1)) {
         PtStatus st = gtl_gate_call(token, args, ret);
 

@@ -53,7 +53,7 @@ run() {
 # runfiles are symbolic links: the directory the HTL really is in.
 htl_dir=$(dirname "$(readlink -f "$htl")")
 run passthrough --htl-dir "$htl_dir" --stats="$stats" \
-    -E PASSTHROUGH_DISPATCH=host
+    -E PASSTHROUGH_DISPATCH=host -E PASSTHROUGH_TRANSPORT=gate
 run adaptive --htl-dir "$htl_dir"
 run fallback --no-passthrough
 run own --no-gtl -E "LD_LIBRARY_PATH=$(dirname "$guest_zlib")"

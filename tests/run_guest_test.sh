@@ -10,15 +10,18 @@
 #   QEMU: the qemu-ARCH binary, or "system" for the one on PATH (stock 7.2).
 #   PATH: the control path the plugin's stats must name: "syscall-entry"
 #   (stock QEMU) or "filter" (the project-built filter QEMU).
-#   gate:     plugin + HTL; every call the program reports ("expect ENTRY
-#             N") must have run on the host through the gate.
+#   gate:     plugin + HTL, PASSTHROUGH_TRANSPORT=gate; every call the
+#             program reports ("expect ENTRY N") must have run on the host
+#             through the gate.
 #   syscall:  the same with PASSTHROUGH_TRANSPORT=syscall: every call
 #             through the INVOKE syscall.
 #   nogate:   the plugin refuses the gate (gate=off): the GTL must warn and
 #             make every call through the syscall.
-#   any:      every call on the host, through whichever transport.
-#   adaptive: the default dispatcher: exactly the calls the program
-#             expects on the host ran there (through the gate).
+#   any:      every call on the host, through whichever transport (the
+#             default: the syscall path, then the gate).
+#   adaptive: the defaults (dispatcher, transport): exactly the calls the
+#             program expects on the host ran there, the first 64 through
+#             the syscall path and the rest through the gate.
 #   fallback: no plugin; the GTL must run the guest's own library.
 #   nohtl:    plugin, but an empty htl_dir; the GTL must warn, fall back,
 #             and the plugin must count no host call.
@@ -68,10 +71,11 @@ htl_dir=$(dirname "$(readlink -f "$htl")")
 # dispatcher, which keeps small work in the guest, has a test of its own).
 with_htl=(--htl-dir "$htl_dir" --stats="$stats" -E PASSTHROUGH_DISPATCH=host)
 case "$mode" in
-gate|any|upstream|evil) run "${with_htl[@]}" ;;
+any|upstream) run "${with_htl[@]}" ;;
+gate|evil) run "${with_htl[@]}" -E PASSTHROUGH_TRANSPORT=gate ;;
 adaptive) run --htl-dir "$htl_dir" --stats="$stats" ;;
 syscall) run "${with_htl[@]}" -E PASSTHROUGH_TRANSPORT=syscall ;;
-nogate) run "${with_htl[@]}" --plugin-arg gate=off ;;
+nogate) run "${with_htl[@]}" -E PASSTHROUGH_TRANSPORT=gate --plugin-arg gate=off ;;
 fallback) run --no-passthrough ;;
 nohtl)
     mkdir -p "$tmp/empty_htl_dir"
@@ -138,7 +142,17 @@ check_host_calls() {
 }
 
 case "$mode" in
-gate|adaptive) check_host_calls gate syscall ;;
+gate) check_host_calls gate syscall ;;
+adaptive)
+    check_host_calls any ""
+    # The GTL's default: the gate from its 64th host call (transport.c).
+    [ "$(stat syscall_calls)" -le 64 ] ||
+        fail "$(stat syscall_calls) calls took the syscall path, not the first 64"
+    [ "$(stat host_calls)" -le 64 ] || [ "$(stat gate_calls)" -gt 0 ] ||
+        fail "$(stat host_calls) host calls, none through the gate"
+    echo "ok: the first $(stat syscall_calls) through the syscall path," \
+        "$(stat gate_calls) through the gate"
+    ;;
 any) check_host_calls any "" ;;
 evil)
     # The GTL's mailbox was rebound under it: it must bind again and the

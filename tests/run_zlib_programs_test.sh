@@ -41,7 +41,7 @@ pt() {
     path=$(awk '$1 == "control_path" { print $2 }' "$tmp/$name.stats")
     [ "$path" = "$control_path" ] ||
         fail "$name: control path '$path', expected '$control_path'"
-    calls=$(awk '$1 == "gate_calls" { print $2 }' "$tmp/$name.stats")
+    calls=$(awk '$1 == "host_calls" { print $2 }' "$tmp/$name.stats")
     [ "${calls:-0}" -gt 0 ] || fail "$name: no host calls counted"
     echo "$name: $calls host calls" >&2
 }
