@@ -59,6 +59,15 @@ lzma_dir() {
     echo "$d"
 }
 
+# direct RUNNER-ARGS...: sets cmd to the runner's qemu command line, run
+# without the runner: native runs start their program directly, and so do
+# emulated and passthrough ones (qemu-ARCH), so no row pays a shell's start.
+direct() {
+    local line
+    line=$("$bench_runner" --dry-run "$@") || bench_die "runner --dry-run $* failed"
+    eval "cmd=($line)"
+}
+
 # timed PROG CONFIG ARCH IN OUT ARGS...: PROG (minigzip, optipng or xz)
 # ARGS < IN > OUT in CONFIG; prints its time in seconds (the process's CPU
 # time, or the wall clock).
@@ -75,9 +84,9 @@ timed() {
         cmd=(env LD_LIBRARY_PATH=/lib/x86_64-linux-gnu "$bench_dir/minigzip_x86_64")
         ;;
     minigzip.emulated)
-        cmd=("$bench_runner" --arch "$arch" --no-gtl
-             -E "LD_LIBRARY_PATH=$bench_dir/guest_zlib_$arch"
-             "$bench_dir/minigzip_$arch")
+        direct --arch "$arch" --no-gtl \
+            -E "LD_LIBRARY_PATH=$bench_dir/guest_zlib_$arch" \
+            "$bench_dir/minigzip_$arch"
         ;;
     minigzip.passthrough)
         bin=$bench_dir/minigzip_$arch
@@ -87,9 +96,9 @@ timed() {
              "$host_root/usr/bin/optipng")
         ;;
     optipng.emulated)
-        cmd=("$bench_runner" --arch "$arch" "${sysroot[@]}" --no-gtl
-             -E "LD_LIBRARY_PATH=$bench_dir/guest_zlib_$arch:$root/usr/lib/$arch-linux-gnu"
-             "$root/usr/bin/optipng")
+        direct --arch "$arch" "${sysroot[@]}" --no-gtl \
+            -E "LD_LIBRARY_PATH=$bench_dir/guest_zlib_$arch:$root/usr/lib/$arch-linux-gnu" \
+            "$root/usr/bin/optipng"
         ;;
     optipng.passthrough)
         bin=$root/usr/bin/optipng
@@ -99,9 +108,9 @@ timed() {
         cmd=(env LD_LIBRARY_PATH=/lib/x86_64-linux-gnu "$host_root/usr/bin/xz")
         ;;
     xz.emulated)
-        cmd=("$bench_runner" --arch "$arch" "${sysroot[@]}" --no-gtl
-             -E "LD_LIBRARY_PATH=$(lzma_dir "$root" "$arch"):$root/usr/lib/$arch-linux-gnu"
-             "$root/usr/bin/xz")
+        direct --arch "$arch" "${sysroot[@]}" --no-gtl \
+            -E "LD_LIBRARY_PATH=$(lzma_dir "$root" "$arch"):$root/usr/lib/$arch-linux-gnu" \
+            "$root/usr/bin/xz"
         ;;
     xz.passthrough)
         # The GTLs' folder first: its liblzma.so.5 before Debian's.
@@ -111,12 +120,12 @@ timed() {
     esac
     if [ "$config" = passthrough ]; then
         rm -f "$stats"
-        cmd=("$bench_runner" --arch "$arch" "${sysroot[@]}"
-             --plugin "$bench_plugin" --htl-dir "$bench_htl_dir"
-             --gtl-dir "$bench_dir/gtl_$arch" --stats="$stats")
+        local args=(--arch "$arch" "${sysroot[@]}"
+                    --plugin "$bench_plugin" --htl-dir "$bench_htl_dir"
+                    --gtl-dir "$bench_dir/gtl_$arch" --stats="$stats")
         [ -z "$libs" ] ||
-            cmd+=(-E "LD_LIBRARY_PATH=$bench_dir/gtl_$arch:$libs")
-        cmd+=("${bench_pt_env[@]}" "$bin")
+            args+=(-E "LD_LIBRARY_PATH=$bench_dir/gtl_$arch:$libs")
+        direct "${args[@]}" "${bench_pt_env[@]}" "$bin"
     fi
     TIMEFORMAT='%3R %3U %3S'
     { time "${cmd[@]}" "$@" < "$in" > "$outf" 2> "$err"; } 2> "$tmp/time" ||
