@@ -148,6 +148,11 @@ rejects --bogus tools/qemu-passthrough --check --bogus
 rejects mips tools/qemu-passthrough --check --guest=mips
 rejects mips tools/qemu-passthrough --check --guest mips
 rejects /bin/true tools/qemu-passthrough --check /bin/true
+rejects bogus tools/qemu-passthrough --binfmt=bogus
+rejects mips tools/qemu-passthrough --binfmt=status --guest=mips
+rejects /bin/true tools/qemu-passthrough --binfmt=install /bin/true
+rejects --stats tools/qemu-passthrough --binfmt=install --stats
+rejects --check tools/qemu-passthrough --binfmt=status --check
 
 rejects --bogus demo/compare.sh --bogus
 rejects mips demo/compare.sh mips
@@ -163,8 +168,8 @@ done
 rejects x bench/call_overhead.sh --scale x
 rejects bogus bench/throughput.sh --clock=bogus
 
-rejects --bogus packaging/build_deb.sh out.deb 0 packaging r m --bogus
-rejects bogus packaging/build_deb.sh out.deb 0 packaging r m bogus
+rejects --bogus packaging/build_deb.sh out.deb 0 packaging r m i --bogus
+rejects bogus packaging/build_deb.sh out.deb 0 packaging r m i bogus
 
 rejects --bogus bench/check_report.sh --bogus
 rejects --arch=mips bench/check_report.sh --arch=mips
