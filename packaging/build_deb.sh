@@ -6,20 +6,22 @@
 # dpkg-deb for the archive); //packaging:deb runs it. Layout:
 #   /usr/bin/qemu-passthrough                       the runner
 #   /usr/lib/qemu-passthrough/*.so                  plugins and HTLs (host)
+#   /usr/lib/qemu-passthrough/qemu-passthrough-binfmt  binfmt_misc interpreter
 #   /usr/lib/qemu-passthrough/<triple>/<SONAME>     GTLs, one folder a guest
 #   /usr/share/man/man1/qemu-passthrough.1.gz, /usr/share/doc/..., lintian
 #   overrides.
-# usage: build_deb.sh OUT VERSION PACKAGING_DIR RUNNER MANPAGE
+# usage: build_deb.sh OUT VERSION PACKAGING_DIR RUNNER MANPAGE INTERP
 #                     --host FILE... --gtl TRIPLE=FILE...
-#   PACKAGING_DIR: control.in, changelog, copyright, lintian-overrides.
+#   PACKAGING_DIR: control.in, changelog, copyright, lintian-overrides,
+#   prerm, postrm.
 set -euo pipefail
 
 usage() {
-    echo "usage: build_deb.sh OUT VERSION PACKAGING_DIR RUNNER MANPAGE --host FILE... --gtl TRIPLE=FILE..."
+    echo "usage: build_deb.sh OUT VERSION PACKAGING_DIR RUNNER MANPAGE INTERP --host FILE... --gtl TRIPLE=FILE..."
 }
-[ $# -ge 5 ] || { echo "build_deb: too few arguments" >&2; usage >&2; exit 2; }
-out=$1 version=$2 pkgdir=$3 runner=$4 manpage=$5
-shift 5
+[ $# -ge 6 ] || { echo "build_deb: too few arguments" >&2; usage >&2; exit 2; }
+out=$1 version=$2 pkgdir=$3 runner=$4 manpage=$5 interp=$6
+shift 6
 host=() gtl=() list=
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -79,6 +81,8 @@ fi
 strip_so() {
     "$1" --remove-section=.comment --remove-section=.note --strip-unneeded "$2"
 }
+install -m 0755 "$interp" "$lib/qemu-passthrough-binfmt"
+strip --remove-section=.comment --remove-section=.note "$lib/qemu-passthrough-binfmt"
 host_installed=()
 for f in "${host[@]}"; do
     install -m 0644 "$f" "$lib/$(basename "$f")"
@@ -116,6 +120,11 @@ nocomment "$pkgdir/control.in" |
 (cd "$root" && find usr -type f -print0 | LC_ALL=C sort -z | xargs -0 md5sum) \
     > "$root/DEBIAN/md5sums"
 chmod 0644 "$root/DEBIAN/control" "$root/DEBIAN/md5sums"
+# Maintainer scripts: binfmt_misc entries away before removal, the
+# interpreters' copies on purge.
+for script in prerm postrm; do
+    install -m 0755 "$pkgdir/$script" "$root/DEBIAN/$script"
+done
 find "$root" -type d -exec chmod 0755 {} +
 find "$root" -exec touch -h -d "@$SOURCE_DATE_EPOCH" {} +
 

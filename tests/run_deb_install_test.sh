@@ -6,9 +6,11 @@
 # /usr/bin/qemu-passthrough --check for aarch64, then Debian's arm64 pigz
 # through /usr/bin/qemu-passthrough with no path given (compress on 2
 # threads and decompress; the output checked with the host's gzip, host
-# calls counted by the plugin's stats), then apt-get purge, and nothing of
-# the package may be left: dpkg -L lists nothing, its files and folders are
-# gone. It changes the machine's package state: tagged exclusive, and it
+# calls counted by the plugin's stats), then the installed
+# --binfmt=install in a user and mount namespace with a binfmt_misc of its
+# own: the same pigz started as ./pigz, host calls counted; then apt-get
+# purge, and nothing of the package may be left: dpkg -L lists nothing, its
+# files and folders are gone, and so is what --binfmt=install copied. It changes the machine's package state: tagged exclusive, and it
 # refuses to run if the package is installed already (it would remove it).
 # usage: run_deb_install_test.sh DEB DEBIAN_ARM64_ROOT
 set -euo pipefail
@@ -107,6 +109,24 @@ gzip -9n -c corpus > host.gz
 pt pigz_d inflate -- -d -c < host.gz > back
 cmp -s back corpus || fail "pigz -d did not give the corpus back"
 
+# Transparent: binfmt_misc in a namespace of its own, the installed
+# interpreter, copied to the default place (/var/lib/qemu-passthrough).
+cp "$root/usr/bin/pigz" "$tmp/pigz"
+mkdir "$tmp/binfmt" "$tmp/binfmt_stats"
+unshare --user --map-root-user --mount sh -c '
+    set -e
+    mount -t binfmt_misc binfmt_misc "$0/binfmt"
+    PT_BINFMT_DIR=$0/binfmt qemu-passthrough --binfmt=install --guest=aarch64 \
+        --stats="$0/binfmt_stats"
+    cd "$0" && ./pigz -n -c < corpus > binfmt.gz' "$tmp" ||
+    fail "pigz through binfmt_misc exited with $?"
+cmp -s binfmt.gz pt.gz || fail "./pigz gave other bytes than pigz through the runner"
+[ -e /var/lib/qemu-passthrough/binfmt/qemu-passthrough-aarch64 ] ||
+    fail "--binfmt=install copied no interpreter to /var/lib/qemu-passthrough/binfmt"
+n=$(cat "$tmp"/binfmt_stats/pigz.* | awk '$1 == "host_calls" { print $2 }')
+[ "${n:-0}" -gt 0 ] || fail "./pigz: no call ran on the host"
+echo "./pigz through binfmt_misc: $n host calls" >&2
+
 # Purge: nothing of it may be left.
 cd /
 apt-get purge -y -qq "$pkg" > "$tmp/apt.log" 2>&1 ||
@@ -128,4 +148,6 @@ while read -r f; do
         fail "$f is still there after purge"
     fi
 done < "$tmp/files"
-echo "ok: installed, --check clean, arm64 pigz with host calls counted, purged without a trace"
+[ ! -e /var/lib/qemu-passthrough ] ||
+    fail "/var/lib/qemu-passthrough (--binfmt=install's copies) is still there after purge"
+echo "ok: installed, --check clean, arm64 pigz with host calls counted (by the runner and as ./pigz through binfmt_misc), purged without a trace"
