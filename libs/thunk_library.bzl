@@ -99,6 +99,9 @@ def thunk_library(
         name = htl,
         srcs = htl_srcs,
         copts = HTL_COPTS + copts,
+        # Only what it uses: not the toolchain's default libstdc++ and libm,
+        # which the plugin would load into QEMU at the GTL's connect.
+        linkopts = ["-Wl,--as-needed"],
         linkshared = True,
         target_compatible_with = ["//toolchains:host_side"],
         deps = ["//htl:core"] + htl_deps,
