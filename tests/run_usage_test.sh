@@ -153,6 +153,9 @@ rejects mips tools/qemu-passthrough --binfmt=status --guest=mips
 rejects /bin/true tools/qemu-passthrough --binfmt=install /bin/true
 rejects --stats tools/qemu-passthrough --binfmt=install --stats
 rejects --check tools/qemu-passthrough --binfmt=status --check
+rejects /bin/true tools/qemu-passthrough --install-gtl=/tmp /bin/true
+rejects --stats tools/qemu-passthrough --install-gtl=/tmp --stats=stats
+rejects --check tools/qemu-passthrough --remove-gtl=/tmp --check
 
 rejects --bogus demo/compare.sh --bogus
 rejects mips demo/compare.sh mips
