@@ -2,6 +2,7 @@
 #define _GNU_SOURCE
 #include <dlfcn.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
 #include <time.h>
@@ -31,6 +32,27 @@ int bench_set_clock(const char *name)
         return -1;
     }
     return 0;
+}
+
+int bench_common_option(int opt, const char *arg, int *reps,
+                        double *budget_ms)
+{
+    switch (opt) {
+    case 'r':
+        *reps = atoi(arg);
+        return 1;
+    case 'b':
+        *budget_ms = atof(arg);
+        return 1;
+    case 'k':
+        if (bench_set_clock(arg)) {
+            fprintf(stderr, "-k %s: expected cpu or wall\n", arg);
+            return -1;
+        }
+        return 1;
+    default:
+        return 0;
+    }
 }
 
 const char *bench_clock_name(void)

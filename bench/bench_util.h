@@ -21,6 +21,14 @@ int bench_set_clock(const char *name);
 /* The clock's name, for the output. */
 const char *bench_clock_name(void);
 
+/*
+ * The options every benchmark program takes: -r REPS, -b BUDGET_MS and
+ * -k cpu|wall. 1 if opt was one of them, 0 if not; -1 (said on stderr)
+ * for a clock it does not know.
+ */
+int bench_common_option(int opt, const char *arg, int *reps,
+                        double *budget_ms);
+
 /* Host calls the plugin has served so far, or -1 without a plugin. */
 long long bench_host_calls(void);
 

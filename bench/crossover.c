@@ -153,7 +153,7 @@ int main(int argc, char **argv)
     size_t max = 16u << 20;
     double min_ms = 20, budget_ms = 1500;
     const char *only = NULL;
-    int reps = 3, growth = 4, opt;
+    int reps = 3, growth = 4, opt, known;
     unsigned char *src;
     Ctx c;
 
@@ -165,25 +165,17 @@ int main(int argc, char **argv)
         case 't':
             min_ms = atof(optarg);
             break;
-        case 'r':
-            reps = atoi(optarg);
-            break;
-        case 'b':
-            budget_ms = atof(optarg);
-            break;
         case 'F':
             only = optarg;
-            break;
-        case 'k':
-            if (bench_set_clock(optarg)) {
-                fprintf(stderr, "-k %s: expected cpu or wall\n", optarg);
-                return 2;
-            }
             break;
         case 'g':
             growth = atoi(optarg);
             break;
         default:
+            known = bench_common_option(opt, optarg, &reps, &budget_ms);
+            if (known > 0) {
+                break;
+            }
             fprintf(stderr, "usage: crossover [-m MAX_BYTES] [-t MIN_MS] "
                     "[-r REPS] [-b BUDGET_MS] [-F FUNCTION] [-k cpu|wall] "
                     "[-g GROWTH]\n");

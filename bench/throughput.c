@@ -104,12 +104,23 @@ static double time_uncompress(const unsigned char *src, size_t len,
     return t;
 }
 
+/* The time since t0, once the stream's end (rc, of what) is checked. */
+static double ended(int rc, const char *what, double t0)
+{
+    double t = bench_now() - t0;
+
+    if (rc != Z_OK) {
+        die(what, rc);
+    }
+    return t;
+}
+
 static double time_deflate(const unsigned char *src, size_t len, int level,
                            size_t chunk, Buffers *b, size_t *out_len)
 {
     z_stream s;
     size_t fed = 0;
-    double t0, t;
+    double t0;
     int rc;
 
     memset(&s, 0, sizeof(s));
@@ -136,12 +147,7 @@ static double time_deflate(const unsigned char *src, size_t len, int level,
         }
     } while (rc != Z_STREAM_END);
     *out_len = s.total_out;
-    rc = deflateEnd(&s);
-    t = bench_now() - t0;
-    if (rc != Z_OK) {
-        die("deflateEnd", rc);
-    }
-    return t;
+    return ended(deflateEnd(&s), "deflateEnd", t0);
 }
 
 static double time_inflate(const unsigned char *src, size_t len, size_t chunk,
@@ -172,11 +178,7 @@ static double time_inflate(const unsigned char *src, size_t len, size_t chunk,
             die("inflate", rc);
         }
     } while (rc != Z_STREAM_END);
-    rc = inflateEnd(&s);
-    t = bench_now() - t0;
-    if (rc != Z_OK) {
-        die("inflateEnd", rc);
-    }
+    t = ended(inflateEnd(&s), "inflateEnd", t0);
     check_back(src, len, b->back, s.total_out, "inflate");
     return t;
 }
@@ -326,7 +328,7 @@ static int parse_levels(const char *s, int *levels, int max)
 int main(int argc, char **argv)
 {
     int levels[10] = { 1, 6, 9 };
-    int nlevels = 3, reps = 1, opt;
+    int nlevels = 3, reps = 1, opt, known;
     double budget_ms = 0;
     size_t chunk = 64 << 10, payload_len = PAYLOAD_SIZE, corpus_len = 0;
     const char *corpus = NULL;
@@ -335,12 +337,6 @@ int main(int argc, char **argv)
 
     while ((opt = getopt(argc, argv, "r:b:s:l:c:p:f:n:k:")) != -1) {
         switch (opt) {
-        case 'r':
-            reps = atoi(optarg);
-            break;
-        case 'b':
-            budget_ms = atof(optarg);
-            break;
         case 's':
             sample_s = atof(optarg) / 1e3;
             break;
@@ -359,13 +355,11 @@ int main(int argc, char **argv)
         case 'n':
             corpus_len = strtoul(optarg, NULL, 0);
             break;
-        case 'k':
-            if (bench_set_clock(optarg)) {
-                fprintf(stderr, "-k %s: expected cpu or wall\n", optarg);
-                return 2;
-            }
-            break;
         default:
+            known = bench_common_option(opt, optarg, &reps, &budget_ms);
+            if (known > 0) {
+                break;
+            }
             fprintf(stderr, "usage: throughput [-r REPS [-b BUDGET_MS] "
                     "[-s SAMPLE_MS]] [-l LEVELS] [-c CHUNK] [-p PAYLOAD_BYTES] "
                     "[-f CORPUS [-n CORPUS_BYTES]] [-k cpu|wall]\n");

@@ -6,38 +6,14 @@
  * (when there is one) how many calls ran on the host, to say whether
  * passthrough was used.
  */
-#define _GNU_SOURCE
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/syscall.h>
-#include <time.h>
-#include <unistd.h>
 #include <zlib.h>
 
-#include "passthrough_protocol.h"
+#include "bench_util.h"
 #include "payload.h"
-
-static double now(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec + ts.tv_nsec * 1e-9;
-}
-
-/* Host calls the plugin has served, or -1 without a plugin. */
-static long long host_calls(void)
-{
-    volatile PtReply reply = {
-        .magic = PT_REPLY_MAGIC,
-        .status = PT_E_NO_ANSWER,
-    };
-
-    syscall(PT_SYSCALL_NR, PT_OP_STATS, &reply, 0);
-    return reply.status == PT_OK ? (long long)reply.value : -1;
-}
 
 int main(void)
 {
@@ -55,24 +31,25 @@ int main(void)
         return 1;
     }
     fill_payload(src, PAYLOAD_SIZE);
-    calls_before = host_calls();
+    bench_set_clock("wall");
+    calls_before = bench_host_calls();
 
-    t0 = now();
+    t0 = bench_now();
     rc = compress2(comp, &comp_len, src, PAYLOAD_SIZE, 9);
-    t1 = now();
+    t1 = bench_now();
     if (rc != Z_OK) {
         fprintf(stderr, "demo: compress2 failed: %d\n", rc);
         return 1;
     }
     rc = uncompress(back, &back_len, comp, comp_len);
-    t2 = now();
+    t2 = bench_now();
     if (rc != Z_OK || back_len != PAYLOAD_SIZE ||
         memcmp(src, back, PAYLOAD_SIZE)) {
         fprintf(stderr, "demo: round trip FAILED (rc %d, %lu bytes)\n", rc,
                 (unsigned long)back_len);
         return 1;
     }
-    calls_after = host_calls();
+    calls_after = bench_host_calls();
 
     printf("zlib %s: %u bytes -> %lu bytes (level 9)\n", zlibVersion(),
            PAYLOAD_SIZE, (unsigned long)comp_len);

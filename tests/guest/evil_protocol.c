@@ -29,6 +29,7 @@
 #include "check.h"
 #include "evil_protocol.h"
 #include "soft_checksums.h"
+#include "test_data.h"
 
 #include "passthrough_protocol.h"
 
@@ -647,10 +648,7 @@ static uint64_t rng_state = 0x9e3779b97f4a7c15ULL;
 
 static uint64_t rnd(void)
 {
-    rng_state ^= rng_state << 13;
-    rng_state ^= rng_state >> 7;
-    rng_state ^= rng_state << 17;
-    return rng_state;
+    return test_rand(&rng_state);
 }
 
 static void random_checks(int n)

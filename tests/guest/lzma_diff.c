@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lzma_chains.h"
 #include "test_data.h"
 
 static int quick;
@@ -444,19 +445,13 @@ static void formats(const Input *in)
     size_t cap = lzma_stream_buffer_bound(in->len) + 64;
     uint8_t *comp = malloc(cap), *back = malloc(in->len + 64);
     lzma_options_lzma opt;
-    lzma_options_delta delta = { .type = LZMA_DELTA_TYPE_BYTE, .dist = 3 };
-    lzma_filter chains[3][3] = {
-        { { LZMA_FILTER_LZMA2, &opt }, { LZMA_VLI_UNKNOWN, NULL } },
-        { { LZMA_FILTER_DELTA, &delta }, { LZMA_FILTER_LZMA2, &opt },
-          { LZMA_VLI_UNKNOWN, NULL } },
-        { { LZMA_FILTER_X86, NULL }, { LZMA_FILTER_LZMA2, &opt },
-          { LZMA_VLI_UNKNOWN, NULL } },
-    };
+    LzmaChains c;
     lzma_stream e = LZMA_STREAM_INIT, d = LZMA_STREAM_INIT;
     lzma_ret rc;
     char what[64];
 
     lzma_lzma_preset(&opt, 2);
+    lzma_chains_init(&c, &opt, 3);
     rc = lzma_alone_encoder(&e, &opt);
     snprintf(what, sizeof(what), "alone %s", in->name);
     emit("%s encoder=%d", what, rc);
@@ -501,18 +496,18 @@ static void formats(const Input *in)
     for (int i = 0; i < 3; i++) {
         size_t pos = 0, ipos = 0, bpos = 0;
         snprintf(what, sizeof(what), "raw %s chain=%d", in->name, i);
-        emit("%s encoder=%d", what, lzma_raw_encoder(&e, chains[i]));
+        emit("%s encoder=%d", what, lzma_raw_encoder(&e, c.chain[i]));
         drive(what, &e, in->data, in->len, comp, cap, 4096, LZMA_FINISH);
         clen = e.total_out;
         lzma_end(&e);
-        emit("%s decoder=%d", what, lzma_raw_decoder(&d, chains[i]));
+        emit("%s decoder=%d", what, lzma_raw_decoder(&d, c.chain[i]));
         drive(what, &d, comp, clen, back, in->len + 64, 4096, LZMA_RUN);
         lzma_end(&d);
-        rc = lzma_raw_buffer_encode(chains[i], NULL, in->data, in->len, comp,
+        rc = lzma_raw_buffer_encode(c.chain[i], NULL, in->data, in->len, comp,
                                     &pos, cap);
         emit("%s buffer_encode rc=%d len=%zu hash=%016" PRIx64, what, rc, pos,
              fnv(comp, pos));
-        rc = lzma_raw_buffer_decode(chains[i], NULL, comp, &ipos, pos, back,
+        rc = lzma_raw_buffer_decode(c.chain[i], NULL, comp, &ipos, pos, back,
                                     &bpos, in->len + 64);
         emit("%s buffer_decode rc=%d ipos=%zu len=%zu same=%d", what, rc, ipos,
              bpos, bpos == in->len && !memcmp(back, in->data, in->len));

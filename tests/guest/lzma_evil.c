@@ -26,6 +26,7 @@
 #include <sys/mman.h>
 
 #include "check.h"
+#include "test_data.h"
 
 static int failures;
 
@@ -49,10 +50,7 @@ static uint64_t rng = 0x2545f4914f6cdd1dULL;
 
 static uint64_t rnd(void)
 {
-    rng ^= rng << 13;
-    rng ^= rng >> 7;
-    rng ^= rng << 17;
-    return rng;
+    return test_rand(&rng);
 }
 
 /* Is the stream's state on the host? (The GTL's handles have bit 63.) */

@@ -19,6 +19,7 @@
 
 #include "check.h"
 #include "soft_checksums.h"
+#include "lzma_chains.h"
 #include "test_data.h"
 
 static int failures;
@@ -170,18 +171,12 @@ static void alone_roundtrip(const uint8_t *src, size_t n)
 static void raw_roundtrips(const uint8_t *src, size_t n)
 {
     lzma_options_lzma opt;
-    lzma_options_delta delta = { .type = LZMA_DELTA_TYPE_BYTE, .dist = 4 };
-    lzma_filter chains[3][3] = {
-        { { LZMA_FILTER_LZMA2, &opt }, { LZMA_VLI_UNKNOWN, NULL } },
-        { { LZMA_FILTER_DELTA, &delta }, { LZMA_FILTER_LZMA2, &opt },
-          { LZMA_VLI_UNKNOWN, NULL } },
-        { { LZMA_FILTER_X86, NULL }, { LZMA_FILTER_LZMA2, &opt },
-          { LZMA_VLI_UNKNOWN, NULL } },
-    };
+    LzmaChains c;
     size_t cap = n + n / 2 + 4096;
     uint8_t *comp = malloc(cap), *back = malloc(n + 64);
 
     lzma_lzma_preset(&opt, 6);
+    lzma_chains_init(&c, &opt, 4);
     for (int i = 0; i < 3; i++) {
         lzma_stream e = LZMA_STREAM_INIT, d = LZMA_STREAM_INIT;
         char what[32];
@@ -189,23 +184,23 @@ static void raw_roundtrips(const uint8_t *src, size_t n)
         lzma_ret rc;
 
         snprintf(what, sizeof(what), "raw chain %d", i);
-        rc = N(raw_encoder, &e, chains[i]);
+        rc = N(raw_encoder, &e, c.chain[i]);
         CHECK(rc == LZMA_OK, "%s: raw_encoder %d", what, rc);
         clen = encode(&e, src, n, comp, cap, 7777, what);
         N(end, &e);
-        rc = N(raw_decoder, &d, chains[i]);
+        rc = N(raw_decoder, &d, c.chain[i]);
         CHECK(rc == LZMA_OK, "%s: raw_decoder %d", what, rc);
         decode_check(&d, comp, clen, src, n, what);
 
         /* The buffer functions make the same bytes. */
-        rc = N(raw_buffer_encode, chains[i], NULL, src, n, back, &cpos, n + 64);
+        rc = N(raw_buffer_encode, c.chain[i], NULL, src, n, back, &cpos, n + 64);
         CHECK(rc == LZMA_OK && cpos == clen && !memcmp(back, comp, clen),
               "%s: raw_buffer_encode rc %d, %zu bytes (stream %zu)", what, rc,
               cpos, clen);
         {
             uint8_t *out = malloc(n + 64);
             size_t ipos = 0;
-            rc = N(raw_buffer_decode, chains[i], NULL, comp, &ipos, clen, out,
+            rc = N(raw_buffer_decode, c.chain[i], NULL, comp, &ipos, clen, out,
                    &bpos, n + 64);
             CHECK(rc == LZMA_OK && ipos == clen && same(src, n, out, bpos),
                   "%s: raw_buffer_decode rc %d, %zu bytes", what, rc, bpos);

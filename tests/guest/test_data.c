@@ -28,6 +28,16 @@ void emit(const char *fmt, ...)
     putchar('\n');
 }
 
+uint64_t test_rand(uint64_t *state)
+{
+    uint64_t x = *state;
+
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    return *state = x;
+}
+
 uint8_t *make_text(size_t n)
 {
     static const char *const words[] = {
@@ -41,9 +51,7 @@ uint8_t *make_text(size_t n)
     while (i < n) {
         const char *w;
 
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
+        test_rand(&x);
         w = words[x % 15];
         while (*w && i < n) {
             p[i++] = (uint8_t)*w++;

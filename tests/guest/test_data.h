@@ -20,6 +20,9 @@ typedef struct Input {
 /* FNV-1a of n bytes: output compared by hash, not printed. */
 uint64_t fnv(const void *p, size_t n);
 
+/* The next of a xorshift64 sequence kept in *state (not 0). */
+uint64_t test_rand(uint64_t *state);
+
 /* One transcript line: printf's format and a newline. */
 void emit(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

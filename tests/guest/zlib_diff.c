@@ -18,13 +18,23 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include "test_data.h"
 #include <unistd.h>
 #include <zlib.h>
 
+#include "test_data.h"
+
 static const char *dir;
 static int quick;
+
+/* Points stream s at n bytes of input and room bytes of output. */
+static void set_buffers(z_streamp s, const void *in, size_t n, void *out,
+                        size_t room)
+{
+    s->next_in = (Bytef *)in;
+    s->avail_in = (uInt)n;
+    s->next_out = out;
+    s->avail_out = (uInt)room;
+}
 
 static void emit_stream(const char *what, z_stream *s, int rc)
 {
@@ -178,10 +188,7 @@ static void stream_features(const Input *in)
     emit_stream("setdict", &s, rc);
     rc = deflateTune(&s, 8, 16, 64, 256);
     emit("deflateTune rc=%d", rc);
-    s.next_in = in->data;
-    s.avail_in = in->len / 2;
-    s.next_out = c;
-    s.avail_out = cap;
+    set_buffers(&s, in->data, in->len / 2, c, cap);
     rc = deflate(&s, Z_BLOCK);
     rc = deflatePending(&s, &pending, &bits);
     emit("deflatePending rc=%d pending=%u bits=%d", rc, pending, bits);
@@ -223,10 +230,7 @@ static void stream_features(const Input *in)
     /* Inflate it: needs the dictionary; copy mid-way; sync point; mark. */
     memset(&t, 0, sizeof(t));
     rc = inflateInit(&t);
-    t.next_in = c;
-    t.avail_in = clen;
-    t.next_out = b;
-    t.avail_out = in->len + 64;
+    set_buffers(&t, c, clen, b, in->len + 64);
     rc = inflate(&t, Z_NO_FLUSH);
     emit_stream("inflate needs dict", &t, rc);
     rc = inflateSetDictionary(&t, dict, sizeof(dict) - 2);
@@ -271,10 +275,7 @@ static void stream_features(const Input *in)
         z_stream d;
         memset(&d, 0, sizeof(d));
         deflateInit(&d, 6);
-        d.next_in = in->data;
-        d.avail_in = in->len / 2;
-        d.next_out = z;
-        d.avail_out = cap;
+        set_buffers(&d, in->data, in->len / 2, z, cap);
         deflate(&d, Z_FULL_FLUSH);
         size_t mid = d.total_out;
         d.avail_in = in->len - in->len / 2;
@@ -287,10 +288,7 @@ static void stream_features(const Input *in)
         }
         memset(&t, 0, sizeof(t));
         inflateInit(&t);
-        t.next_in = z;
-        t.avail_in = zlen;
-        t.next_out = b;
-        t.avail_out = in->len + 64;
+        set_buffers(&t, z, zlen, b, in->len + 64);
         rc = inflate(&t, Z_NO_FLUSH);
         emit_stream("inflate corrupt", &t, rc);
         rc = inflateSync(&t);
@@ -344,10 +342,7 @@ static void gzip_headers(const Input *in)
     deflateInit2(&s, 6, Z_DEFLATED, 31, 8, Z_DEFAULT_STRATEGY);
     rc = deflateSetHeader(&s, &h);
     emit("deflateSetHeader=%d", rc);
-    s.next_in = in->data;
-    s.avail_in = in->len;
-    s.next_out = c;
-    s.avail_out = compressBound(in->len) + 256;
+    set_buffers(&s, in->data, in->len, c, compressBound(in->len) + 256);
     rc = deflate(&s, Z_FINISH);
     emit_stream("gzip deflate", &s, rc);
     size_t clen = s.total_out;
@@ -365,10 +360,7 @@ static void gzip_headers(const Input *in)
     inflateInit2(&s, 47);
     rc = inflateGetHeader(&s, &g);
     emit("inflateGetHeader=%d", rc);
-    s.next_in = c;
-    s.avail_in = clen;
-    s.next_out = b;
-    s.avail_out = in->len + 64;
+    set_buffers(&s, c, clen, b, in->len + 64);
     rc = inflate(&s, Z_FINISH);
     emit_stream("gzip inflate", &s, rc);
     emit("header done=%d text=%d time=%lu os=%d xlen=%u extra=%.8s name=%s "
@@ -408,10 +400,7 @@ static void custom_alloc(const Input *in)
     s.zfree = my_free;
     s.opaque = &count;
     rc = deflateInit(&s, 9);
-    s.next_in = in->data;
-    s.avail_in = in->len;
-    s.next_out = c;
-    s.avail_out = compressBound(in->len);
+    set_buffers(&s, in->data, in->len, c, compressBound(in->len));
     rc = deflate(&s, Z_FINISH);
     emit_stream("custom deflate", &s, rc);
     emit("custom hash=%016llx", (unsigned long long)fnv(c, s.total_out));
@@ -424,10 +413,7 @@ static void custom_alloc(const Input *in)
     s.zfree = my_free;
     s.opaque = &count;
     inflateInit(&s);
-    s.next_in = c;
-    s.avail_in = clen;
-    s.next_out = b;
-    s.avail_out = in->len + 1;
+    set_buffers(&s, c, clen, b, in->len + 1);
     rc = inflate(&s, Z_FINISH);
     emit_stream("custom inflate", &s, rc);
     inflateEnd(&s);
@@ -478,19 +464,13 @@ static void pool_deflate(const Input *in, int level, int wbits, int mem,
     if (rc != Z_OK) {
         goto done;
     }
-    s.next_in = in->data;
-    s.avail_in = half;
-    s.next_out = out;
-    s.avail_out = cap;
+    set_buffers(&s, in->data, half, out, cap);
     emit_stream(" deflate", &s, deflate(&s, Z_NO_FLUSH));
     emit_stream(" deflateParams", &s, deflateParams(&s, 1, Z_FILTERED));
     rc = deflateCopy(&c, &s);
     emit(" deflateCopy=%d msg=%s", rc, rc == Z_OK ? "-" : (c.msg ? c.msg : "-"));
     if (rc == Z_OK) {
-        c.next_in = in->data + half;
-        c.avail_in = in->len - half;
-        c.next_out = out2;
-        c.avail_out = cap;
+        set_buffers(&c, in->data + half, in->len - half, out2, cap);
         memcpy(out2, out, s.total_out);
         c.next_out = out2 + s.total_out;
         c.avail_out = cap - s.total_out;
@@ -524,10 +504,7 @@ static void pool_inflate(const Input *in, int wbits, int refuse_at)
 
     memset(&s, 0, sizeof(s));
     deflateInit2(&s, 6, Z_DEFLATED, dwbits, 8, Z_DEFAULT_STRATEGY);
-    s.next_in = in->data;
-    s.avail_in = in->len;
-    s.next_out = c;
-    s.avail_out = cap;
+    set_buffers(&s, in->data, in->len, c, cap);
     deflate(&s, Z_FINISH);
     clen = s.total_out;
     deflateEnd(&s);
@@ -658,10 +635,7 @@ static void inflate_back(const Input *in)
 
     memset(&s, 0, sizeof(s));
     deflateInit2(&s, 6, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY);
-    s.next_in = in->data;
-    s.avail_in = in->len;
-    s.next_out = c;
-    s.avail_out = cap;
+    set_buffers(&s, in->data, in->len, c, cap);
     deflate(&s, Z_FINISH);
     size_t clen = s.total_out;
     deflateEnd(&s);

@@ -21,6 +21,8 @@ extern "C" {
 #include <utility>
 #include <vector>
 
+#include "htl_arg.h"
+
 std::string g_htl_path;
 
 namespace {
@@ -606,11 +608,6 @@ TEST_F(HtlTest, PausedCallsNestAndAreBounded)
 
 int main(int argc, char **argv)
 {
-    ::testing::InitGoogleTest(&argc, argv);
-    if (argc < 2) {
-        fprintf(stderr, "usage: %s PATH_TO_libz_HTL.so\n", argv[0]);
-        return 2;
-    }
-    g_htl_path = argv[1];
+    g_htl_path = HtlArg(&argc, argv);
     return RUN_ALL_TESTS();
 }

@@ -19,6 +19,8 @@
 #include <string>
 #include <vector>
 
+#include "htl_arg.h"
+
 extern "C" {
 #include "passthrough_protocol.h"
 #include "qemu_plugin_api.h"
@@ -57,7 +59,9 @@ struct Registered {
     void *filter_userdata = nullptr;
 #endif
     qemu_plugin_vcpu_syscall_cb_t syscall = nullptr;
+    void *syscall_userdata = nullptr;
     qemu_plugin_vcpu_syscall_ret_cb_t syscall_ret = nullptr;
+    void *syscall_ret_userdata = nullptr;
     int ids_wrong = 0;  // registrations with an id the plugin was not given
 } reg;
 
@@ -73,67 +77,32 @@ void CheckId(qemu_plugin_id_t id)
 // The QEMU side of the API, as far as the plugin uses it.
 extern "C" {
 
+// Each registration keeps its callback (and, from QEMU 11.1 on, its
+// userdata) in reg.FIELD.
 #if PT_QEMU_API == PT_QEMU_API_11_1
-void qemu_plugin_register_vcpu_syscall_cb(qemu_plugin_id_t id,
-                                          qemu_plugin_vcpu_syscall_cb_t cb,
-                                          void *userdata)
-{
-    CheckId(id);
-    reg.syscall = cb;
-}
-
-void qemu_plugin_register_vcpu_syscall_ret_cb(
-    qemu_plugin_id_t id, qemu_plugin_vcpu_syscall_ret_cb_t cb, void *userdata)
-{
-    CheckId(id);
-    reg.syscall_ret = cb;
-}
-
-void qemu_plugin_register_vcpu_syscall_filter_cb(
-    qemu_plugin_id_t id, qemu_plugin_vcpu_syscall_filter_cb_t cb,
-    void *userdata)
-{
-    CheckId(id);
-    reg.filter = cb;
-    reg.filter_userdata = userdata;
-}
-
-void qemu_plugin_register_vcpu_tb_trans_cb(qemu_plugin_id_t id,
-                                           qemu_plugin_vcpu_tb_trans_cb_t cb,
-                                           void *userdata)
-{
-    CheckId(id);
-    reg.tb_trans = cb;
-    reg.tb_trans_userdata = userdata;
-}
+#define FAKE_REGISTER(what, field)                                         \
+    void qemu_plugin_register_vcpu_##what##_cb(                            \
+        qemu_plugin_id_t id, qemu_plugin_vcpu_##what##_cb_t cb,            \
+        void *userdata)                                                    \
+    {                                                                      \
+        CheckId(id);                                                       \
+        reg.field = cb;                                                    \
+        reg.field##_userdata = userdata;                                   \
+    }
 #else
-void qemu_plugin_register_vcpu_tb_trans_cb(qemu_plugin_id_t id,
-                                           qemu_plugin_vcpu_tb_trans_cb_t cb)
-{
-    CheckId(id);
-    reg.tb_trans = cb;
-}
-#if PT_QEMU_API == PT_QEMU_API_11_0
-void qemu_plugin_register_vcpu_syscall_filter_cb(
-    qemu_plugin_id_t id, qemu_plugin_vcpu_syscall_filter_cb_t cb)
-{
-    CheckId(id);
-    reg.filter = cb;
-}
+#define FAKE_REGISTER(what, field)                                         \
+    void qemu_plugin_register_vcpu_##what##_cb(                            \
+        qemu_plugin_id_t id, qemu_plugin_vcpu_##what##_cb_t cb)            \
+    {                                                                      \
+        CheckId(id);                                                       \
+        reg.field = cb;                                                    \
+    }
 #endif
-void qemu_plugin_register_vcpu_syscall_cb(qemu_plugin_id_t id,
-                                          qemu_plugin_vcpu_syscall_cb_t cb)
-{
-    CheckId(id);
-    reg.syscall = cb;
-}
-
-void qemu_plugin_register_vcpu_syscall_ret_cb(
-    qemu_plugin_id_t id, qemu_plugin_vcpu_syscall_ret_cb_t cb)
-{
-    CheckId(id);
-    reg.syscall_ret = cb;
-}
+FAKE_REGISTER(tb_trans, tb_trans)
+FAKE_REGISTER(syscall, syscall)
+FAKE_REGISTER(syscall_ret, syscall_ret)
+#if PT_HAVE_SYSCALL_FILTER
+FAKE_REGISTER(syscall_filter, filter)
 #endif
 
 void qemu_plugin_register_atexit_cb(qemu_plugin_id_t id,
@@ -416,16 +385,12 @@ TEST_F(PluginApiTest, StatsAtExitNameTheControlPath)
 
 int main(int argc, char **argv)
 {
-    ::testing::InitGoogleTest(&argc, argv);
-    if (argc < 2) {
-        fprintf(stderr, "usage: %s PATH_TO_libz_HTL.so\n", argv[0]);
-        return 2;
-    }
+    const char *htl = HtlArg(&argc, argv);
     /* The plugin loads only regular files in htl_dir, and runfiles are
      * symbolic links: use the directory the HTL really is in. */
-    char *real = realpath(argv[1], nullptr);
+    char *real = realpath(htl, nullptr);
     if (!real) {
-        fprintf(stderr, "%s: %s: cannot resolve\n", argv[0], argv[1]);
+        fprintf(stderr, "%s: %s: cannot resolve\n", argv[0], htl);
         return 2;
     }
     g_htl_dir = real;
