@@ -153,10 +153,12 @@ timed() {
 # three OP PROG IN OUT WANT ARGS...: PROG ARGS < IN > OUT.CONFIG in each
 # configuration on $arch, the times added to OP's; every output must be
 # the file WANT, or with WANT "same", the same bytes in all three.
+# Passthrough runs right after native: on a shared machine whose speed
+# drifts over minutes, the ratio of the two is what the rows are about.
 three() {
     local op=$1 prog=$2 in=$3 outf=$4 want=$5 config
     shift 5
-    for config in native emulated passthrough; do
+    for config in native passthrough emulated; do
         timed "$prog" "$config" "$arch" "$in" "$outf.$config" "$@" \
             >> "$tmp/$arch.$op.$config"
         [ "$config" != passthrough ] || cp "$tmp/host_calls" "$tmp/$arch.$op.calls"
@@ -183,7 +185,7 @@ for arch in "${bench_arches[@]}"; do
     for r in $(seq "$rounds"); do
         three compress minigzip "$corpus" "$tmp/z" same -6
         three decompress minigzip "$tmp/z.native" "$tmp/d" "$corpus" -d
-        for config in native emulated passthrough; do
+        for config in native passthrough emulated; do
             timed optipng "$config" "$arch" /dev/null /dev/null -quiet -clobber -o2 \
                 -out "$tmp/o.$config.png" "$tmp/image.ppm" >> "$tmp/$arch.optipng.$config"
             [ "$config" != passthrough ] || cp "$tmp/host_calls" "$tmp/$arch.optipng.calls"
