@@ -11,7 +11,8 @@
  * binfmt_misc again) keep passthrough. Static, so that it runs whatever
  * the root (the kernel opened it at registration: flag F).
  *
- * INTERP.conf, one item a line:
+ * INTERP.conf, one item a line (empty lines and lines starting with #
+ * are skipped):
  *   qemu PATH       the emulator
  *   env VAR=VALUE   for QEMU itself (a sanitized plugin's runtimes)
  *   arg ARG         an argument before the program's (-L, -U, ...)
@@ -74,10 +75,11 @@ static char *library_path(const char *dir)
 
 int main(int argc, char **argv)
 {
-    char *conf_path, line[4096], *qemu = NULL, *plugin = NULL;
+    char *conf_path, *line = NULL, *qemu = NULL, *plugin = NULL;
     char *stats = NULL, *gtl = NULL, *args[MAX_ARGS];
     char **exec_argv;
     int n_args = 0, k = 0;
+    size_t cap = 0;
     FILE *conf;
 
     if (argc < 3) {
@@ -91,12 +93,16 @@ int main(int argc, char **argv)
     if (!conf) {
         fail(conf_path, strerror(errno));
     }
-    while (fgets(line, sizeof(line), conf)) {
-        char *value = strchr(line, ' ');
+    while (getline(&line, &cap, conf) >= 0) {
+        char *value;
 
         line[strcspn(line, "\n")] = 0;
+        if (!*line || *line == '#') {
+            continue;
+        }
+        value = strchr(line, ' ');
         if (!value) {
-            fail("a line without a value in", conf_path);
+            fail(conf_path, "a line without a value");
         }
         *value++ = 0;
         if (!strcmp(line, "qemu")) {
@@ -105,7 +111,10 @@ int main(int argc, char **argv)
             if (putenv(dup_or_die(value))) {
                 fail("cannot set", value);
             }
-        } else if (!strcmp(line, "arg") && n_args < MAX_ARGS) {
+        } else if (!strcmp(line, "arg")) {
+            if (n_args == MAX_ARGS) {
+                fail(conf_path, "too many arg lines");
+            }
             args[n_args++] = dup_or_die(value);
         } else if (!strcmp(line, "plugin")) {
             plugin = dup_or_die(value);
@@ -114,12 +123,13 @@ int main(int argc, char **argv)
         } else if (!strcmp(line, "gtl")) {
             gtl = dup_or_die(value);
         } else {
-            fail("an unknown line in", conf_path);
+            fail(conf_path, "a line of an unknown kind");
         }
     }
     fclose(conf);
+    free(line);
     if (!qemu || !plugin) {
-        fail("no qemu or plugin line in", conf_path);
+        fail(conf_path, "no qemu or no plugin line");
     }
     if (stats) {
         const char *base = strrchr(argv[1], '/');

@@ -116,6 +116,11 @@ static void count_for_gate(void)
 {
     long after = __atomic_load_n(&gate_after, __ATOMIC_RELAXED);
 
+    /* A call from a signal handler, the thread's mailbox in use: the gate
+     * could not be tried now (and must not be given up for it). */
+    if (gtl_mailbox_state == GTL_MAILBOX_BUSY) {
+        return;
+    }
     if (after < 0 ||
         __atomic_add_fetch(&syscall_path_calls, 1, __ATOMIC_RELAXED) < after ||
         !__atomic_compare_exchange_n(&gate_after, &after, -1, false,

@@ -90,9 +90,20 @@ grep -q 'qemu-passthrough-aarch64 registered, enabled, flags PF' status.txt
 ./pigz -d -c in.gz > back.txt
 cmp in.txt back.txt
 "\$python" -S -B sub.py > py.txt
+# A configuration the interpreter does not understand: one clear line.
+conf=state/qemu-passthrough-aarch64.conf
+cp "\$conf" conf.good
+echo "bogus line" >> "\$conf"
+rc=0
+./pigz -V 2> bad.txt || rc=\$?
+cat bad.txt
+[ "\$rc" = 126 ]
+grep -q '^qemu-passthrough-binfmt: .*\\.conf: a line of an unknown kind\$' bad.txt
+cp conf.good "\$conf"
 "\$runner" --binfmt=remove --guest=aarch64
 [ ! -e binfmt/qemu-passthrough-aarch64 ]
-[ ! -e state/qemu-passthrough-aarch64 ] && [ ! -e state/qemu-passthrough-aarch64.conf ]
+[ ! -e state/qemu-passthrough-aarch64 ]
+[ ! -e state/qemu-passthrough-aarch64.conf ]
 # No entry left: the kernel cannot run an arm64 program here.
 if ./pigz -V 2> after.txt; then
     echo "./pigz still ran after --binfmt=remove"
