@@ -240,6 +240,10 @@ static void forget_connecting(void)
     }
 }
 
+/* This thread is connecting: a call from a signal handler that
+ * interrupted it must not wait for itself. */
+static GTL_TLS bool connecting_here;
+
 void gtl_connect(void)
 {
     static bool atfork_set;
@@ -253,11 +257,15 @@ void gtl_connect(void)
             if (!atfork_set) {
                 atfork_set = !pthread_atfork(NULL, NULL, forget_connecting);
             }
+            connecting_here = true;
             gtl_on_connect(connect_htl());
             __atomic_store_n(&gtl_state, GTL_CONNECTED, __ATOMIC_RELEASE);
+            connecting_here = false;
             return;
         }
-        if (seen == GTL_CONNECTED) {
+        if (seen == GTL_CONNECTED || connecting_here) {
+            /* (Interrupting its own connect: not connected yet, so the
+             * guest's own library runs that call.) */
             return;
         }
         /* Another thread is connecting: the groups' sides are not known

@@ -59,7 +59,8 @@ enum {
 };
 GTL_HIDDEN extern int gtl_state;
 
-/* Connects, once; a caller meanwhile waits for the first to finish. */
+/* Connects, once; a caller meanwhile waits for the first to finish (but
+ * a signal handler interrupting the connecting thread does not). */
 GTL_HIDDEN void gtl_connect(void);
 
 /*
