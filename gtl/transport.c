@@ -143,12 +143,9 @@ PtStatus gtl_call_slow(uint64_t token, void **args, void *ret)
 
     if (gtl_transport == GTL_SYSCALL) {
         count_for_gate();
-        if (gtl_transport == GTL_GATE &&
-            gtl_mailbox_state == GTL_MAILBOX_IDLE) {
-            st = gtl_gate_call(token, args, ret);
-            if (st != PT_E_NO_ANSWER) {
-                return st;
-            }
+        if (gtl_transport == GTL_GATE) {
+            /* Registered by this call: it goes through the gate too. */
+            return gtl_call(token, args, ret);
         }
     }
 

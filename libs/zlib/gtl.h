@@ -185,7 +185,7 @@ static inline void zstream_after_on(void **args, int pos, void *ret,
     gtl_fix_msg(*(z_streamp *)args[0]);
 }
 
-/* gzfile: all files on one side, chosen at load time. */
+/* gzfile: all files on one side, chosen when the GTL connects. */
 static inline int gzfile_route_on(void **args, int pos, bool ga)
 {
     (void)args;

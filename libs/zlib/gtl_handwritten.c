@@ -27,7 +27,7 @@
 #include <string.h>
 #include <unistd.h>
 
-/* gzFiles are all on one side, chosen at load time. */
+/* gzFiles are all on one side, chosen when the GTL connects. */
 static inline int gz_on_host(void)
 {
     return gtl_on_host(GTL_GROUP_gzfile);
