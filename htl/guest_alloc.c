@@ -294,7 +294,9 @@ void *htl_ga_alloc(HtlObject *o, uint64_t items, uint64_t size)
             return NULL;   /* the guest's allocator gave none */
         }
     }
-    h = malloc(sizeof(*h) + n);
+    /* Zeroed, as the host library's own blocks are (lzma's HTL): a
+     * library may test a pointer it never set (liblzma before 5.4.6). */
+    h = calloc(1, sizeof(*h) + n);
     if (!h) {
         if (guest) {
             ask(PT_PAUSE_FREE, 0, 0, guest);

@@ -7,6 +7,7 @@
  */
 #include <lzma.h>
 #include <stddef.h>
+#include <stdlib.h>
 
 #include "entry.h"
 #include "guest_access.h"
@@ -49,12 +50,34 @@ static void lstream_free(void *opaque, void *ptr)
     htl_ga_free(opaque, ptr);
 }
 
+/*
+ * A stream's blocks with liblzma's own allocation are zeroed too:
+ * liblzma 5.4.1 leaves some of a coder's function pointers unset and
+ * tests them for NULL (lzma_filters_update on an LZMA1 encoder calls
+ * one), which 5.4.6 fixed by setting them; a guest must not reach a
+ * pointer it never set in the host.
+ */
+static void *lstream_zalloc(void *opaque, size_t nmemb, size_t size)
+{
+    (void)opaque;
+    return calloc(nmemb, size);
+}
+
+static void lstream_zfree(void *opaque, void *ptr)
+{
+    (void)opaque;
+    free(ptr);
+}
+
+static const lzma_allocator lstream_host_alloc = { lstream_zalloc,
+                                                   lstream_zfree, NULL };
+
 static LStream *ls(void *o)
 {
     return o;
 }
 
-/* NEW: the record for the guest's lzma_stream; liblzma's own allocator,
+/* NEW: the record for the guest's lzma_stream; the host's allocator,
  * unless the call runs where the guest's can be asked (NAME_ga_HTL). */
 static bool lstream_new(void **o, void **lv, int pos)
 {
@@ -71,7 +94,7 @@ static bool lstream_new(void **o, void **lv, int pos)
     }
     r->ga = htl_ga_active();
     s->alloc = (lzma_allocator){ lstream_alloc, lstream_free, r };
-    s->strm.allocator = r->ga ? &s->alloc : NULL;
+    s->strm.allocator = r->ga ? &s->alloc : &lstream_host_alloc;
     o[0] = r;
     *(lzma_stream **)lv[pos] = &s->strm;
     return true;
