@@ -13,9 +13,11 @@
 #                then -d -T1 of the -6 output. Native: Debian's amd64 xz
 #                on the host's liblzma; emulated: the guest's xz on
 #                Debian's liblzma for that guest (riscv64's from 13).
+#   bzip2        Debian's, on libbz2: -9 of the corpus, then -d of that;
+#                native and emulated as for xz.
 # Every run must give the same bytes; passthrough runs must show their
-# calls (gzwrite/gzread, deflate, lzma_code, the multi-threaded encoder) on
-# the host in the plugin's stats. Next
+# calls (gzwrite/gzread, deflate, lzma_code, the multi-threaded encoder,
+# BZ2_bzCompress/BZ2_bzDecompress) on the host in the plugin's stats. Next
 # to minigzip's rows: the same speed-up as //bench:throughput measured it
 # with its own program (compress2 / uncompress level 6 on the corpus), if
 # that ran in the same results directory. Writes program.tsv and
@@ -52,11 +54,17 @@ side=1024
     > "$tmp/image.ppm"
 image_bytes=$(stat -c %s "$tmp/image.ppm")
 
-# Debian keeps liblzma.so.5 in /lib (12) or /usr/lib (13, merged /usr).
-lzma_dir() {
+# lib_dir ROOT ARCH SONAME: where Debian keeps a library, /lib (12) or
+# /usr/lib (13, merged /usr); bin_of ROOT PROG: a program, /bin or /usr/bin.
+lib_dir() {
     local d=$1/lib/$2-linux-gnu
-    [ -e "$d/liblzma.so.5" ] || d=$1/usr/lib/$2-linux-gnu
+    [ -e "$d/$3" ] || d=$1/usr/lib/$2-linux-gnu
     echo "$d"
+}
+bin_of() {
+    local f=$1/bin/$2
+    [ -e "$f" ] || f=$1/usr/bin/$2
+    echo "$f"
 }
 
 # direct RUNNER-ARGS...: sets cmd to the runner's qemu command line, run
@@ -109,13 +117,25 @@ timed() {
         ;;
     xz.emulated)
         direct --arch "$arch" "${sysroot[@]}" --no-gtl \
-            -E "LD_LIBRARY_PATH=$(lzma_dir "$root" "$arch"):$root/usr/lib/$arch-linux-gnu" \
+            -E "LD_LIBRARY_PATH=$(lib_dir "$root" "$arch" liblzma.so.5):$root/usr/lib/$arch-linux-gnu" \
             "$root/usr/bin/xz"
         ;;
     xz.passthrough)
         # The GTLs' folder first: its liblzma.so.5 before Debian's.
         bin=$root/usr/bin/xz
         libs=$root/usr/lib/$arch-linux-gnu
+        ;;
+    bzip2.native)
+        cmd=(env LD_LIBRARY_PATH=/lib/x86_64-linux-gnu "$(bin_of "$host_root" bzip2)")
+        ;;
+    bzip2.emulated)
+        direct --arch "$arch" "${sysroot[@]}" --no-gtl \
+            -E "LD_LIBRARY_PATH=$(lib_dir "$root" "$arch" libbz2.so.1.0)" \
+            "$(bin_of "$root" bzip2)"
+        ;;
+    bzip2.passthrough)
+        bin=$(bin_of "$root" bzip2)
+        libs=$(lib_dir "$root" "$arch" libbz2.so.1.0)
         ;;
     esac
     if [ "$config" = passthrough ]; then
@@ -136,6 +156,8 @@ timed() {
         [ "$prog" != optipng ] || entries=(deflate_HTL)
         [ "$prog" != xz ] || entries=(lzma_code_HTL)
         [ "$prog ${2:-}" != "xz -T2" ] || entries+=(lzma_stream_encoder_mt_HTL)
+        [ "$prog" != bzip2 ] || entries=(BZ2_bzCompress_HTL)
+        [ "$prog $1" != "bzip2 -d" ] || entries=(BZ2_bzDecompress_HTL)
         for entry in "${entries[@]}"; do
             n=$(awk -v e="$entry" '$1 == "call" && $3 == e { print $4 }' "$stats")
             [ "${n:-0}" -gt 0 ] ||
@@ -181,7 +203,7 @@ load_start=$(bench_load)
 start=$(date +%s)
 for arch in "${bench_arches[@]}"; do
     echo "program: $arch" >&2
-    ops=(compress decompress optipng xz6 xzd xzT2)
+    ops=(compress decompress optipng xz6 xzd xzT2 bzip9 bzipd)
     for r in $(seq "$rounds"); do
         three compress minigzip "$corpus" "$tmp/z" same -6
         three decompress minigzip "$tmp/z.native" "$tmp/d" "$corpus" -d
@@ -198,6 +220,8 @@ for arch in "${bench_arches[@]}"; do
         three xz6 xz "$corpus" "$tmp/x" same -6 -T1 -c
         three xzd xz "$tmp/x.native" "$tmp/xd" "$corpus" -d -T1 -c
         three xzT2 xz "$corpus" "$tmp/xt" same -6 -T2 -c
+        three bzip9 bzip2 "$corpus" "$tmp/b" same -9 -c
+        three bzipd bzip2 "$tmp/b.native" "$tmp/bd" "$corpus" -d -c
     done
     for op in "${ops[@]}"; do
         n=$bytes
@@ -214,7 +238,7 @@ elapsed=$(($(date +%s) - start))
 
 md=$out/program.md
 {
-    echo "## Users' programs: minigzip, optipng and xz"
+    echo "## Users' programs: minigzip, optipng, xz and bzip2"
     echo
     echo "zlib's own \`minigzip\` from Debian's zlib source, built for each"
     echo "guest against zlib and run unmodified: \`minigzip -6 < corpus >"
@@ -240,8 +264,12 @@ md=$out/program.md
     echo "by default). Native: Debian's amd64 xz on the host's liblzma;"
     echo "emulated: the guest's xz on Debian's liblzma for that guest."
     echo "Passthrough runs counted lzma_code (and, with -T2, the host's"
-    echo "multi-threaded encoder, lzma_stream_encoder_mt) on the host. The"
-    echo "chart (program.png) gives each row's time over native's."
+    echo "multi-threaded encoder, lzma_stream_encoder_mt) on the host."
+    echo "Debian's \`bzip2 -9\` of the corpus and \`bzip2 -d\` of that, on"
+    echo "libbz2, native and emulated as for xz; bzip2 does its I/O through"
+    echo "libbz2's FILE functions, which the GTL runs over host streams"
+    echo "(BZ2_bzCompress / BZ2_bzDecompress counted on the host). The chart"
+    echo "(program.png) gives each row's time over native's."
     if [ "$bench_clock" = cpu ]; then
         echo "Times are the CPU time (user + system) of the whole process, QEMU"
         echo "included; \`--clock=wall\` times the wall clock."
@@ -257,6 +285,7 @@ md=$out/program.md
             labels["compress"] = "minigzip -6"; labels["decompress"] = "minigzip -d"
             labels["optipng"] = "optipng -o2"; labels["xz6"] = "xz -6 -T1"
             labels["xzd"] = "xz -d"; labels["xzT2"] = "xz -6 -T2"
+            labels["bzip9"] = "bzip2 -9"; labels["bzipd"] = "bzip2 -d"
             while ((getline line < table) > 0) {
                 split(line, f, "\t")
                 if (f[2] == "corpus" && f[5] == 6) { bench[f[1], f[4]] = f[10] }

@@ -155,7 +155,8 @@
 #define PT_PROBE_SIZED_SIZED ~, 1
 #define PT_IS_SIZED(kind) PT_PROBE_(PT_PROBE_SIZED_##kind)
 
-/* Whether a row of this kind has a host entry (GUEST has none). */
+/* Whether a row of this kind has a host entry (GUEST has none, nor
+ * HAND(GUEST): a function the GTL writes itself, on the guest). */
 #define PT_HAS_HTL(kind) PT_CAT(PT_HAS_HTL_, kind)
 #define PT_HAS_HTL_PLAIN 1
 #define PT_HAS_HTL_SIZED 1
@@ -165,7 +166,7 @@
 #define PT_HAS_HTL_ON 1
 #define PT_HAS_HTL_COPY 1
 #define PT_HAS_HTL_GUEST 0
-#define PT_HAS_HTL_HAND(k) 1
+#define PT_HAS_HTL_HAND(k) PT_HAS_HTL_##k
 
 /* Stringifies a parameter without expanding it (a library's headers may
  * have made the function's name a macro). */

@@ -24,8 +24,9 @@ declare -A gtl_dir=([x86_64]=$(dirname "$(realpath "$6")")
                     [aarch64]=$(dirname "$(realpath "$7")")
                     [riscv64]=$(dirname "$(realpath "$8")"))
 # The libraries (their GTLs' names) and the HTL of each.
-libs=(libz.so.1 liblzma.so.5)
-declare -A htl_of=([libz.so.1]=libz_HTL.so [liblzma.so.5]=liblzma_HTL.so)
+libs=(libz.so.1 liblzma.so.5 libbz2.so.1.0)
+declare -A htl_of=([libz.so.1]=libz_HTL.so [liblzma.so.5]=liblzma_HTL.so
+                   [libbz2.so.1.0]=libbz2_HTL.so)
 tmp=$(mktemp -d "${TEST_TMPDIR:-${TMPDIR:-/tmp}}/check.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 arches=(x86_64 aarch64 riscv64)
@@ -157,7 +158,8 @@ problems)
     has "htl_dir: $tmp/empty"
     has "problem: libz\.so\.1: no HTL libz_HTL\.so in $tmp/empty; fix: .*--htl-dir.*"
     has "problem: liblzma\.so\.5: no HTL liblzma_HTL\.so in $tmp/empty; fix: .*--htl-dir.*"
-    has "summary: 2 problem\(s\)"
+    has "problem: libbz2\.so\.1\.0: no HTL libbz2_HTL\.so in $tmp/empty; fix: .*--htl-dir.*"
+    has "summary: 3 problem\(s\)"
 
     echo "--check installed, riscv64's GTL gone:"
     cmd=$installed
@@ -166,8 +168,9 @@ problems)
     status 1
     has "problem: riscv64: libz\.so\.1: no GTL in '$prefix/lib/qemu-passthrough/riscv64-linux-gnu'; fix: reinstall the package: apt-get install --reinstall qemu-passthrough"
     has "problem: riscv64: liblzma\.so\.5: no GTL in '$prefix/lib/qemu-passthrough/riscv64-linux-gnu'; fix: reinstall the package: apt-get install --reinstall qemu-passthrough"
+    has "problem: riscv64: libbz2\.so\.1\.0: no GTL in '$prefix/lib/qemu-passthrough/riscv64-linux-gnu'; fix: reinstall the package: apt-get install --reinstall qemu-passthrough"
     has "riscv64: plugin: loads into qemu-riscv64; .*"
-    has "summary: 2 problem\(s\)"
+    has "summary: 3 problem\(s\)"
 
     echo "--check installed, -B 0x10000000:"
     check --guest=aarch64 -B 0x10000000

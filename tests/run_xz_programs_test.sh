@@ -21,86 +21,13 @@
 # is known to use.
 #
 # usage: run_xz_programs_test.sh ARCH DEBIAN_ROOT RUNNER PLUGIN HTL GTL
-#                                [QEMU PATH]
-#   QEMU: the qemu-ARCH binary, or "system" (default) for the one on PATH;
-#   PATH: the control path the plugin's stats must name (default
-#   syscall-entry; "filter" on the project-built filter QEMU).
+#                                [QEMU PATH]   (programs_lib.sh)
 set -euo pipefail
 
-arch=$1 root=$2 runner=$3 plugin=$4 htl=$5 gtl=$6
-qemu=${7:-system} control_path=${8:-syscall-entry}
-tmp=${TEST_TMPDIR:-$(mktemp -d)}
-root=$(realpath "$root")
-runner=$(realpath "$runner")
-gtl_dir=$(dirname "$(realpath "$gtl")")
-libdir=$root/usr/lib/$arch-linux-gnu
-# Debian 12 keeps liblzma.so.5 in /lib, 13 (merged /usr) in /usr/lib.
-lzmadir=$root/lib/$arch-linux-gnu
-[ -e "$lzmadir/liblzma.so.5" ] || lzmadir=$libdir
-common=(--arch "$arch" --plugin "$(realpath "$plugin")" --gtl-dir "$gtl_dir"
-        --htl-dir "$(dirname "$(realpath "$htl")")")
-[ "$qemu" = system ] || common+=(--qemu "$(realpath "$qemu")")
-[ ! -e "$libdir/libc.so.6" ] || common+=(-L "$root")
+# shellcheck source=programs_lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/programs_lib.sh"
+programs_setup "xz programs" liblzma.so.5 lzma_ "$@"
 
-fail() {
-    echo "FAIL (xz programs, $arch): $*" >&2
-    exit 1
-}
-
-# The libraries Debian puts beside its liblzma.so.5, without it, for the
-# passthrough runs (after the GTLs' folder, which may hold our libz.so.1).
-mkdir -p "$tmp/lib"
-for f in "$lzmadir"/*; do
-    case $(basename "$f") in
-    liblzma.so*) ;;
-    *) ln -sf "$f" "$tmp/lib/" ;;
-    esac
-done
-
-# pt NAME ENTRY... -- CMD...: with passthrough; the listed entries must have
-# run on the host, and some call at all.
-pt() {
-    local name=$1 entries=() e got
-    shift
-    while [ "$1" != -- ]; do
-        entries+=("$1")
-        shift
-    done
-    shift
-    rm -f "$tmp/$name".stats*
-    "$runner" "${common[@]}" --stats="$tmp/$name.stats" \
-        -E "LD_LIBRARY_PATH=$gtl_dir:$tmp/lib:$libdir" -- "$@" ||
-        fail "$name exited with $?"
-    got=$(awk '$1 == "control_path" { print $2 }' "$tmp/$name.stats")
-    [ "$got" = "$control_path" ] ||
-        fail "$name: control path '$got', expected '$control_path'"
-    for e in "${entries[@]}"; do
-        # Summed: every HTL has its own ga_resume_HTL, and a forked child
-        # (dpkg-deb's decompressor) writes its own NAME.stats.<pid>.
-        got=$(awk -v e="${e}_HTL" '$1 == "call" && $3 == e { n += $4 }
-            END { print n + 0 }' "$tmp/$name".stats*)
-        [ "$got" -gt 0 ] || fail "$name: $e did not run on the host"
-    done
-    echo "$name: $(host_calls "$name") host calls" >&2
-}
-
-# host_calls NAME: liblzma's calls on the host in pt NAME's run.
-host_calls() {
-    awk '$1 == "call" && $3 ~ /^lzma_/ { n += $4 } END { print n + 0 }' \
-        "$tmp/$1".stats*
-}
-
-own() {
-    "$runner" "${common[@]}" --no-gtl -E "LD_LIBRARY_PATH=$lzmadir:$libdir" \
-        -- "$@" || fail "own-liblzma run of $* exited with $?"
-}
-
-# same NAME PT_FILE OWN_FILE: byte-identical, or the test fails.
-same() {
-    cmp -s "$2" "$3" || fail "$1: output differs from Debian's liblzma's"
-}
-
-cd "$tmp"
 {
     for i in $(seq 1 6000); do echo "record $i: the quick brown fox, again"; done
     head -c 250000 "$root/usr/bin/xz"

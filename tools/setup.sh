@@ -4,9 +4,9 @@
 # Installs everything this project needs, from Debian's packages only.
 # Idempotent: a second run installs nothing and exits quickly. Run as root.
 #
-# Besides the packages, it unpacks Debian's zlib source and Debian 12's and
-# 13's xz-utils sources (the guests' own libraries and the GTLs' fallbacks
-# are built from them) into a cache directory on the machine,
+# Besides the packages, it unpacks Debian's zlib source, Debian 12's and
+# 13's xz-utils sources and Debian's bzip2 source (the guests' own
+# libraries and the GTLs' fallbacks are built from them) into a cache directory on the machine,
 # through a private apt configuration written from the system's apt
 # sources (tools/apt_sources.sh), so the system's sources stay as they are,
 # and builds the filter-capable qemu-user (tools/build-filter-qemu.sh,
@@ -17,8 +17,8 @@ set -euo pipefail
 usage() {
     cat <<'USAGE'
 usage: tools/setup.sh
-Installs the Debian packages the project needs, unpacks Debian's zlib
-and xz-utils sources and the guests' Debian programs into the cache, and
+Installs the Debian packages the project needs, unpacks Debian's zlib,
+xz-utils and bzip2 sources and the guests' Debian programs into the cache, and
 builds the filter QEMU once. Idempotent; run as root. Takes no arguments.
   -h, --help   this text
 Environment: PASSTHROUGH_CACHE (default /var/cache/qemu-passthrough)
@@ -46,6 +46,7 @@ CACHE_DIR=${PASSTHROUGH_CACHE:-/var/cache/qemu-passthrough}
 ZLIB_SRC_LINK="$CACHE_DIR/zlib-src"
 XZ_SRC_LINK="$CACHE_DIR/xz-src"
 XZ_SRC_13_LINK="$CACHE_DIR/xz-src-13"
+BZIP2_SRC_LINK="$CACHE_DIR/bzip2-src"
 
 PACKAGES=(
     bazel-bootstrap bazel-rules-cc bazel-rules-java bazel-skylib
@@ -55,7 +56,7 @@ PACKAGES=(
     gcc-aarch64-linux-gnu libc6-dev-arm64-cross
     gcc-riscv64-linux-gnu libc6-dev-riscv64-cross
     qemu-user
-    libglib2.0-dev zlib1g-dev liblzma-dev googletest
+    libglib2.0-dev zlib1g-dev liblzma-dev libbz2-dev googletest
     clang-14 libclang-rt-14-dev
     nginx
     gnuplot-nox
@@ -112,6 +113,15 @@ DEBIAN_SOURCE_HINT="install a liblzma5 whose source they have (apt-cache showsrc
     debian_source_fetch xz-utils "$xver" "$CACHE_DIR" "$CACHE_DIR/apt" debian_source_release_lines
 ln -sfn "$debian_source_dir/src" "$XZ_SRC_LINK"
 log "xz-utils source at $XZ_SRC_LINK"
+
+# Debian's bzip2 source, for the guests' libbz2 and the GTL's fallback:
+# the source version of the installed libbz2-1.0 (the same upstream 1.0.8
+# as riscv64's Debian 13 libbz2, whose API and exports are the same).
+bver=$(dpkg-query -W -f='${source:Version}' libbz2-1.0)
+DEBIAN_SOURCE_HINT="install a libbz2-1.0 whose source they have (apt-cache showsrc bzip2)" \
+    debian_source_fetch bzip2 "$bver" "$CACHE_DIR" "$CACHE_DIR/apt" debian_source_release_lines
+ln -sfn "$debian_source_dir/src" "$BZIP2_SRC_LINK"
+log "bzip2 source at $BZIP2_SRC_LINK"
 
 # Real zlib and liblzma users from Debian's archive, unpacked (not
 # installed) for the tests that run them as guests: pigz (threads,

@@ -2,9 +2,9 @@
 /*
  * libFuzzer target: the plugin's control plane as a guest drives it, with
  * real HTLs loaded from a real htl_dir ($PT_FUZZ_HTL_DIR: libz_HTL.so,
- * liblzma_HTL.so, the fixture HTL, and a symbolic link, a junk file, a
- * directory and a FIFO named like HTLs; tests/fuzz/run_fuzz.sh sets it
- * up).
+ * liblzma_HTL.so, libbz2_HTL.so, the fixture HTL, and a symbolic link, a
+ * junk file, a directory and a FIFO named like HTLs; tests/fuzz/run_fuzz.sh
+ * sets it up).
  *
  * An input is a little program of records, read front to back; bytes past
  * the end read as 0. Each record starts with a kind byte:
@@ -41,19 +41,28 @@
  * cleared): gzdopen's descriptor, say, would be the harness's own.
  * Everything the plugin itself decodes stays as the fuzzer wrote it.
  * liblzma's models keep their memory small (presets 0-1, dictionaries of
- * 256 KiB at most); its streams live in slots of the call page, and its
- * filter chains, with their options, in the arena. The result of each
+ * 256 KiB at most), and libbz2's too (blocks of 100-200 KB, bigger ones
+ * rarely); their streams live in slots of the call page (at times
+ * anywhere in the arena), and liblzma's filter chains, with their
+ * options, in the arena. Buffers are in the arena, at times where the
+ * HTL must refuse them (read-only, PROT_NONE, outside the guest), and a
+ * decoder's input at times bzip2 data the harness made with the host's
+ * libbz2 (so it gets past the header). The result of each
  * built call is a coverage feature (the HTLs are not instrumented), and
  * PT_FUZZ_STATS=1 prints, at exit, what each built entry returned.
  *
  * State that outlives an input is reset before the next one: the
  * registry, and the mailbox the plugin keeps per thread (else a mailbox
  * bound by an earlier input, now in memory the fuzzer writes, would run
- * calls the harness never saw); and the liblzma streams an input left set
- * up are ended (the HTL's tables outlive the registry).
+ * calls the harness never saw); and the streams an input's built calls
+ * set up are ended, each by the handle it was given (the HTL's tables
+ * outlive the registry, and a guest may set a struct up again without
+ * ending it, or overwrite its handle).
  */
 #define _GNU_SOURCE
 #include <dlfcn.h>
+#include <limits.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -61,12 +70,14 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <bzlib.h>
 #include <lzma.h>
 
 #include "control.h"
 #include "guest_check.h"
 #include "guest_mem.h"
 #include "log.h"
+#include "passthrough_entries.h"
 #include "passthrough_protocol.h"
 #include "registry.h"
 
@@ -116,6 +127,15 @@ static const char *const names[] = {
     "lzma_easy_encoder_ga_HTL", "lzma_version_number_HTL",
     "lzma_stream_encoder_mt_HTL", "lzma_microlzma_encoder_HTL",
     "lzma_microlzma_decoder_HTL",
+    /* libbz2: its HTL, its entries, and functions that run on the guest
+     * (the version; the FILE functions, the GTL's). */
+    "libbz2.so", "libbz2.so.1.0", "BZ2_bzCompressInit_HTL",
+    "BZ2_bzCompress_HTL", "BZ2_bzCompressEnd_HTL", "BZ2_bzDecompressInit_HTL",
+    "BZ2_bzDecompress_HTL", "BZ2_bzDecompressEnd_HTL",
+    "BZ2_bzBuffToBuffCompress_HTL", "BZ2_bzBuffToBuffDecompress_HTL",
+    "BZ2_bzCompressInit_ga_HTL", "BZ2_bzCompressEnd_ga_HTL",
+    "BZ2_bzDecompressInit_ga_HTL", "BZ2_bzDecompress_ga_HTL",
+    "BZ2_bzDecompressEnd_ga_HTL", "BZ2_bzlibVersion_HTL", "BZ2_bzRead_HTL",
     "libzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz.so",
     "entryyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyy_HTL",
 };
@@ -256,30 +276,107 @@ static void buffer(Input *in, int half, uint64_t *ptr, uint64_t *len)
 }
 
 /*
+ * Where a call may or may not be given len bytes: NULL, in the read-only
+ * page (readable, not writable), running from it into the PROT_NONE page,
+ * in that page, from below the guest's memory into the arena, or from the
+ * arena's end into the reply page (guest memory: allowed).
+ */
+static uint64_t edge_pointer(Input *in, uint64_t len)
+{
+    uint64_t half = len / 2;
+
+    switch (take(in, 1) % 6) {
+    case 0:
+        return 0;
+    case 1:
+        return U(ro_page) + PAGE - (len < PAGE ? len : PAGE);
+    case 2:
+        return U(ro_page) + PAGE - half;
+    case 3:
+        return U(none_page) + take(in, 2) % PAGE;
+    case 4:
+        return U(arena) - 8;
+    default:
+        return U(arena) + ARENA_SIZE - half;
+    }
+}
+
+/* Whether the harness itself may write len bytes at p: the arena and the
+ * reply page after it, or the call page. */
+static bool harness_writable(uint64_t p, uint64_t len)
+{
+    uint64_t lo = U(arena), hi = U(mailboxes);
+
+    if (p >= U(call_page) && p < U(call_page) + PAGE) {
+        lo = U(call_page);
+        hi = lo + PAGE;
+    }
+    return p >= lo && p <= hi && len <= hi - p;
+}
+
+/*
  * A call's input and output, in different halves (they never overlap,
- * which zlib and liblzma do not allow either); which half is the input is
- * the input's choice, so one call can read what an earlier one wrote.
+ * which zlib, liblzma and libbz2 do not allow either); which half is the
+ * input is the input's choice, so one call can read what an earlier one
+ * wrote. At times (the first byte's top bits) either is an edge_pointer().
  */
 static void io_buffers(Input *in, uint64_t *src, uint64_t *src_len,
                        uint64_t *dst, uint64_t *dst_len)
 {
-    int half = take(in, 1) & 1;
+    uint8_t how = take(in, 1);
+    int half = how & 1;
 
     buffer(in, half, src, src_len);
     buffer(in, !half, dst, dst_len);
+    if ((how & 0xc0) == 0xc0 && (how & 2)) {
+        *src = edge_pointer(in, *src_len);
+    }
+    if ((how & 0xc0) == 0xc0 && (how & 4)) {
+        *dst = edge_pointer(in, *dst_len);
+    }
 }
+
+/*
+ * A library's stream struct, as the harness builds calls on it: its slots
+ * in the call page, its size, where it holds the host's handle (the
+ * library's state pointer), its buffer fields and output count (64-bit,
+ * little-endian), the entries that end one.
+ */
+typedef struct StreamKind {
+    const char *lib;
+    const char *end[2];         /* the second: NULL, or another to try */
+    uint16_t slots, size, handle;
+    uint16_t next_in, avail_in, next_out, avail_out, avail_size;
+    uint16_t total_out;
+    PtHtlEntry end_fn[2];       /* found once (HTLs stay loaded) */
+} StreamKind;
+
+#define STREAM_KIND(lib_, end0, end1, slots_, type, state, total)          \
+    {                                                                      \
+        .lib = (lib_), .end = { (end0), (end1) }, .slots = (slots_),       \
+        .size = sizeof(type), .handle = offsetof(type, state),             \
+        .next_in = offsetof(type, next_in),                                \
+        .avail_in = offsetof(type, avail_in),                              \
+        .next_out = offsetof(type, next_out),                              \
+        .avail_out = offsetof(type, avail_out),                            \
+        .avail_size = sizeof(((type *)0)->avail_in),                       \
+        .total_out = offsetof(type, total),                                \
+    }
 
 /*
  * A well-formed call under construction: args[i] points at val[i]; what
  * the entry takes by pointer (a length, a position) is in val[VAL_*].
- * `produced`, if set, is a count the call advances past `produced_base`
- * as it writes output (stats only).
+ * `produced`, if set, is a count (64-bit, little-endian, maybe unaligned)
+ * the call advances past `produced_base` as it writes output (stats
+ * only); `made`, if set, the struct of `kind` the call sets up.
  */
 typedef struct Call {
     Input *in;
     uint64_t *val;
-    uint64_t *produced;
+    uint8_t *produced;
     uint64_t produced_base;
+    StreamKind *kind;
+    uint8_t *made;
 } Call;
 
 #define N_VALS 16
@@ -292,9 +389,12 @@ typedef struct Call {
 #define CALL_VALS 128
 #define CALL_RET 256
 #define CALL_CLEAR 512    /* cleared for each call */
-#define CALL_STREAMS 1024
+#define CALL_STREAMS 1024 /* liblzma's */
 #define N_STREAMS 4
 #define STREAM_ROOM 256
+#define CALL_BZ_STREAMS (CALL_STREAMS + N_STREAMS * STREAM_ROOM)
+_Static_assert(CALL_BZ_STREAMS + N_STREAMS * STREAM_ROOM <= PAGE,
+               "the call page's streams");
 
 /* A position in a buffer: mostly its start, at times anywhere, past its
  * end too (the library must refuse that). */
@@ -311,7 +411,7 @@ static void out_len(Call *c, int arg, uint64_t len, uint64_t base)
 {
     c->val[VAL_OUT_LEN] = len;
     c->val[arg] = U(&c->val[VAL_OUT_LEN]);
-    c->produced = &c->val[VAL_OUT_LEN];
+    c->produced = (uint8_t *)&c->val[VAL_OUT_LEN];
     c->produced_base = base;
 }
 
@@ -369,17 +469,31 @@ static void model_compress_bound(Call *c)
     c->val[0] = take(c->in, 8);
 }
 
-/* compress, compress2, uncompress (dest, destLen, source, sourceLen,
- * level). */
-static void model_compress(Call *c)
+/*
+ * (dest, destLen, source, sourceLen), of zlib's compress and uncompress
+ * and libbz2's buffer-to-buffer functions; destLen (len_size bytes) at
+ * times an edge_pointer().
+ */
+static void dest_source(Call *c, uint64_t len_size)
 {
     uint64_t src, n_src, dst, n_dst;
 
     io_buffers(c->in, &src, &n_src, &dst, &n_dst);
     c->val[0] = dst;
     out_len(c, 1, n_dst, 0);      /* *destLen: in/out */
+    if (take(c->in, 1) == 0xa5) {
+        c->val[1] = edge_pointer(c->in, len_size);
+        c->produced = NULL;
+    }
     c->val[2] = src;
     c->val[3] = n_src;
+}
+
+/* compress, compress2, uncompress (dest, destLen, source, sourceLen,
+ * level). */
+static void model_compress(Call *c)
+{
+    dest_source(c, sizeof(uint64_t));
     c->val[4] = (uint64_t)(int64_t)(int8_t)take(c->in, 1);
 }
 
@@ -419,38 +533,145 @@ static uint64_t lzma_allocator_arg(Input *in)
     return take(in, 1) == 0xa5 ? U(arena) : 0;
 }
 
-static lzma_stream *stream_slot(int i)
+static StreamKind lzma_kind =
+    STREAM_KIND("liblzma.so", "lzma_end_HTL", NULL, CALL_STREAMS,
+                lzma_stream, internal, total_out);
+
+/*
+ * Streams, liblzma's and libbz2's. Slots of the call page are written by
+ * the HTL and the harness only; set_ups lists what this input's built
+ * calls set up, for end_streams(): a step builds at most one call.
+ */
+#define MAX_SET_UPS 256
+
+typedef struct SetUp {
+    StreamKind *kind;
+    uint8_t *at;
+    uint64_t handle;
+} SetUp;
+
+static SetUp set_ups[MAX_SET_UPS];
+static int n_set_ups;
+
+static uint8_t *slot(const StreamKind *k, int i)
 {
-    return (lzma_stream *)(call_page + CALL_STREAMS + i * STREAM_ROOM);
+    return call_page + k->slots + i * STREAM_ROOM;
 }
 
-/* The stream a set-up works on: one of the slots, which only the HTL and
- * the harness write (end_streams() ends what an input left). */
-static uint64_t new_stream_arg(Input *in)
+static uint64_t get_field(const uint8_t *s, uint16_t off, size_t size)
 {
-    return U(stream_slot(take(in, 1) % N_STREAMS));
+    uint64_t v = 0;
+
+    memcpy(&v, s + off, size);    /* little-endian, as the guest's */
+    return v;
+}
+
+static void put_field(uint8_t *s, uint16_t off, size_t size, uint64_t v)
+{
+    memcpy(s + off, &v, size);
+}
+
+/* After a built set-up ran: the handle its struct holds now, if new. */
+static void remember_set_up(StreamKind *k, uint8_t *at)
+{
+    uint64_t handle = get_field(at, k->handle, 8);
+
+    if (!handle || n_set_ups == MAX_SET_UPS) {
+        return;
+    }
+    for (int i = 0; i < n_set_ups; i++) {
+        if (set_ups[i].at == at && set_ups[i].handle == handle) {
+            return;
+        }
+    }
+    set_ups[n_set_ups++] = (SetUp){ k, at, handle };
 }
 
 /*
- * The stream a call on a stream works on: a slot, or at times a copy of
- * one in the arena, its handle forged or not (a copy is not the stream:
- * the HTL must refuse it).
+ * The stream a set-up works on: mostly one of the slots; at times a
+ * struct anywhere in the arena, as it is, or memory the HTL must refuse.
  */
-static uint64_t stream_arg(Input *in)
+static uint64_t new_stream_arg(Call *c, StreamKind *k)
+{
+    uint8_t sel = take(c->in, 1);
+    uint8_t *s = slot(k, sel % N_STREAMS);
+
+    if ((sel & 0xc0) == 0xc0 && (sel & 0x20)) {
+        return edge_pointer(c->in, k->size);
+    }
+    if ((sel & 0xc0) == 0xc0) {
+        s = arena + take(c->in, 2) % (ARENA_SIZE - k->size);
+    }
+    c->kind = k;
+    c->made = s;
+    return U(s);
+}
+
+/*
+ * The stream a call on a stream works on, into *arg: a slot; at times a
+ * copy of one in the arena, its handle forged or not (a copy is not the
+ * stream: the HTL must refuse it); or the slot with its handle replaced:
+ * by one this input set up (of any struct, any library: stale, another's,
+ * the other direction's), with the guest-allocator bit flipped, or of
+ * another generation; or memory the HTL must refuse. Returns the struct
+ * the harness may fill in, NULL if none.
+ */
+static uint8_t *stream_arg(Input *in, const StreamKind *k, uint64_t *arg)
 {
     uint8_t sel = take(in, 1);
-    lzma_stream *s = stream_slot(sel % N_STREAMS), *copy;
+    uint8_t *s = slot(k, sel % N_STREAMS);
+    uint64_t h = get_field(s, k->handle, 8);
 
-    if ((sel & 0x30) != 0x30) {
-        return U(s);
+    if ((sel & 0x30) == 0x30) {
+        s = arena + (take(in, 2) % (ARENA_SIZE - k->size) & ~7ULL);
+        memcpy(s, slot(k, sel % N_STREAMS), k->size);
+        if (sel & 0x40) {
+            put_field(s, k->handle, 8, h ^ take(in, 8));
+        }
+    } else if (sel & 0x80) {
+        switch ((sel >> 2) & 3) {
+        case 0:
+            h = n_set_ups ? set_ups[take(in, 1) % n_set_ups].handle : 0;
+            break;
+        case 1:
+            h ^= PT_HANDLE_GA_BIT;
+            break;
+        case 2:
+            h += (take(in, 1) & 1 ? 1ULL : -1ULL) << 32;
+            break;
+        default:
+            *arg = edge_pointer(in, k->size);
+            return harness_writable(*arg, k->size) ? (uint8_t *)(uintptr_t)*arg
+                                                   : NULL;
+        }
+        put_field(s, k->handle, 8, h);
     }
-    copy = (lzma_stream *)(arena + (take(in, 2) % (ARENA_SIZE - sizeof(*s))
-                                    & ~7ULL));
-    *copy = *s;
-    if (sel & 0x40) {
-        copy->internal = (void *)((uintptr_t)copy->internal ^ take(in, 8));
+    *arg = U(s);
+    return s;
+}
+
+/*
+ * A coding call's stream (argument 0) and its buffers, io_buffers(); the
+ * stream's output count for the stats. The input buffer into *src, *n.
+ * Returns the stream the harness may fill in, NULL if none.
+ */
+static uint8_t *stream_io(Call *c, const StreamKind *k, uint64_t *src,
+                          uint64_t *n)
+{
+    uint64_t dst, n_dst;
+    uint8_t *s = stream_arg(c->in, k, &c->val[0]);
+
+    io_buffers(c->in, src, n, &dst, &n_dst);
+    if (!s) {
+        return NULL;
     }
-    return U(copy);
+    put_field(s, k->next_in, 8, *src);
+    put_field(s, k->avail_in, k->avail_size, *n);
+    put_field(s, k->next_out, 8, dst);
+    put_field(s, k->avail_out, k->avail_size, n_dst);
+    c->produced = s + k->total_out;
+    c->produced_base = get_field(s, k->total_out, 8);
+    return s;
 }
 
 /* An LZMA1/LZMA2 filter's options, mostly plausible. */
@@ -606,7 +827,7 @@ static uint64_t filter_chain(Input *in)
 /* lzma_easy_encoder (strm, preset, check). */
 static void model_easy_encoder(Call *c)
 {
-    c->val[0] = new_stream_arg(c->in);
+    c->val[0] = new_stream_arg(c, &lzma_kind);
     c->val[1] = lzma_preset(c->in);
     c->val[2] = lzma_check_id(c->in);
 }
@@ -614,7 +835,7 @@ static void model_easy_encoder(Call *c)
 /* lzma_stream_encoder (strm, filters, check). */
 static void model_stream_encoder(Call *c)
 {
-    c->val[0] = new_stream_arg(c->in);
+    c->val[0] = new_stream_arg(c, &lzma_kind);
     c->val[1] = filter_chain(c->in);
     c->val[2] = lzma_check_id(c->in);
 }
@@ -622,7 +843,7 @@ static void model_stream_encoder(Call *c)
 /* lzma_raw_encoder, lzma_raw_decoder (strm, filters). */
 static void model_raw_coder(Call *c)
 {
-    c->val[0] = new_stream_arg(c->in);
+    c->val[0] = new_stream_arg(c, &lzma_kind);
     c->val[1] = filter_chain(c->in);
 }
 
@@ -632,7 +853,7 @@ static void model_alone_encoder(Call *c)
     lzma_options_lzma *room = (lzma_options_lzma *)(arena + ARENA_SIZE -
                                                     sizeof(*room));
 
-    c->val[0] = new_stream_arg(c->in);
+    c->val[0] = new_stream_arg(c, &lzma_kind);
     c->val[1] = lzma_options_arg(c->in, LZMA_FILTER_LZMA1, room);
 }
 
@@ -640,7 +861,7 @@ static void model_alone_encoder(Call *c)
  * memlimit, flags); lzma_alone_decoder (strm, memlimit). */
 static void model_decoder(Call *c)
 {
-    c->val[0] = new_stream_arg(c->in);
+    c->val[0] = new_stream_arg(c, &lzma_kind);
     c->val[1] = lzma_memlimit(c->in);
     c->val[2] = lzma_decoder_flags(c->in);
 }
@@ -649,7 +870,7 @@ static void model_decoder(Call *c)
  * uncomp_size_is_exact, dict_size): a small dictionary. */
 static void model_microlzma_decoder(Call *c)
 {
-    c->val[0] = new_stream_arg(c->in);
+    c->val[0] = new_stream_arg(c, &lzma_kind);
     c->val[1] = take(c->in, 2);
     c->val[2] = take(c->in, 2);
     c->val[3] = take(c->in, 1) & 1;
@@ -659,33 +880,24 @@ static void model_microlzma_decoder(Call *c)
 /* lzma_code (strm, action): the stream's buffers from the input. */
 static void model_lzma_code(Call *c)
 {
-    uint64_t src, n_src, dst, n_dst;
-    lzma_stream *s;
+    uint64_t src, n;
 
-    c->val[0] = stream_arg(c->in);
-    s = (lzma_stream *)(uintptr_t)c->val[0];
-    io_buffers(c->in, &src, &n_src, &dst, &n_dst);
-    s->next_in = (const uint8_t *)(uintptr_t)src;
-    s->avail_in = n_src;
-    s->next_out = (uint8_t *)(uintptr_t)dst;
-    s->avail_out = n_dst;
+    stream_io(c, &lzma_kind, &src, &n);
     c->val[1] = take(c->in, 1) % 6;   /* LZMA_RUN ... FULL_BARRIER, bad */
-    c->produced = &s->total_out;
-    c->produced_base = s->total_out;
 }
 
 /* lzma_end, lzma_memusage, lzma_memlimit_get, lzma_get_check (strm);
  * lzma_memlimit_set (strm, limit). */
 static void model_on_stream(Call *c)
 {
-    c->val[0] = stream_arg(c->in);
+    stream_arg(c->in, &lzma_kind, &c->val[0]);
     c->val[1] = lzma_memlimit(c->in);
 }
 
 /* lzma_get_progress (strm, progress_in, progress_out). */
 static void model_get_progress(Call *c)
 {
-    c->val[0] = stream_arg(c->in);
+    stream_arg(c->in, &lzma_kind, &c->val[0]);
     c->val[1] = U(&c->val[VAL_OUT_LEN]);
     c->val[2] = U(&c->val[VAL_OUT2]);
 }
@@ -693,7 +905,7 @@ static void model_get_progress(Call *c)
 /* lzma_filters_update (strm, filters). */
 static void model_filters_update(Call *c)
 {
-    c->val[0] = stream_arg(c->in);
+    stream_arg(c->in, &lzma_kind, &c->val[0]);
     c->val[1] = filter_chain(c->in);
 }
 
@@ -745,6 +957,188 @@ static void model_raw_buffer_decode(Call *c)
 static void model_lzma_checksum(Call *c)
 {
     checksum_args(c->in, &c->val[0], &c->val[1], &c->val[2]);
+}
+
+/*
+ * An int argument: mostly one in lo..hi; at times one just outside, -1,
+ * an extreme, or any (the guest's int, sign-extended).
+ */
+static uint64_t int_arg(Input *in, int lo, int hi)
+{
+    static const int odd[] = { -1, INT_MIN, INT_MAX };
+    uint8_t v = take(in, 1);
+
+    if (v < 0xe0) {
+        return (uint64_t)(int64_t)(lo + v % (hi - lo + 1));
+    }
+    switch (v % 6) {
+    case 0:
+        return (uint64_t)(int64_t)(lo - 1);
+    case 1:
+        return (uint64_t)(int64_t)(hi + 1);
+    case 5:
+        return (uint64_t)(int64_t)(int32_t)take(in, 4);
+    default:
+        return (uint64_t)(int64_t)odd[v % 6 - 2];
+    }
+}
+
+/*
+ * libbz2. Memory stays small: blocks of 100 or 200 KB mostly (a
+ * compressor takes about 1 MB per 100 KB, a decompressor 400 KB, which
+ * the header it reads asks for), bigger ones at times. Verbosity is 0
+ * but rarely: a verbose libbz2 prints on stderr (run_fuzz.sh drops it).
+ */
+static StreamKind bz_kind =
+    STREAM_KIND("libbz2.so", "BZ2_bzCompressEnd_HTL",
+                "BZ2_bzDecompressEnd_HTL", CALL_BZ_STREAMS, bz_stream, state,
+                total_out_lo32);
+/* Counts are two halves, low first: one 64-bit count (StreamKind). */
+_Static_assert(offsetof(bz_stream, total_out_hi32) ==
+               offsetof(bz_stream, total_out_lo32) + 4, "bz_stream");
+
+static uint64_t bz_block_size(Input *in)
+{
+    return int_arg(in, 1, 2);
+}
+
+static uint64_t bz_verbosity(Input *in)
+{
+    return take(in, 1) == 0xa5 ? int_arg(in, 1, 4) : 0;
+}
+
+/* bzip2 data the harness made (make_bz_data()). */
+#define N_BZ_DATA 4
+#define BZ_DATA_ROOM 2048
+
+typedef struct BzData {
+    char data[BZ_DATA_ROOM];
+    unsigned int len;
+} BzData;
+
+static BzData bz_data[N_BZ_DATA];
+
+/*
+ * At start-up, with the host's libbz2, of a text with runs (and a counter,
+ * so that blocks differ): 600 bytes, none (an empty stream), two blocks of
+ * 100 KB, 3000 bytes in a block of 200 KB.
+ */
+static void make_bz_data(void)
+{
+    static const struct {
+        unsigned int len;
+        int block_size;
+    } made[N_BZ_DATA] = { { 600, 1 }, { 0, 1 }, { 150000, 1 }, { 3000, 2 } };
+    static const char text[] = "The quick brown fox jumps over the lazy dog.";
+    static char plain[150000];
+
+    for (size_t i = 0; i < sizeof(plain); i++) {
+        plain[i] = i % 1000 < 300 ? 'a' + (i / 1000) % 26
+                 : i % 1000 < 302 ? (char)(i / 997)
+                 : text[i % (sizeof(text) - 1)];
+    }
+    for (int i = 0; i < N_BZ_DATA; i++) {
+        bz_data[i].len = sizeof(bz_data[i].data);
+        if (BZ2_bzBuffToBuffCompress(bz_data[i].data, &bz_data[i].len, plain,
+                                     made[i].len, made[i].block_size, 0,
+                                     0) != BZ_OK) {
+            fprintf(stderr, "control_fuzz: no bzip2 data %d\n", i);
+            exit(2);
+        }
+    }
+}
+
+/*
+ * A decoder's input, n bytes at src: by an input byte, the arena as it is
+ * (what an encoder wrote there, say), or bzip2 data the harness made,
+ * from its start, from where the stream's decoder is (done: its total_in,
+ * for data fed in pieces), or from its start with a byte changed; as much
+ * of it as the buffer holds.
+ */
+static void bz_input(Input *in, uint64_t src, uint64_t n, uint64_t done)
+{
+    uint8_t sel = take(in, 1);
+    const BzData *d = &bz_data[(sel >> 2) % N_BZ_DATA];
+    uint64_t from = (sel & 3) != 2 ? 0 : done < d->len ? done : d->len;
+    uint64_t len = d->len - from < n ? d->len - from : n;
+    uint8_t *p = (uint8_t *)(uintptr_t)src;
+
+    if (!(sel & 3) || src < U(arena) || n > ARENA_SIZE ||
+        src - U(arena) > ARENA_SIZE - n) {
+        return;
+    }
+    memcpy(p, d->data + from, len);
+    if ((sel & 3) == 3 && len) {
+        uint64_t at = take(in, 2) % len;
+
+        p[at] ^= take(in, 1) | 1;
+    }
+}
+
+/* BZ2_bzCompressInit (strm, blockSize100k, verbosity, workFactor). */
+static void model_bz_compress_init(Call *c)
+{
+    c->val[0] = new_stream_arg(c, &bz_kind);
+    c->val[1] = bz_block_size(c->in);
+    c->val[2] = bz_verbosity(c->in);
+    c->val[3] = int_arg(c->in, 0, 250);
+}
+
+/* BZ2_bzDecompressInit (strm, verbosity, small). */
+static void model_bz_decompress_init(Call *c)
+{
+    c->val[0] = new_stream_arg(c, &bz_kind);
+    c->val[1] = bz_verbosity(c->in);
+    c->val[2] = int_arg(c->in, 0, 1);
+}
+
+/* BZ2_bzCompress (strm, action): BZ_RUN, BZ_FLUSH, BZ_FINISH, or not. */
+static void model_bz_compress(Call *c)
+{
+    uint64_t src, n;
+
+    stream_io(c, &bz_kind, &src, &n);
+    c->val[1] = int_arg(c->in, BZ_RUN, BZ_FINISH);
+}
+
+/* BZ2_bzDecompress (strm). */
+static void model_bz_decompress(Call *c)
+{
+    uint64_t src, n;
+    uint8_t *s = stream_io(c, &bz_kind, &src, &n);
+
+    bz_input(c->in, src, n,
+             s ? get_field(s, offsetof(bz_stream, total_in_lo32), 8) : 0);
+    if (s) {
+        /* The data may have landed on a stream struct in the arena. */
+        c->produced_base = get_field(s, bz_kind.total_out, 8);
+    }
+}
+
+/* BZ2_bzCompressEnd, BZ2_bzDecompressEnd (strm). */
+static void model_bz_end(Call *c)
+{
+    stream_arg(c->in, &bz_kind, &c->val[0]);
+}
+
+/* BZ2_bzBuffToBuffCompress (dest, destLen, source, sourceLen,
+ * blockSize100k, verbosity, workFactor). */
+static void model_bz_buff_compress(Call *c)
+{
+    dest_source(c, sizeof(unsigned int));
+    c->val[4] = bz_block_size(c->in);
+    c->val[5] = bz_verbosity(c->in);
+    c->val[6] = int_arg(c->in, 0, 250);
+}
+
+/* BZ2_bzBuffToBuffDecompress (dest, destLen, source, sourceLen, small,
+ * verbosity). */
+static void model_bz_buff_decompress(Call *c)
+{
+    dest_source(c, sizeof(unsigned int));
+    bz_input(c->in, c->val[2], c->val[3], 0);
+    c->val[4] = int_arg(c->in, 0, 1);
+    c->val[5] = bz_verbosity(c->in);
 }
 
 /*
@@ -800,15 +1194,28 @@ static const Model models[] = {
     { "lzma_crc64_HTL", model_lzma_checksum },
     { "lzma_code_ga_HTL", NULL, MODEL_RAW_ONLY },
     { "lzma_easy_encoder_ga_HTL", NULL, MODEL_RAW_ONLY },
+    { "BZ2_bzCompressInit_HTL", model_bz_compress_init },
+    { "BZ2_bzCompress_HTL", model_bz_compress },
+    { "BZ2_bzCompressEnd_HTL", model_bz_end },
+    { "BZ2_bzDecompressInit_HTL", model_bz_decompress_init },
+    { "BZ2_bzDecompress_HTL", model_bz_decompress },
+    { "BZ2_bzDecompressEnd_HTL", model_bz_end },
+    { "BZ2_bzBuffToBuffCompress_HTL", model_bz_buff_compress },
+    { "BZ2_bzBuffToBuffDecompress_HTL", model_bz_buff_decompress },
+    { "BZ2_bzCompressInit_ga_HTL", NULL, MODEL_RAW_ONLY },
+    { "BZ2_bzCompressEnd_ga_HTL", NULL, MODEL_RAW_ONLY },
+    { "BZ2_bzDecompressInit_ga_HTL", NULL, MODEL_RAW_ONLY },
+    { "BZ2_bzDecompress_ga_HTL", NULL, MODEL_RAW_ONLY },
+    { "BZ2_bzDecompressEnd_ga_HTL", NULL, MODEL_RAW_ONLY },
 };
 #define N_MODELS (sizeof(models) / sizeof(models[0]))
 
 /*
  * What a built call gave: refused by the HTL, a small result (-8..15:
- * zlib's and liblzma's status codes), or another. Each (entry, outcome)
- * is a libFuzzer feature of its own (extra counters), so inputs that
- * reach a new result of an entry are kept: the HTL is not instrumented,
- * its results are.
+ * zlib's, liblzma's and libbz2's status codes), or another. Each (entry,
+ * outcome) is a libFuzzer feature of its own (extra counters), so inputs
+ * that reach a new result of an entry are kept: the HTL is not
+ * instrumented, its results are.
  */
 #define MIN_RESULT (-8)
 #define MAX_RESULT 15
@@ -829,7 +1236,10 @@ static ModelStats model_stats[N_MODELS];  /* the whole run: PT_FUZZ_STATS */
 static struct {
     const Model *model;
     uint64_t calls, refusals;
-    uint64_t *produced, produced_base;
+    uint8_t *produced;
+    uint64_t produced_base;
+    StreamKind *kind;
+    uint8_t *made;
 } pending;
 
 static const Model *find_model(const char *entry)
@@ -859,7 +1269,7 @@ static void make_safe(Input *in, uint64_t token, uint64_t *args,
     uint64_t *val = (uint64_t *)(call_page + CALL_VALS);
     const Model *m;
     const char *entry;
-    Call c = { in, val, NULL, 0 };
+    Call c = { in, val, NULL, 0, NULL, NULL };
 
     if (!*args || !*ret ||
         pt_registry_lookup(ctl.reg, token, &entry) != PT_OK) {
@@ -889,12 +1299,15 @@ static void make_safe(Input *in, uint64_t token, uint64_t *args,
     pending.refusals = pt_guest_check_refusals();
     pending.produced = c.produced;
     pending.produced_base = c.produced_base;
+    pending.kind = c.kind;
+    pending.made = c.made;
 }
 
 /* After a control op or gate: what the built call, if it ran, gave. */
 static void outcome(void)
 {
     const Model *m = pending.model;
+    uint64_t produced;
     int32_t r;
     int o;
 
@@ -913,22 +1326,29 @@ static void outcome(void)
     outcome_counters[(m - models) * N_OUTCOMES + o]++;
     model_stats[m - models].calls++;
     model_stats[m - models].outcomes[o]++;
-    if (pending.produced && *pending.produced > pending.produced_base) {
-        model_stats[m - models].produced +=
-            *pending.produced - pending.produced_base;
+    if (pending.produced) {
+        memcpy(&produced, pending.produced, sizeof(produced));
+        if (produced > pending.produced_base) {
+            model_stats[m - models].produced +=
+                produced - pending.produced_base;
+        }
+    }
+    if (pending.made) {
+        remember_set_up(pending.kind, pending.made);
     }
 }
 
-/* The HTL's lzma_end, as a guest would get it. */
-static PtHtlEntry lzma_end_entry(void)
+/* An HTL's entry, as a guest would get it. */
+static PtHtlEntry htl_entry(const char *lib, const char *entry)
 {
     uint64_t handle, token;
     PtHtlEntry fn;
 
-    if (pt_registry_load(ctl.reg, "liblzma.so", &handle) != PT_OK ||
-        pt_registry_dlsym(ctl.reg, handle, "lzma_end_HTL", &token) != PT_OK ||
+    if (pt_registry_load(ctl.reg, lib, &handle) != PT_OK ||
+        pt_registry_dlsym(ctl.reg, handle, entry, &token) != PT_OK ||
         pt_registry_entry(ctl.reg, token, PT_VIA_SYSCALL, &fn) != PT_OK) {
-        fprintf(stderr, "control_fuzz: no lzma_end_HTL to end streams\n");
+        fprintf(stderr, "control_fuzz: no %s in %s to end streams\n", entry,
+                lib);
         __builtin_trap();
     }
     return fn;
@@ -937,29 +1357,34 @@ static PtHtlEntry lzma_end_entry(void)
 static void reset_guest_view(void);
 
 /*
- * Ends the streams an input left set up: the HTL's table outlives the
- * input, and would keep their coders (megabytes each) for good. With the
- * guest's memory as it is, whatever the input's MEMORY records said.
+ * Ends the streams an input's built calls set up, each by its handle put
+ * back in its struct (the guest may have set the struct up again, or
+ * overwritten it): the HTL's tables outlive the input, and would keep
+ * their coders (megabytes each) for good. A stream ended already, or of
+ * the other end entry's table, is refused. With the guest's memory as it
+ * is, whatever the input's MEMORY records said.
  */
 static void end_streams(void)
 {
     void **a = (void **)call_page;
     uint64_t *val = (uint64_t *)(call_page + CALL_VALS);
-    PtHtlEntry fn = NULL;
 
     reset_guest_view();
-    for (int i = 0; i < N_STREAMS; i++) {
-        if (!stream_slot(i)->internal) {
-            continue;
+    for (int i = 0; i < n_set_ups; i++) {
+        StreamKind *k = set_ups[i].kind;
+
+        for (int e = 0; e < 2 && k->end[e]; e++) {
+            if (!k->end_fn[e]) {
+                k->end_fn[e] = htl_entry(k->lib, k->end[e]);
+            }
+            memset(call_page, 0, CALL_CLEAR);
+            put_field(set_ups[i].at, k->handle, 8, set_ups[i].handle);
+            val[0] = U(set_ups[i].at);
+            a[0] = &val[0];
+            k->end_fn[e](a, call_page + CALL_RET);
         }
-        if (!fn) {
-            fn = lzma_end_entry();
-        }
-        memset(call_page, 0, CALL_CLEAR);
-        val[0] = U(stream_slot(i));
-        a[0] = &val[0];
-        fn(a, call_page + CALL_RET);
     }
+    n_set_ups = 0;
 }
 
 /* PT_FUZZ_STATS: each built entry's calls and outcomes, at exit. */
@@ -1191,6 +1616,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     name_addr[N_NAMES] = U(ro_page + PAGE - 10);
     mprotect(names_page, 2 * PAGE, PROT_READ);
     mprotect(none_page, PAGE, PROT_NONE);
+    make_bz_data();
     setenv("PT_FUZZ_HTL_DIR_SET", dir, 1);
     trace = getenv("PT_FUZZ_TRACE") != NULL;
     if (getenv("PT_FUZZ_STATS")) {

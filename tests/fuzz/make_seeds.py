@@ -7,6 +7,10 @@ records of a kind byte and their payload, arguments as a tag byte and
 theirs; names by their index in the harness's table, which is read from
 control_fuzz.c. Run it again after changing that format or that table:
     python3 tests/fuzz/make_seeds.py tests/fuzz/corpus
+The corpus also keeps inputs the fuzzer found that are not made here:
+lzma1_filters_update (lzma_filters_update on an LZMA1EXT raw encoder: host
+liblzma 5.4.1 called a pointer it never set, until the HTL zeroed its
+blocks).
 """
 import os
 import re
@@ -79,10 +83,35 @@ def buf(off, n):
     return struct.pack("<HH", off, n)
 
 
-def io(src_off, src_n, dst_off, dst_n, src_half=0):
+# edge_pointer(): where a call may or may not be given a buffer.
+EDGES = {n: i for i, n in enumerate([
+    "null", "read-only", "into unmapped", "unmapped", "below", "arena end"])}
+
+
+def edge(where, off=0):
+    return bytes([EDGES[where]]) + (
+        struct.pack("<H", off) if where == "unmapped" else b"")
+
+
+def io(src_off, src_n, dst_off, dst_n, src_half=0, bad_src=None,
+       bad_dst=None):
     """io_buffers(): which half is the input, then input, then output
-    (offsets within their halves)."""
-    return bytes([src_half]) + buf(src_off, src_n) + buf(dst_off, dst_n)
+    (offsets within their halves); either at times an edge()."""
+    how = src_half
+    if bad_src is not None or bad_dst is not None:
+        how |= 0xc0 | (2 if bad_src is not None else 0) | (
+            4 if bad_dst is not None else 0)
+    out = bytes([how]) + buf(src_off, src_n) + buf(dst_off, dst_n)
+    if bad_src is not None:
+        out += edge(bad_src)
+    if bad_dst is not None:
+        out += edge(bad_dst)
+    return out
+
+
+def dest_len(bad=None):
+    """dest_source(): destLen where the harness keeps it, or an edge()."""
+    return bytes([0]) if bad is None else bytes([0xa5]) + edge(bad)
 
 
 def crc_model(off=0, n=64, seed=0):
@@ -92,7 +121,8 @@ def crc_model(off=0, n=64, seed=0):
 
 def compress_model(dst=8192, dlen=1024, src=0, slen=1024, level=6,
                    src_half=1):
-    return io(src, slen, dst, dlen, src_half) + struct.pack("<b", level)
+    return io(src, slen, dst, dlen, src_half) + dest_len() + \
+        struct.pack("<b", level)
 
 
 # liblzma's models.
@@ -134,6 +164,28 @@ def stream(slot, copy_at=None, forge=None):
     sel = slot | 0x30 | (0x40 if forge is not None else 0)
     return u8(sel) + struct.pack("<H", copy_at) + (
         struct.pack("<Q", forge) if forge is not None else b"")
+
+
+def swapped(slot, set_up=None, ga=False, generation=None, bad=None):
+    """stream_arg(): the slot, its handle replaced by the set_up-th this
+    input set up, with the guest-allocator bit flipped, of the next (+1)
+    or the last (-1) generation; or an edge() instead of the slot."""
+    if set_up is not None:
+        return u8(slot | 0x80) + u8(set_up)
+    if ga:
+        return u8(slot | 0x80 | 1 << 2)
+    if generation is not None:
+        return u8(slot | 0x80 | 2 << 2) + u8(generation > 0)
+    return u8(slot | 0x80 | 3 << 2) + edge(bad)
+
+
+def new_stream(slot=0, arena_at=None, bad=None):
+    """new_stream_arg(): a slot, a struct in the arena, or an edge()."""
+    if arena_at is not None:
+        return u8(0xc0) + struct.pack("<H", arena_at)
+    if bad is not None:
+        return u8(0xe0) + edge(bad)
+    return u8(slot)
 
 
 def lzma_opts(dict_shift=4, preset_dict=None, odd=None):
@@ -182,6 +234,47 @@ def chain(filters, off=16384, terminated=True):
             out += u8(FILTER_IDS[fid])
         out += opts
     return out
+
+
+# libbz2's models: int_arg() in range (v - lo), or out of it.
+INT_BELOW, INT_ABOVE = u8(0xe4), u8(0xe5)
+INT_MINUS_1, INT_MIN, INT_MAX = u8(0xe0), u8(0xe1), u8(0xe2)
+
+
+def int_raw(v):
+    return u8(0xe3) + struct.pack("<i", v)
+
+
+def in_range(v, lo=0):
+    return u8(v - lo)
+
+
+BZ_RUN, BZ_FLUSH, BZ_FINISH = range(3)
+
+
+def verbosity(v=None):
+    """bz_verbosity(): 0, or an int_arg() in 1..4 (or not)."""
+    return u8(0) if v is None else u8(0xa5) + v
+
+
+def bz_data(mode, which=0, at=0, xor=0):
+    """bz_input(): the arena as it is ("arena"), or the harness's
+    which-th bzip2 data ("start", "continue": from the stream's total_in,
+    "changed": its byte at changed by xor)."""
+    m = ["arena", "start", "continue", "changed"].index(mode)
+    out = u8(m | which << 2)
+    if mode == "changed":
+        out += struct.pack("<HB", at, xor)
+    return out
+
+
+def bz_compress_init(slot=0, block=in_range(1, 1), verb=verbosity(),
+                     work=in_range(0), **kw):
+    return new_stream(slot, **kw) + block + verb + work
+
+
+def bz_decompress_init(slot=0, verb=verbosity(), small=in_range(0), **kw):
+    return new_stream(slot, **kw) + verb + small
 
 
 TEXT = (b"The quick brown fox jumps over the lazy dog. " * 8 +
@@ -420,6 +513,123 @@ SEEDS = {
                                   terminated=False),
         invoke(1) + u8(0) + chain([("lzma2", lzma_opts(3, odd=(0, 5)))]),
     ],
+    # libbz2 buffer to buffer: a compressor's output decoded again, the
+    # harness's bzip2 data decoded, and what the HTL or libbz2 refuse.
+    "bz2_buffers": [
+        with_reply(LOAD, 0, name("libbz2.so")),
+        with_reply(DLSYM, 1, handle(0), name("BZ2_bzBuffToBuffCompress_HTL")),
+        with_reply(DLSYM, 2, handle(0),
+                   name("BZ2_bzBuffToBuffDecompress_HTL")),
+    ] + pokes(0, TEXT) + [
+        invoke(0) + io(0, len(TEXT), 0, 1024) + dest_len() +
+        in_range(1, 1) + verbosity() + in_range(30),
+        invoke(1) + io(0, 1024, 8192, 1024, src_half=1) + dest_len() +
+        bz_data("arena") + in_range(0) + verbosity(),
+        invoke(1) + io(0, 1024, 0, 1024) + dest_len() +
+        bz_data("start", 0) + in_range(1) + verbosity(),
+        invoke(1) + io(0, 1024, 0, 1024) + dest_len() +
+        bz_data("start", 2) + in_range(0) + verbosity(),
+        invoke(1) + io(0, 1024, 0, 1024) + dest_len() +
+        bz_data("start", 1) + in_range(0) + verbosity(),
+        invoke(1) + io(0, 1024, 0, 1024) + dest_len() +
+        bz_data("changed", 3, at=40, xor=0x10) + in_range(0) + verbosity(),
+        invoke(1) + io(0, 30, 0, 1024) + dest_len() +
+        bz_data("start", 3) + in_range(0) + verbosity(),
+        # The HTL must refuse: dest read-only or running into unmapped,
+        # destLen unmapped or read-only, source unmapped.
+        invoke(0) + io(0, 100, 0, 1024, bad_dst="read-only") + dest_len() +
+        in_range(1, 1) + verbosity() + in_range(0),
+        invoke(0) + io(0, 100, 0, 1024, bad_dst="into unmapped") +
+        dest_len() + in_range(2, 1) + verbosity() + in_range(0),
+        invoke(1) + io(0, 100, 0, 1024) + dest_len("unmapped") +
+        bz_data("arena") + in_range(0) + verbosity(),
+        invoke(1) + io(0, 100, 0, 1024) + dest_len("read-only") +
+        bz_data("arena") + in_range(0) + verbosity(),
+        invoke(1) + io(0, 100, 0, 1024, bad_src="unmapped") + dest_len() +
+        bz_data("arena") + in_range(0) + verbosity(),
+        # Allowed: a read-only source, output up to the reply page.
+        invoke(0) + io(0, 100, 0, 1024, bad_src="read-only",
+                       bad_dst="arena end") + dest_len() + in_range(1, 1) +
+        verbosity() + in_range(0),
+        # libbz2 must refuse: block sizes, verbosity, work factor, small.
+        invoke(0) + io(0, 100, 0, 1024) + dest_len() + INT_BELOW +
+        verbosity() + in_range(0),
+        invoke(0) + io(0, 100, 0, 1024) + dest_len() + int_raw(10) +
+        verbosity() + in_range(0),
+        invoke(0) + io(0, 100, 0, 1024) + dest_len() + in_range(1, 1) +
+        verbosity(INT_ABOVE) + in_range(0),
+        invoke(0) + io(0, 100, 0, 1024) + dest_len() + in_range(1, 1) +
+        verbosity() + INT_ABOVE,
+        invoke(1) + io(0, 100, 0, 1024) + dest_len() + bz_data("arena") +
+        INT_ABOVE + verbosity(),
+        invoke(1) + io(0, 0, 0, 0) + dest_len("null") + bz_data("arena") +
+        in_range(0) + verbosity(),
+    ],
+    # libbz2 streams: compressed, decoded (in pieces too), ended; each
+    # direction's stream given to the other, a copy, handles replaced.
+    "bz2_stream": [
+        with_reply(LOAD, 0, name("libbz2.so.1.0")),
+    ] + [with_reply(DLSYM, i % 8, handle(0), name(n)) for i, n in enumerate([
+        "BZ2_bzCompressInit_HTL", "BZ2_bzCompress_HTL",
+        "BZ2_bzCompressEnd_HTL", "BZ2_bzDecompressInit_HTL",
+        "BZ2_bzDecompress_HTL", "BZ2_bzDecompressEnd_HTL"])
+    ] + pokes(0, TEXT) + [
+        invoke(0) + bz_compress_init(0),
+        invoke(1) + stream(0) + io(0, len(TEXT), 0, 1024) + in_range(BZ_RUN),
+        invoke(1) + stream(0) + io(0, 0, 0, 1024) + in_range(BZ_FINISH),
+        invoke(3) + bz_decompress_init(1),
+        invoke(4) + stream(1) + io(0, 1024, 8192, 1024, src_half=1) +
+        bz_data("arena"),
+        invoke(3) + bz_decompress_init(2, small=in_range(1)),
+    ] + [invoke(4) + stream(2) + io(4096, 40, 4096, 1024) +
+         bz_data("continue", 0) for _ in range(4)] + [
+        invoke(1) + stream(1) + io(0, 10, 0, 1024) + in_range(BZ_RUN),
+        invoke(4) + stream(0) + io(0, 10, 0, 1024) + bz_data("start", 0),
+        invoke(4) + stream(3) + io(0, 10, 0, 1024) + bz_data("start", 0),
+        invoke(4) + stream(2, copy_at=12000) + io(0, 10, 0, 1024) +
+        bz_data("arena"),
+        invoke(4) + stream(2, copy_at=12000, forge=1 << 32) +
+        io(0, 10, 0, 1024) + bz_data("arena"),
+        invoke(4) + swapped(2, ga=True) + io(0, 10, 0, 1024) +
+        bz_data("arena"),
+        invoke(4) + swapped(2, generation=1) + io(0, 10, 0, 1024) +
+        bz_data("arena"),
+        invoke(4) + swapped(2, set_up=1) + io(0, 10, 0, 1024) +
+        bz_data("arena"),
+        invoke(5) + swapped(2, bad="unmapped"),
+        # Set up again without an end: the first stays the HTL's.
+        invoke(0) + bz_compress_init(0, block=in_range(2, 1)),
+        invoke(1) + stream(0) + io(0, 300, 0, 1024, bad_dst="read-only") +
+        in_range(BZ_FLUSH),
+        invoke(1) + stream(0) + io(0, 300, 0, 1024, bad_src="into unmapped") +
+        in_range(BZ_FLUSH),
+        invoke(1) + stream(0) + io(0, 300, 0, 1024) + INT_ABOVE,
+        invoke(1) + stream(0) + io(0, 300, 0, 1024) + in_range(BZ_FLUSH),
+        invoke(2) + stream(0),
+        invoke(2) + stream(1),
+        invoke(5) + stream(1),
+        # Set-ups the HTL or libbz2 refuse, and one in the arena.
+        invoke(0) + bz_compress_init(bad="read-only"),
+        invoke(0) + bz_compress_init(block=INT_BELOW),
+        invoke(0) + bz_compress_init(work=INT_ABOVE),
+        invoke(3) + bz_decompress_init(small=INT_ABOVE),
+        invoke(3) + bz_decompress_init(verb=verbosity(INT_ABOVE)),
+        invoke(3) + bz_decompress_init(arena_at=20001),
+        invoke(0) + bz_compress_init(arena_at=24000),
+    ],
+    # libbz2 through the gate: two blocks decoded in pieces, from the
+    # mailbox.
+    "bz2_gate": [
+        with_reply(LOAD, 0, name("libbz2.so")),
+        with_reply(DLSYM, 1, handle(0), name("BZ2_bzDecompressInit_HTL")),
+        with_reply(DLSYM, 2, handle(0), name("BZ2_bzDecompress_HTL")),
+        with_reply(REG_GATE, 3, arena(4096)),
+        with_reply(BIND, 4, mailbox(0)),
+        bytes([GATE, 1]) + token(0) + arena(512) + arena(1024) +
+        WELL_FORMED + bz_decompress_init(3),
+    ] + [bytes([GATE, 1]) + token(1) + arena(512) + arena(1024) +
+         WELL_FORMED + stream(3) + io(0, 200, 0, 1024) +
+         bz_data("continue", 2) for _ in range(10)],
 }
 
 

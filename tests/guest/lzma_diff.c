@@ -834,13 +834,9 @@ static void misc(void)
 int main(int argc, char **argv)
 {
     Input inputs[5];
+    const char *dir;
 
-    if (argc < 2) {
-        fprintf(stderr, "usage: %s DIR [quick]\n", argv[0]);
-        return 2;
-    }
-    setvbuf(stdout, NULL, _IOLBF, 0);
-    quick = argc > 2 && !strcmp(argv[2], "quick");
+    diff_args(argc, argv, &dir, &quick);
     inputs[0] = (Input){ "empty", make_text(0), 0 };
     inputs[1] = (Input){ "one", (uint8_t *)strdup("x"), 1 };
     inputs[2] = (Input){ "text", make_text(100000), 100000 };

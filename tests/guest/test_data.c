@@ -18,6 +18,17 @@ uint64_t fnv(const void *p, size_t n)
     return h;
 }
 
+void diff_args(int argc, char **argv, const char **dir, int *quick)
+{
+    if (argc < 2) {
+        fprintf(stderr, "usage: %s DIR [quick]\n", argv[0]);
+        exit(2);
+    }
+    setvbuf(stdout, NULL, _IOLBF, 0);
+    *dir = argv[1];
+    *quick = argc > 2 && !strcmp(argv[2], "quick");
+}
+
 void emit(const char *fmt, ...)
 {
     va_list ap;

@@ -23,6 +23,14 @@ uint64_t fnv(const void *p, size_t n);
 /* The next of a xorshift64 sequence kept in *state (not 0). */
 uint64_t test_rand(uint64_t *state);
 
+/*
+ * A differential program's arguments, DIR [quick]: the scratch directory
+ * in *dir and whether quick was asked; without DIR, its usage and exit
+ * status 2. Its transcript is line-buffered from here: a crash must not
+ * hide where it happened.
+ */
+void diff_args(int argc, char **argv, const char **dir, int *quick);
+
 /* One transcript line: printf's format and a newline. */
 void emit(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

@@ -851,14 +851,7 @@ int main(int argc, char **argv)
     Input inputs[6];
     size_t big = 16u << 20;
 
-    if (argc < 2) {
-        fprintf(stderr, "usage: %s DIR [quick]\n", argv[0]);
-        return 2;
-    }
-    /* Line by line: a crash must not hide where it happened. */
-    setvbuf(stdout, NULL, _IOLBF, 0);
-    dir = argv[1];
-    quick = argc > 2 && !strcmp(argv[2], "quick");
+    diff_args(argc, argv, &dir, &quick);
     inputs[0] = (Input){ "empty", make_text(0), 0 };
     inputs[1] = (Input){ "one", (unsigned char *)strdup("x"), 1 };
     inputs[2] = (Input){ "text", make_text(100000), 100000 };
