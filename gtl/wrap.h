@@ -11,11 +11,11 @@
  * group of its spec, before expanding it:
  *
  *   int GROUP_route_new(void **args, int pos, bool ga, int id)  NEW rows
- *   int GROUP_route_on(void **args, int pos, bool ga)   for ON and COPY
+ *   int GROUP_route_on(void **args, int pos, bool ga, int id)  ON, COPY
  *   void GROUP_after_new(int route, void **args, int pos, void *ret,
  *                        int id)
  *   void GROUP_after_on(void **args, int pos, void *ret, int id)
- *   int GROUP_route_guest(void **args, int pos)         for GUEST rows
+ *   int GROUP_route_guest(void **args, int pos, int id)  for GUEST rows
  *   const GtlAllocOps GROUP_alloc_ops                   if it has ga rows
  *
  * args[i] points at argument i, pos is the row's object argument (COPY:
@@ -34,6 +34,26 @@
 #include <stdint.h>
 
 #include "core.h"
+
+/* The after hooks of a group with nothing to do after its calls: the GTL
+ * defines GROUP_after_new and GROUP_after_on as these. */
+static inline void gtl_no_after_new(int route, void **args, int pos,
+                                    void *ret, int id)
+{
+    (void)route;
+    (void)args;
+    (void)pos;
+    (void)ret;
+    (void)id;
+}
+
+static inline void gtl_no_after_on(void **args, int pos, void *ret, int id)
+{
+    (void)args;
+    (void)pos;
+    (void)ret;
+    (void)id;
+}
 
 /* Ids: GTL_ID_NAME, by spec row. */
 #define GTL_ID(kind, group, ret_t, name, ...) GTL_ID_##name,
@@ -148,12 +168,13 @@
 /* GUEST: never the host; with a group, a host object is an error. */
 #define GTL_WRAP_GUEST(group, ret_t, n, types, err, extra, id, x, str, fb) \
     GTL_FUNCTION(GTL_EXPORT, x, GTL_LABEL(str), ret_t, n, types, err, id, \
-                 fb, group##_route_guest(args, PT_ARG0 extra), NULL, 0, , \
-                 GTL_SAME)
-static inline int none_route_guest(void **args, int pos)
+                 fb, group##_route_guest(args, PT_ARG0 extra, id), NULL, 0, \
+                 , GTL_SAME)
+static inline int none_route_guest(void **args, int pos, int id)
 {
     (void)args;
     (void)pos;
+    (void)id;
     return GTL_GUEST;
 }
 /* STRING: the host's static string, copied into guest memory. */
@@ -171,12 +192,13 @@ static inline int none_route_guest(void **args, int pos)
 #define GTL_WRAP_ON(group, ret_t, n, types, err, extra, id, x, str, fb)    \
     GTL_FUNCTION(GTL_EXPORT, x, GTL_LABEL(str), ret_t, n, types, err, id, \
                  fb, group##_route_on(args, PT_ARG1 extra,                \
-                                      GTL_HAS_GA(PT_ARG0 extra)),         \
+                                      GTL_HAS_GA(PT_ARG0 extra), id),     \
                  GTL_OPS(group, PT_ARG0 extra), PT_ARG1 extra,            \
                  group##_after_on(args, PT_ARG1 extra, &ret, id), GTL_SAME)
 #define GTL_WRAP_COPY(group, ret_t, n, types, err, extra, id, x, str, fb)  \
     GTL_FUNCTION(GTL_EXPORT, x, GTL_LABEL(str), ret_t, n, types, err, id, \
-                 fb, group##_route_on(args, 1, GTL_HAS_GA(PT_ARG0 extra)), \
+                 fb, group##_route_on(args, 1, GTL_HAS_GA(PT_ARG0 extra),  \
+                                      id),                                \
                  GTL_OPS(group, PT_ARG0 extra), 1,                        \
                  group##_after_on(args, 1, &ret, id), GTL_SAME)
 #define GTL_HAS_GA(ga) PT_IF_GA(ga)((true), (false))

@@ -80,10 +80,13 @@ static inline void htl_inout_back(const HtlInOut *io, unsigned inout)
 /*
  * A check that copies a struct in (its pointers replaced by checked
  * copies) sets the entry's `back` to put it back after the call: what the
- * library wrote, with the guest's own pointers. One per entry.
+ * library wrote, with the guest's own pointers. One per entry. A copy
+ * that holds memory of its own also sets `drop`, which frees it when the
+ * call is refused after the check (fn frees it after a call).
  */
 typedef struct HtlBack {
     void (*fn)(void *copy);
+    void (*drop)(void *copy);
     void *copy;
 } HtlBack;
 
@@ -91,6 +94,13 @@ static inline void htl_back(const HtlBack *back)
 {
     if (back->fn) {
         back->fn(back->copy);
+    }
+}
+
+static inline void htl_back_drop(const HtlBack *back)
+{
+    if (back->drop) {
+        back->drop(back->copy);
     }
 }
 
@@ -196,6 +206,10 @@ static inline void htl_put_result(void *ret, const void *r, size_t n)
                       (r = fn(PT_NAMES_##n types);))
 #define HTL_PUT(ret_t) \
     PT_IF_VOID(ret_t)((), (htl_put_result(ret, &r, sizeof(r));))
+/* The result's slot, checked first: a call whose result cannot reach the
+ * guest makes nothing (an object the guest would never get to free). */
+#define HTL_RET_OK(ret_t) \
+    PT_IF_VOID(ret_t)((), (&& htl_writable(ret, sizeof(ret_t))))
 
 /*
  * One entry per row that has one. The function is called as (name)(...),
@@ -216,20 +230,22 @@ static inline void htl_put_result(void *ret, const void *r, size_t n)
         void *lv[] = { PT_ADDRS_##n types NULL };                          \
         HtlInOut io[n + 1];                                                \
         unsigned inout = 0;                                                \
-        HtlBack back = { NULL, NULL };                                     \
+        HtlBack back = { NULL, NULL, NULL };                               \
         void *o[2] = { NULL, NULL };                                       \
         HTL_RESULT(ret_t, err)                                             \
         (void)lv;                                                          \
         (void)io;                                                          \
         (void)back;                                                        \
         (void)o;                                                           \
-        if (htl_load(av, args, n * sizeof(void *)) HTL_LOAD_##n types      \
+        if (htl_load(av, args, n * sizeof(void *))                         \
+            HTL_RET_OK(ret_t) HTL_LOAD_##n types                           \
             PT_STRIP checks && PT_CAT(HTL_ENTER_, k)(group, extra)) {      \
             HTL_CALL(ret_t, fn, n, types)                                  \
             PT_CAT(HTL_AFTER_, k)(group, extra)                            \
             htl_inout_back(io, inout);                                     \
             htl_back(&back);                                               \
         } else {                                                           \
+            htl_back_drop(&back);                                          \
             htl_refused();                                                 \
         }                                                                  \
         PT_CAT(HTL_LEAVE_, k)(group)                                       \

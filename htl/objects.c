@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "objects.h"
 
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -133,6 +134,27 @@ HtlObject *htl_object_claim(HtlTable *t, uint64_t handle)
         return NULL;  /* forged, ended, or in a call on another thread */
     }
     return o;
+}
+
+HtlObject *htl_object_claim_shared(HtlTable *t, uint64_t handle)
+{
+    HtlObject *o = htl_object_peek(t, handle);
+    uint64_t word = (((handle & ~PT_HANDLE_BIT) >> 32) & GEN_MASK) << 1;
+
+    /* A free record looks claimed too: a forged handle waits a little. */
+    for (int tries = 0; o && tries < 1000; tries++) {
+        uint64_t now = word;
+
+        if (__atomic_compare_exchange_n(&o->word, &now, word | 1, false,
+                                        __ATOMIC_ACQUIRE, __ATOMIC_RELAXED)) {
+            return o;
+        }
+        if (now != (word | 1)) {
+            return NULL;   /* forged or ended */
+        }
+        sched_yield();     /* in a call on another thread */
+    }
+    return NULL;
 }
 
 void htl_object_release(HtlObject *o)

@@ -66,6 +66,12 @@ HTL_HIDDEN uint64_t htl_object_handle(const HtlObject *o);
  * never issued, is ended, or is in a call on another thread.
  */
 HTL_HIDDEN HtlObject *htl_object_claim(HtlTable *t, uint64_t handle);
+/*
+ * The same for an object threads may share (a dictionary): while another
+ * thread has it claimed (briefly), wait for it rather than refuse. NULL
+ * if forged or ended, or if it stays claimed.
+ */
+HTL_HIDDEN HtlObject *htl_object_claim_shared(HtlTable *t, uint64_t handle);
 /* Ends a call on a claimed record. */
 HTL_HIDDEN void htl_object_release(HtlObject *o);
 /* The record a handle names, not claimed: only for hints. NULL if none. */

@@ -97,30 +97,19 @@ static void bz_ga_free(void *obj, void *block)
         (void)id;                                                           \
         return bz_route_new(GTL_GROUP_##group, args, pos, ga);              \
     }                                                                       \
-    static inline int group##_route_on(void **args, int pos, bool ga)      \
+    static inline int group##_route_on(void **args, int pos, bool ga,      \
+                                       int id)                             \
     {                                                                       \
+        (void)id;                                                           \
         return bz_route_on(args, pos, ga);                                  \
-    }                                                                       \
-    static inline void group##_after_new(int route, void **args, int pos,  \
-                                         void *ret, int id)                 \
-    {                                                                       \
-        (void)route;                                                        \
-        (void)args;                                                         \
-        (void)pos;                                                          \
-        (void)ret;                                                          \
-        (void)id;                                                           \
-    }                                                                       \
-    static inline void group##_after_on(void **args, int pos, void *ret,   \
-                                        int id)                             \
-    {                                                                       \
-        (void)args;                                                         \
-        (void)pos;                                                          \
-        (void)ret;                                                          \
-        (void)id;                                                           \
     }                                                                       \
     static const GtlAllocOps group##_alloc_ops = { bz_ga_alloc, bz_ga_free };
 BZ_GROUP(bzcomp)
 BZ_GROUP(bzdecomp)
+#define bzcomp_after_new gtl_no_after_new
+#define bzcomp_after_on gtl_no_after_on
+#define bzdecomp_after_new gtl_no_after_new
+#define bzdecomp_after_on gtl_no_after_on
 
 BZ2_FUNCTIONS(GTL_WRAP)
 

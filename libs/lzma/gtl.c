@@ -166,10 +166,11 @@ static inline int lstream_route_new(void **args, int pos, bool ga, int id)
     return lstream_on_host(s) ? GTL_HOST_ONLY : GTL_GUEST;
 }
 
-static inline int lstream_route_on(void **args, int pos, bool ga)
+static inline int lstream_route_on(void **args, int pos, bool ga, int id)
 {
     const lzma_stream *s = *(lzma_stream **)args[pos];
 
+    (void)id;
     if (!lstream_on_host(s)) {
         return GTL_GUEST;
     }
@@ -178,8 +179,9 @@ static inline int lstream_route_on(void **args, int pos, bool ga)
 }
 
 /* A guest-only coder given a host stream: refused (the row's error). */
-static inline int lstream_route_guest(void **args, int pos)
+static inline int lstream_route_guest(void **args, int pos, int id)
 {
+    (void)id;
     return lstream_on_host(*(lzma_stream **)args[pos]) ? GTL_HOST_ONLY
                                                         : GTL_GUEST;
 }

@@ -151,10 +151,11 @@ static inline int zstream_route_new(void **args, int pos, bool ga, int id)
     return GTL_GUEST;
 }
 
-static inline int zstream_route_on(void **args, int pos, bool ga)
+static inline int zstream_route_on(void **args, int pos, bool ga, int id)
 {
     z_streamp strm = *(z_streamp *)args[pos];
 
+    (void)id;
     if (!gtl_host_stream(strm)) {
         return GTL_GUEST;
     }
@@ -186,21 +187,15 @@ static inline void zstream_after_on(void **args, int pos, void *ret,
 }
 
 /* gzfile: all files on one side, chosen when the GTL connects. */
-static inline int gzfile_route_on(void **args, int pos, bool ga)
+static inline int gzfile_route_on(void **args, int pos, bool ga, int id)
 {
+    (void)id;
     (void)args;
     (void)pos;
     (void)ga;
     return gtl_on_host(GTL_GROUP_gzfile) ? GTL_HOST_ONLY : GTL_GUEST;
 }
 
-static inline void gzfile_after_on(void **args, int pos, void *ret,
-                                   int id)
-{
-    (void)args;
-    (void)pos;
-    (void)ret;
-    (void)id;
-}
+#define gzfile_after_on gtl_no_after_on
 
 #endif
