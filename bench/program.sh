@@ -15,9 +15,17 @@
 #                Debian's liblzma for that guest (riscv64's from 13).
 #   bzip2        Debian's, on libbz2: -9 of the corpus, then -d of that;
 #                native and emulated as for xz.
+#   zstd         from Debian's libzstd source (Debian's own links libzstd
+#                statically: //deps:zstd), on libzstd: -3, -3 -T2 and -d
+#                of that, on 64 MiB (the corpus twice, cut). Native:
+#                Debian's amd64 zstd (1.5.4, as the host's libzstd).
+#                Emulated: on Debian's libzstd for the guest; riscv64's is
+#                13's 1.5.7, whose frames are not 1.5.4's: its outputs are
+#                checked by decoding them back instead.
 # Every run must give the same bytes; passthrough runs must show their
 # calls (gzwrite/gzread, deflate, lzma_code, the multi-threaded encoder,
-# BZ2_bzCompress/BZ2_bzDecompress) on the host in the plugin's stats. Next
+# BZ2_bzCompress/BZ2_bzDecompress, ZSTD_compressStream2 /
+# ZSTD_decompressStream) on the host in the plugin's stats. Next
 # to minigzip's rows: the same speed-up as //bench:throughput measured it
 # with its own program (compress2 / uncompress level 6 on the corpus), if
 # that ran in the same results directory. Writes program.tsv and
@@ -44,6 +52,11 @@ else
     rounds=3
 fi
 bytes=$(stat -c %s "$corpus")
+# zstd's input: 64 MiB, the corpus twice, cut (1 MiB in a quick run).
+zinput=$tmp/zinput.bin
+cat "$corpus" "$corpus" > "$zinput"
+truncate -s $(( bench_quick ? 1 << 20 : 64 << 20 )) "$zinput"
+zbytes=$(stat -c %s "$zinput")
 
 # Debian's optipng and libpng, as tools/setup.sh unpacked them; an image of
 # corpus bytes for it.
@@ -137,6 +150,18 @@ timed() {
         bin=$(bin_of "$root" bzip2)
         libs=$(lib_dir "$root" "$arch" libbz2.so.1.0)
         ;;
+    zstd.native)
+        cmd=(env LD_LIBRARY_PATH=/lib/x86_64-linux-gnu "$host_root/usr/bin/zstd")
+        ;;
+    zstd.emulated)
+        direct --arch "$arch" "${sysroot[@]}" --no-gtl \
+            -E "LD_LIBRARY_PATH=$(lib_dir "$root" "$arch" libzstd.so.1)" \
+            "$bench_dir/zstd_$arch"
+        ;;
+    zstd.passthrough)
+        bin=$bench_dir/zstd_$arch
+        libs=$(lib_dir "$root" "$arch" libzstd.so.1)
+        ;;
     esac
     if [ "$config" = passthrough ]; then
         rm -f "$stats"
@@ -158,6 +183,8 @@ timed() {
         [ "$prog ${2:-}" != "xz -T2" ] || entries+=(lzma_stream_encoder_mt_HTL)
         [ "$prog" != bzip2 ] || entries=(BZ2_bzCompress_HTL)
         [ "$prog $1" != "bzip2 -d" ] || entries=(BZ2_bzDecompress_HTL)
+        [ "$prog" != zstd ] || entries=(ZSTD_compressStream2_HTL)
+        [ "$prog $1" != "zstd -d" ] || entries=(ZSTD_decompressStream_HTL)
         for entry in "${entries[@]}"; do
             n=$(awk -v e="$entry" '$1 == "call" && $3 == e { print $4 }' "$stats")
             [ "${n:-0}" -gt 0 ] ||
@@ -174,7 +201,8 @@ timed() {
 
 # three OP PROG IN OUT WANT ARGS...: PROG ARGS < IN > OUT.CONFIG in each
 # configuration on $arch, the times added to OP's; every output must be
-# the file WANT, or with WANT "same", the same bytes in all three.
+# the file WANT, or with WANT "same", the same bytes in all three, or with
+# WANT "zstd:FILE", what native zstd decodes to FILE.
 # Passthrough runs right after native: on a shared machine whose speed
 # drifts over minutes, the ratio of the two is what the rows are about.
 three() {
@@ -184,8 +212,18 @@ three() {
         timed "$prog" "$config" "$arch" "$in" "$outf.$config" "$@" \
             >> "$tmp/$arch.$op.$config"
         [ "$config" != passthrough ] || cp "$tmp/host_calls" "$tmp/$arch.$op.calls"
-        [ "$want" = same ] || cmp -s "$want" "$outf.$config" ||
-            bench_die "$prog $* $config on $arch: not the input back"
+        case $want in
+        same) ;;
+        zstd:*)
+            "$debian/amd64/usr/bin/zstd" -d -c < "$outf.$config" |
+                cmp -s "${want#zstd:}" - ||
+                bench_die "$prog $* $config on $arch: not a frame of the input"
+            ;;
+        *)
+            cmp -s "$want" "$outf.$config" ||
+                bench_die "$prog $* $config on $arch: not the input back"
+            ;;
+        esac
     done
     [ "$want" != same ] || {
         cmp -s "$outf.native" "$outf.emulated" &&
@@ -203,7 +241,12 @@ load_start=$(bench_load)
 start=$(date +%s)
 for arch in "${bench_arches[@]}"; do
     echo "program: $arch" >&2
-    ops=(compress decompress optipng xz6 xzd xzT2 bzip9 bzipd)
+    ops=(compress decompress optipng xz6 xzd xzT2 bzip9 bzipd zstd3 zstdd zstdT2)
+    # Frames of a libzstd other than the host's (riscv64's 1.5.7) differ.
+    zwant=same
+    [ "$(basename "$(readlink -f "$(lib_dir "$debian/$(debian_arch "$arch")" "$arch" libzstd.so.1)/libzstd.so.1")")" = \
+        "$(basename "$(readlink -f /usr/lib/x86_64-linux-gnu/libzstd.so.1)")" ] ||
+        zwant=zstd:$zinput
     for r in $(seq "$rounds"); do
         three compress minigzip "$corpus" "$tmp/z" same -6
         three decompress minigzip "$tmp/z.native" "$tmp/d" "$corpus" -d
@@ -222,10 +265,14 @@ for arch in "${bench_arches[@]}"; do
         three xzT2 xz "$corpus" "$tmp/xt" same -6 -T2 -c
         three bzip9 bzip2 "$corpus" "$tmp/b" same -9 -c
         three bzipd bzip2 "$tmp/b.native" "$tmp/bd" "$corpus" -d -c
+        three zstd3 zstd "$zinput" "$tmp/z3" "$zwant" -3 -T1 -c
+        three zstdd zstd "$tmp/z3.native" "$tmp/z3d" "$zinput" -d -c
+        three zstdT2 zstd "$zinput" "$tmp/zt" "$zwant" -3 -T2 -c
     done
     for op in "${ops[@]}"; do
         n=$bytes
         [ "$op" != optipng ] || n=$image_bytes
+        case $op in zstd*) n=$zbytes ;; esac
         for config in native emulated passthrough; do
             calls=-
             [ "$config" != passthrough ] || calls=$(cat "$tmp/$arch.$op.calls")
@@ -238,7 +285,7 @@ elapsed=$(($(date +%s) - start))
 
 md=$out/program.md
 {
-    echo "## Users' programs: minigzip, optipng, xz and bzip2"
+    echo "## Users' programs: minigzip, optipng, xz, bzip2 and zstd"
     echo
     echo "zlib's own \`minigzip\` from Debian's zlib source, built for each"
     echo "guest against zlib and run unmodified: \`minigzip -6 < corpus >"
@@ -268,7 +315,13 @@ md=$out/program.md
     echo "Debian's \`bzip2 -9\` of the corpus and \`bzip2 -d\` of that, on"
     echo "libbz2, native and emulated as for xz; bzip2 does its I/O through"
     echo "libbz2's FILE functions, which the GTL runs over host streams"
-    echo "(BZ2_bzCompress / BZ2_bzDecompress counted on the host). The chart"
+    echo "(BZ2_bzCompress / BZ2_bzDecompress counted on the host)."
+    echo "\`zstd -3\`, \`zstd -3 -T2\` and \`zstd -d\` on $(awk -v b="$zbytes" 'BEGIN { printf "%.0f MiB", b / 1048576 }')"
+    echo "(the corpus twice, cut): the zstd command from Debian's libzstd source,"
+    echo "dynamically linked (Debian's own carries a static libzstd, which no"
+    echo "GTL can stand in for); native: Debian's amd64 zstd; emulated: on"
+    echo "Debian's libzstd for the guest (riscv64's is 1.5.7, whose frames"
+    echo "differ from 1.5.4's: they were checked by decoding them). The chart"
     echo "(program.png) gives each row's time over native's."
     if [ "$bench_clock" = cpu ]; then
         echo "Times are the CPU time (user + system) of the whole process, QEMU"
@@ -286,6 +339,8 @@ md=$out/program.md
             labels["optipng"] = "optipng -o2"; labels["xz6"] = "xz -6 -T1"
             labels["xzd"] = "xz -d"; labels["xzT2"] = "xz -6 -T2"
             labels["bzip9"] = "bzip2 -9"; labels["bzipd"] = "bzip2 -d"
+            labels["zstd3"] = "zstd -3"; labels["zstdd"] = "zstd -d"
+            labels["zstdT2"] = "zstd -3 -T2"
             while ((getline line < table) > 0) {
                 split(line, f, "\t")
                 if (f[2] == "corpus" && f[5] == 6) { bench[f[1], f[4]] = f[10] }

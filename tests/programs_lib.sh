@@ -7,8 +7,8 @@
 # programs_setup WHAT SONAME PREFIX ARCH DEBIAN_ROOT RUNNER PLUGIN HTL GTL
 #                [QEMU PATH]
 #   WHAT names the test in messages; SONAME is the library's (Debian keeps
-#   it in /lib in 12, /usr/lib in 13); PREFIX the start of its entries'
-#   names (host_calls). QEMU: the qemu-ARCH binary, or "system" (default)
+#   it in /lib in 12, /usr/lib in 13); PREFIX a regular expression for
+#   the start of its entries' names (host_calls). QEMU: the qemu-ARCH binary, or "system" (default)
 #   for the one on PATH; PATH: the control path the plugin's stats must
 #   name (default syscall-entry; "filter" on the project-built filter
 #   QEMU). Sets root, libdir, ownlibdir, common and tmp, and cds to $tmp.
@@ -66,7 +66,8 @@ pt() {
     shift
     rm -f "$tmp/$name".stats*
     "$runner" "${common[@]}" --stats="$tmp/$name.stats" \
-        -E "LD_LIBRARY_PATH=$gtl_dir:$tmp/lib:$libdir" -- "$@" ||
+        -E "LD_LIBRARY_PATH=$gtl_dir:$tmp/lib:$libdir:$root/lib/$arch-linux-gnu" \
+        -- "$@" ||
         fail "$name exited with $?"
     got=$(awk '$1 == "control_path" { print $2 }' "$tmp/$name.stats")
     [ "$got" = "$programs_path" ] ||
@@ -87,7 +88,8 @@ host_calls() {
 }
 
 own() {
-    "$runner" "${common[@]}" --no-gtl -E "LD_LIBRARY_PATH=$ownlibdir:$libdir" \
+    "$runner" "${common[@]}" --no-gtl \
+        -E "LD_LIBRARY_PATH=$ownlibdir:$libdir:$root/lib/$arch-linux-gnu" \
         -- "$@" || fail "own-${programs_soname%%.so*} run of $* exited with $?"
 }
 

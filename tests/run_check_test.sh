@@ -24,9 +24,9 @@ declare -A gtl_dir=([x86_64]=$(dirname "$(realpath "$6")")
                     [aarch64]=$(dirname "$(realpath "$7")")
                     [riscv64]=$(dirname "$(realpath "$8")"))
 # The libraries (their GTLs' names) and the HTL of each.
-libs=(libz.so.1 liblzma.so.5 libbz2.so.1.0)
+libs=(libz.so.1 liblzma.so.5 libbz2.so.1.0 libzstd.so.1)
 declare -A htl_of=([libz.so.1]=libz_HTL.so [liblzma.so.5]=liblzma_HTL.so
-                   [libbz2.so.1.0]=libbz2_HTL.so)
+                   [libbz2.so.1.0]=libbz2_HTL.so [libzstd.so.1]=libzstd_HTL.so)
 tmp=$(mktemp -d "${TEST_TMPDIR:-${TMPDIR:-/tmp}}/check.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 arches=(x86_64 aarch64 riscv64)
@@ -159,7 +159,8 @@ problems)
     has "problem: libz\.so\.1: no HTL libz_HTL\.so in $tmp/empty; fix: .*--htl-dir.*"
     has "problem: liblzma\.so\.5: no HTL liblzma_HTL\.so in $tmp/empty; fix: .*--htl-dir.*"
     has "problem: libbz2\.so\.1\.0: no HTL libbz2_HTL\.so in $tmp/empty; fix: .*--htl-dir.*"
-    has "summary: 3 problem\(s\)"
+    has "problem: libzstd\.so\.1: no HTL libzstd_HTL\.so in $tmp/empty; fix: .*--htl-dir.*"
+    has "summary: 4 problem\(s\)"
 
     echo "--check installed, riscv64's GTL gone:"
     cmd=$installed
@@ -169,8 +170,9 @@ problems)
     has "problem: riscv64: libz\.so\.1: no GTL in '$prefix/lib/qemu-passthrough/riscv64-linux-gnu'; fix: reinstall the package: apt-get install --reinstall qemu-passthrough"
     has "problem: riscv64: liblzma\.so\.5: no GTL in '$prefix/lib/qemu-passthrough/riscv64-linux-gnu'; fix: reinstall the package: apt-get install --reinstall qemu-passthrough"
     has "problem: riscv64: libbz2\.so\.1\.0: no GTL in '$prefix/lib/qemu-passthrough/riscv64-linux-gnu'; fix: reinstall the package: apt-get install --reinstall qemu-passthrough"
+    has "problem: riscv64: libzstd\.so\.1: no GTL in '$prefix/lib/qemu-passthrough/riscv64-linux-gnu'; fix: reinstall the package: apt-get install --reinstall qemu-passthrough"
     has "riscv64: plugin: loads into qemu-riscv64; .*"
-    has "summary: 3 problem\(s\)"
+    has "summary: 4 problem\(s\)"
 
     echo "--check installed, -B 0x10000000:"
     check --guest=aarch64 -B 0x10000000

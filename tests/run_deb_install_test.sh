@@ -61,6 +61,8 @@ for f in /usr/bin/qemu-passthrough /usr/lib/qemu-passthrough/libpassthrough.so \
          /usr/lib/qemu-passthrough/x86_64-linux-gnu/libz.so.1 \
          /usr/lib/qemu-passthrough/libbz2_HTL.so \
          /usr/lib/qemu-passthrough/aarch64-linux-gnu/libbz2.so.1.0 \
+         /usr/lib/qemu-passthrough/libzstd_HTL.so \
+         /usr/lib/qemu-passthrough/aarch64-linux-gnu/libzstd.so.1 \
          /usr/share/man/man1/qemu-passthrough.1.gz \
          /usr/share/doc/qemu-passthrough/copyright \
          /usr/share/doc/qemu-passthrough/changelog.gz; do

@@ -72,7 +72,9 @@ stat() {
     fail "control path '$(stat control_path)', expected '$control_path'"
 [ "$(stat syscall_calls)" = 0 ] || fail "calls went through the syscall path"
 [ "$(stat gate_calls)" -gt 1000 ] || fail "too few host calls: $(stat gate_calls)"
-unused=$(awk '$1 == "call" && $4 == 0 { print $3 }' "$stats")
+# ga_resume_HTL serves the _ga entries: a library with none never calls it.
+unused=$(awk '$1 == "call" { n[$3] = $4; if ($3 ~ /_ga_HTL$/) ga = 1 }
+    END { for (e in n) if (!n[e] && (e != "ga_resume_HTL" || ga)) print e }' "$stats")
 [ -z "$unused" ] || fail "entries never called on the host: $unused"
 # Every entry the HTL exports was resolved by the GTL (and, above, called).
 exported=$(nm -D --defined-only "$htl" | awk '$3 ~ /_HTL$/ { print $3 }' | sort)

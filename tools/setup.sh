@@ -5,8 +5,8 @@
 # Idempotent: a second run installs nothing and exits quickly. Run as root.
 #
 # Besides the packages, it unpacks Debian's zlib source, Debian 12's and
-# 13's xz-utils sources and Debian's bzip2 source (the guests' own
-# libraries and the GTLs' fallbacks are built from them) into a cache directory on the machine,
+# 13's xz-utils and libzstd sources and Debian's bzip2 source (the guests'
+# own libraries and the GTLs' fallbacks are built from them) into a cache directory on the machine,
 # through a private apt configuration written from the system's apt
 # sources (tools/apt_sources.sh), so the system's sources stay as they are,
 # and builds the filter-capable qemu-user (tools/build-filter-qemu.sh,
@@ -18,7 +18,7 @@ usage() {
     cat <<'USAGE'
 usage: tools/setup.sh
 Installs the Debian packages the project needs, unpacks Debian's zlib,
-xz-utils and bzip2 sources and the guests' Debian programs into the cache, and
+xz-utils, bzip2 and libzstd sources and the guests' Debian programs into the cache, and
 builds the filter QEMU once. Idempotent; run as root. Takes no arguments.
   -h, --help   this text
 Environment: PASSTHROUGH_CACHE (default /var/cache/qemu-passthrough)
@@ -47,6 +47,8 @@ ZLIB_SRC_LINK="$CACHE_DIR/zlib-src"
 XZ_SRC_LINK="$CACHE_DIR/xz-src"
 XZ_SRC_13_LINK="$CACHE_DIR/xz-src-13"
 BZIP2_SRC_LINK="$CACHE_DIR/bzip2-src"
+ZSTD_SRC_LINK="$CACHE_DIR/zstd-src"
+ZSTD_SRC_13_LINK="$CACHE_DIR/zstd-src-13"
 
 PACKAGES=(
     bazel-bootstrap bazel-rules-cc bazel-rules-java bazel-skylib
@@ -56,7 +58,7 @@ PACKAGES=(
     gcc-aarch64-linux-gnu libc6-dev-arm64-cross
     gcc-riscv64-linux-gnu libc6-dev-riscv64-cross
     qemu-user
-    libglib2.0-dev zlib1g-dev liblzma-dev libbz2-dev googletest
+    libglib2.0-dev zlib1g-dev liblzma-dev libbz2-dev libzstd-dev googletest
     clang-14 libclang-rt-14-dev
     nginx
     gnuplot-nox
@@ -122,6 +124,15 @@ DEBIAN_SOURCE_HINT="install a libbz2-1.0 whose source they have (apt-cache shows
     debian_source_fetch bzip2 "$bver" "$CACHE_DIR" "$CACHE_DIR/apt" debian_source_release_lines
 ln -sfn "$debian_source_dir/src" "$BZIP2_SRC_LINK"
 log "bzip2 source at $BZIP2_SRC_LINK"
+
+# Debian's libzstd source, for the guests' libzstd and the GTL's fallback:
+# the source version of the installed libzstd1 (Debian 13's for riscv64,
+# after the guests' packages below).
+zsver=$(dpkg-query -W -f='${source:Version}' libzstd1)
+DEBIAN_SOURCE_HINT="install a libzstd1 whose source they have (apt-cache showsrc libzstd)" \
+    debian_source_fetch libzstd "$zsver" "$CACHE_DIR" "$CACHE_DIR/apt" debian_source_release_lines
+ln -sfn "$debian_source_dir/src" "$ZSTD_SRC_LINK"
+log "libzstd source at $ZSTD_SRC_LINK"
 
 # Real zlib and liblzma users from Debian's archive, unpacked (not
 # installed) for the tests that run them as guests: pigz (threads,
@@ -242,6 +253,15 @@ DEBIAN_SOURCE_HINT="see apt-cache showsrc xz-utils with trixie's deb-src" \
     debian_source_suite_lines trixie
 ln -sfn "$debian_source_dir/src" "$XZ_SRC_13_LINK"
 log "xz-utils source (Debian 13) at $XZ_SRC_13_LINK"
+
+# And Debian 13's libzstd source, for riscv64's libzstd, the same way.
+zver13=$(awk '$1 == "libzstd1" { print $4 }' "$CACHE_DIR/debian-programs/riscv64/.packages")
+[ -n "$zver13" ] || { log "no libzstd1 in $CACHE_DIR/debian-programs/riscv64/.packages"; exit 1; }
+DEBIAN_SOURCE_HINT="see apt-cache showsrc libzstd with trixie's deb-src" \
+    debian_source_fetch libzstd "$zver13" "$CACHE_DIR" "$CACHE_DIR/apt-src-trixie" \
+    debian_source_suite_lines trixie
+ln -sfn "$debian_source_dir/src" "$ZSTD_SRC_13_LINK"
+log "libzstd source (Debian 13) at $ZSTD_SRC_13_LINK"
 
 # The filter-capable qemu-user the _filter tests run on: built from Debian's
 # QEMU source and qemu-patches/ once per machine, then cached.

@@ -4,7 +4,8 @@
 # Builds a libFuzzer binary with Debian's clang-14, outside Bazel's C++
 # toolchain (which is gcc, and has no libFuzzer): called by a genrule with
 # the output path and the sources; headers' directories become -I paths.
-# The host's libbz2 makes the harness's bzip2 data (the HTL uses the same).
+# The host's libbz2 and libzstd make the harness's bzip2 and zstd data (the
+# HTLs use the same).
 # usage: build_fuzzer.sh OUT SOURCE...
 set -euo pipefail
 out=$1
@@ -26,4 +27,4 @@ done
     $(printf '%s\n' "${incs[@]}" | sort -u) \
     $(pkg-config --cflags glib-2.0) \
     "${srcs[@]}" -o "$out" \
-    $(pkg-config --libs glib-2.0) -lbz2 -ldl -lpthread
+    $(pkg-config --libs glib-2.0) -lbz2 -lzstd -ldl -lpthread

@@ -2,9 +2,9 @@
 /*
  * libFuzzer target: the plugin's control plane as a guest drives it, with
  * real HTLs loaded from a real htl_dir ($PT_FUZZ_HTL_DIR: libz_HTL.so,
- * liblzma_HTL.so, libbz2_HTL.so, the fixture HTL, and a symbolic link, a
- * junk file, a directory and a FIFO named like HTLs; tests/fuzz/run_fuzz.sh
- * sets it up).
+ * liblzma_HTL.so, libbz2_HTL.so, libzstd_HTL.so, the fixture HTL, and a
+ * symbolic link, a junk file, a directory and a FIFO named like HTLs;
+ * tests/fuzz/run_fuzz.sh sets it up).
  *
  * An input is a little program of records, read front to back; bytes past
  * the end read as 0. Each record starts with a kind byte:
@@ -47,7 +47,11 @@
  * options, in the arena. Buffers are in the arena, at times where the
  * HTL must refuse them (read-only, PROT_NONE, outside the guest), and a
  * decoder's input at times bzip2 data the harness made with the host's
- * libbz2 (so it gets past the header). The result of each
+ * libbz2 (so it gets past the header). libzstd's objects are handles a
+ * creator returns: the harness keeps those its built calls made, and
+ * gives them (or stale, forged, wrong-kind ones) to later calls; its
+ * decoders get zstd frames and dictionaries the harness made with the
+ * host's libzstd, whole, cut, changed or in pieces. The result of each
  * built call is a coverage feature (the HTLs are not instrumented), and
  * PT_FUZZ_STATS=1 prints, at exit, what each built entry returned.
  *
@@ -57,7 +61,8 @@
  * calls the harness never saw); and the streams an input's built calls
  * set up are ended, each by the handle it was given (the HTL's tables
  * outlive the registry, and a guest may set a struct up again without
- * ending it, or overwrite its handle).
+ * ending it, or overwrite its handle), and the libzstd objects they made
+ * are freed.
  */
 #define _GNU_SOURCE
 #include <dlfcn.h>
@@ -72,6 +77,11 @@
 
 #include <bzlib.h>
 #include <lzma.h>
+/* The experimental API too: the HTL has entries for it. */
+#define ZSTD_STATIC_LINKING_ONLY
+#define ZDICT_STATIC_LINKING_ONLY
+#include <zdict.h>
+#include <zstd.h>
 
 #include "control.h"
 #include "guest_check.h"
@@ -91,9 +101,11 @@
  * Memory the "guest" owns, one mapping: the arena (read-write), then the
  * reply page, the mailbox page (MEMORY records that munmap or mprotect it
  * take effect for real, so a mailbox the plugin failed to drop faults),
- * the call page (args the harness builds), the names page (read-only), a
+ * the call page (args the harness builds), the names pages (read-only), a
  * read-only page, a PROT_NONE page.
  */
+#define NAMES_PAGES 2
+#define GUEST_PAGES (5 + NAMES_PAGES)
 static uint8_t *arena;
 static PtReply *replies;
 static PtMailbox *mailboxes;
@@ -136,6 +148,61 @@ static const char *const names[] = {
     "BZ2_bzCompressInit_ga_HTL", "BZ2_bzCompressEnd_ga_HTL",
     "BZ2_bzDecompressInit_ga_HTL", "BZ2_bzDecompress_ga_HTL",
     "BZ2_bzDecompressEnd_ga_HTL", "BZ2_bzlibVersion_HTL", "BZ2_bzRead_HTL",
+    /* libzstd: its HTL, its entries, and functions that run on the guest
+     * (a query, the buffer-less ones). */
+    "libzstd.so", "libzstd.so.1", "ZSTD_compress_HTL", "ZSTD_decompress_HTL",
+    "ZSTD_createCCtx_HTL", "ZSTD_createCStream_HTL",
+    "ZSTD_createCCtx_advanced_HTL", "ZSTD_createCStream_advanced_HTL",
+    "ZSTD_freeCCtx_HTL", "ZSTD_freeCStream_HTL", "ZSTD_compressCCtx_HTL",
+    "ZSTD_compress2_HTL", "ZSTD_compress_usingDict_HTL",
+    "ZSTD_compress_advanced_HTL", "ZSTD_compress_usingCDict_HTL",
+    "ZSTD_compress_usingCDict_advanced_HTL", "ZSTD_CCtx_setParameter_HTL",
+    "ZSTD_CCtx_getParameter_HTL", "ZSTD_CCtx_setPledgedSrcSize_HTL",
+    "ZSTD_CCtx_reset_HTL", "ZSTD_CCtx_setCParams_HTL",
+    "ZSTD_CCtx_setParametersUsingCCtxParams_HTL",
+    "ZSTD_CCtx_loadDictionary_HTL", "ZSTD_CCtx_loadDictionary_advanced_HTL",
+    "ZSTD_CCtx_refCDict_HTL", "ZSTD_CCtx_refPrefix_HTL",
+    "ZSTD_CCtx_refPrefix_advanced_HTL", "ZSTD_compressStream2_HTL",
+    "ZSTD_compressStream2_simpleArgs_HTL", "ZSTD_compressStream_HTL",
+    "ZSTD_flushStream_HTL", "ZSTD_endStream_HTL", "ZSTD_initCStream_HTL",
+    "ZSTD_initCStream_srcSize_HTL", "ZSTD_initCStream_usingDict_HTL",
+    "ZSTD_initCStream_advanced_HTL", "ZSTD_initCStream_usingCDict_HTL",
+    "ZSTD_initCStream_usingCDict_advanced_HTL", "ZSTD_resetCStream_HTL",
+    "ZSTD_sizeof_CCtx_HTL", "ZSTD_sizeof_CStream_HTL",
+    "ZSTD_getFrameProgression_HTL", "ZSTD_toFlushNow_HTL",
+    "ZSTD_getBlockSize_HTL", "ZSTD_registerSequenceProducer_HTL",
+    "ZSTD_generateSequences_HTL", "ZSTD_compressSequences_HTL",
+    "ZSTD_copyCCtx_HTL", "ZSTD_createDCtx_HTL", "ZSTD_createDStream_HTL",
+    "ZSTD_createDCtx_advanced_HTL", "ZSTD_createDStream_advanced_HTL",
+    "ZSTD_freeDCtx_HTL", "ZSTD_freeDStream_HTL", "ZSTD_decompressDCtx_HTL",
+    "ZSTD_decompress_usingDict_HTL", "ZSTD_decompress_usingDDict_HTL",
+    "ZSTD_DCtx_setParameter_HTL", "ZSTD_DCtx_getParameter_HTL",
+    "ZSTD_DCtx_reset_HTL", "ZSTD_DCtx_setFormat_HTL",
+    "ZSTD_DCtx_setMaxWindowSize_HTL", "ZSTD_DCtx_loadDictionary_HTL",
+    "ZSTD_DCtx_loadDictionary_advanced_HTL", "ZSTD_DCtx_refDDict_HTL",
+    "ZSTD_DCtx_refPrefix_HTL", "ZSTD_DCtx_refPrefix_advanced_HTL",
+    "ZSTD_decompressStream_HTL", "ZSTD_decompressStream_simpleArgs_HTL",
+    "ZSTD_initDStream_HTL", "ZSTD_initDStream_usingDict_HTL",
+    "ZSTD_initDStream_usingDDict_HTL", "ZSTD_resetDStream_HTL",
+    "ZSTD_sizeof_DCtx_HTL", "ZSTD_sizeof_DStream_HTL", "ZSTD_copyDCtx_HTL",
+    "ZSTD_createCDict_HTL", "ZSTD_createCDict_advanced_HTL",
+    "ZSTD_createCDict_advanced2_HTL", "ZSTD_freeCDict_HTL",
+    "ZSTD_sizeof_CDict_HTL", "ZSTD_getDictID_fromCDict_HTL",
+    "ZSTD_createDDict_HTL", "ZSTD_createDDict_advanced_HTL",
+    "ZSTD_freeDDict_HTL", "ZSTD_sizeof_DDict_HTL",
+    "ZSTD_getDictID_fromDDict_HTL", "ZSTD_createCCtxParams_HTL",
+    "ZSTD_freeCCtxParams_HTL", "ZSTD_CCtxParams_init_HTL",
+    "ZSTD_CCtxParams_init_advanced_HTL", "ZSTD_CCtxParams_reset_HTL",
+    "ZSTD_CCtxParams_setParameter_HTL", "ZSTD_CCtxParams_getParameter_HTL",
+    "ZSTD_estimateCCtxSize_usingCCtxParams_HTL",
+    "ZSTD_estimateCStreamSize_usingCCtxParams_HTL",
+    "ZDICT_trainFromBuffer_HTL", "ZDICT_trainFromBuffer_cover_HTL",
+    "ZDICT_trainFromBuffer_fastCover_HTL",
+    "ZDICT_optimizeTrainFromBuffer_cover_HTL",
+    "ZDICT_optimizeTrainFromBuffer_fastCover_HTL",
+    "ZDICT_trainFromBuffer_legacy_HTL", "ZDICT_finalizeDictionary_HTL",
+    "ZDICT_addEntropyTablesFromBuffer_HTL", "ZSTD_versionNumber_HTL",
+    "ZSTD_compressBegin_HTL",
     "libzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz.so",
     "entryyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyy_HTL",
 };
@@ -301,17 +368,40 @@ static uint64_t edge_pointer(Input *in, uint64_t len)
     }
 }
 
-/* Whether the harness itself may write len bytes at p: the arena and the
- * reply page after it, or the call page. */
+/* Whether the harness itself may write len bytes at p: the arena, or the
+ * call page. Not the reply page after the arena: a struct built running
+ * into it would overwrite the reply block of the op that runs the call. */
 static bool harness_writable(uint64_t p, uint64_t len)
 {
-    uint64_t lo = U(arena), hi = U(mailboxes);
+    uint64_t lo = U(arena), hi = U(replies);
 
     if (p >= U(call_page) && p < U(call_page) + PAGE) {
         lo = U(call_page);
         hi = lo + PAGE;
     }
     return p >= lo && p <= hi && len <= hi - p;
+}
+
+/* An edge_pointer() for a struct of size bytes, into *arg: where the
+ * harness may fill it in, or NULL. */
+static uint8_t *edge_struct(Input *in, uint64_t size, uint64_t *arg)
+{
+    *arg = edge_pointer(in, size);
+    return harness_writable(*arg, size) ? (uint8_t *)(uintptr_t)*arg : NULL;
+}
+
+/* A struct the entry reads and writes back, size bytes, into *arg: in
+ * the arena mostly (8-aligned), at times an edge_struct(). */
+static uint8_t *guest_struct(Input *in, uint64_t size, uint64_t *arg)
+{
+    uint8_t *s;
+
+    if (take(in, 1) >= 0xe0) {
+        return edge_struct(in, size, arg);
+    }
+    s = arena + (take(in, 2) % (ARENA_SIZE - size) & ~7ULL);
+    *arg = U(s);
+    return s;
 }
 
 /*
@@ -363,20 +453,34 @@ typedef struct StreamKind {
         .total_out = offsetof(type, total),                                \
     }
 
+typedef struct ZstdObject ZstdObject;
+
 /*
- * A well-formed call under construction: args[i] points at val[i]; what
- * the entry takes by pointer (a length, a position) is in val[VAL_*].
- * `produced`, if set, is a count (64-bit, little-endian, maybe unaligned)
- * the call advances past `produced_base` as it writes output (stats
- * only); `made`, if set, the struct of `kind` the call sets up.
+ * A well-formed call under construction: args[i] points at val[i], or at
+ * a struct passed by value (struct_arg()); what the entry takes by
+ * pointer (a length, a position) is in val[VAL_*]. `produced`, if set, is
+ * a count (64-bit, little-endian, maybe unaligned) the call advances past
+ * `produced_base` as it writes output (stats only); `made`, if set, the
+ * struct of `kind` the call sets up. `param` is the entry's Model's;
+ * `made_group`, if not -1, the group of the libzstd object the call
+ * creates; `feeds`, if set, the libzstd decoder the call feeds the
+ * harness's frames to, from `fed_from` on, its input position at `fed`
+ * after the call (zstd_after()).
  */
 typedef struct Call {
     Input *in;
     uint64_t *val;
+    void **args;
     uint8_t *produced;
     uint64_t produced_base;
     StreamKind *kind;
     uint8_t *made;
+    int param;
+    int structs;
+    int made_group;
+    ZstdObject *feeds;
+    const uint8_t *fed;
+    uint64_t fed_from;
 } Call;
 
 #define N_VALS 16
@@ -385,9 +489,13 @@ typedef struct Call {
 #define VAL_MEMLIMIT 12
 #define VAL_OUT2 13       /* a second output value */
 
-/* The call page: args, their values, the result, then the streams. */
+/* The call page: args, their values, the result, structs passed by
+ * value, then the streams. */
 #define CALL_VALS 128
 #define CALL_RET 256
+#define CALL_STRUCTS 320
+#define STRUCT_ROOM 64
+#define N_STRUCTS 3
 #define CALL_CLEAR 512    /* cleared for each call */
 #define CALL_STREAMS 1024 /* liblzma's */
 #define N_STREAMS 4
@@ -395,6 +503,21 @@ typedef struct Call {
 #define CALL_BZ_STREAMS (CALL_STREAMS + N_STREAMS * STREAM_ROOM)
 _Static_assert(CALL_BZ_STREAMS + N_STREAMS * STREAM_ROOM <= PAGE,
                "the call page's streams");
+_Static_assert(CALL_STRUCTS + N_STRUCTS * STRUCT_ROOM <= CALL_CLEAR,
+               "the call page's structs");
+
+/* Argument i is a struct passed by value: its room in the call page
+ * (zeroed, aligned), for the model to fill in. */
+static void *struct_arg(Call *c, int i)
+{
+    void *s = call_page + CALL_STRUCTS + c->structs * STRUCT_ROOM;
+
+    if (c->structs++ == N_STRUCTS) {
+        __builtin_trap();     /* a model's bug: more than N_STRUCTS */
+    }
+    c->args[i] = s;
+    return s;
+}
 
 /* A position in a buffer: mostly its start, at times anywhere, past its
  * end too (the library must refuse that). */
@@ -640,9 +763,7 @@ static uint8_t *stream_arg(Input *in, const StreamKind *k, uint64_t *arg)
             h += (take(in, 1) & 1 ? 1ULL : -1ULL) << 32;
             break;
         default:
-            *arg = edge_pointer(in, k->size);
-            return harness_writable(*arg, k->size) ? (uint8_t *)(uintptr_t)*arg
-                                                   : NULL;
+            return edge_struct(in, k->size, arg);
         }
         put_field(s, k->handle, 8, h);
     }
@@ -1007,21 +1128,36 @@ static uint64_t bz_verbosity(Input *in)
     return take(in, 1) == 0xa5 ? int_arg(in, 1, 4) : 0;
 }
 
+/* Data the harness made at start-up: a decoder's input, a dictionary. */
+typedef struct Sample {
+    char data[2048];
+    unsigned int len;
+} Sample;
+
 /* bzip2 data the harness made (make_bz_data()). */
 #define N_BZ_DATA 4
-#define BZ_DATA_ROOM 2048
 
-typedef struct BzData {
-    char data[BZ_DATA_ROOM];
-    unsigned int len;
-} BzData;
+static Sample bz_data[N_BZ_DATA];
 
-static BzData bz_data[N_BZ_DATA];
+/* What the harness compresses at start-up: a text with runs (and a
+ * counter, so that blocks differ). */
+#define PLAIN_SIZE 150000
+static char plain[PLAIN_SIZE];
+
+static void make_plain(void)
+{
+    static const char text[] = "The quick brown fox jumps over the lazy dog.";
+
+    for (size_t i = 0; i < sizeof(plain); i++) {
+        plain[i] = i % 1000 < 300 ? 'a' + (i / 1000) % 26
+                 : i % 1000 < 302 ? (char)(i / 997)
+                 : text[i % (sizeof(text) - 1)];
+    }
+}
 
 /*
- * At start-up, with the host's libbz2, of a text with runs (and a counter,
- * so that blocks differ): 600 bytes, none (an empty stream), two blocks of
- * 100 KB, 3000 bytes in a block of 200 KB.
+ * At start-up, with the host's libbz2: 600 bytes of plain, none (an empty
+ * stream), two blocks of 100 KB, 3000 bytes in a block of 200 KB.
  */
 static void make_bz_data(void)
 {
@@ -1029,14 +1165,7 @@ static void make_bz_data(void)
         unsigned int len;
         int block_size;
     } made[N_BZ_DATA] = { { 600, 1 }, { 0, 1 }, { 150000, 1 }, { 3000, 2 } };
-    static const char text[] = "The quick brown fox jumps over the lazy dog.";
-    static char plain[150000];
 
-    for (size_t i = 0; i < sizeof(plain); i++) {
-        plain[i] = i % 1000 < 300 ? 'a' + (i / 1000) % 26
-                 : i % 1000 < 302 ? (char)(i / 997)
-                 : text[i % (sizeof(text) - 1)];
-    }
     for (int i = 0; i < N_BZ_DATA; i++) {
         bz_data[i].len = sizeof(bz_data[i].data);
         if (BZ2_bzBuffToBuffCompress(bz_data[i].data, &bz_data[i].len, plain,
@@ -1050,22 +1179,29 @@ static void make_bz_data(void)
 
 /*
  * A decoder's input, n bytes at src: by an input byte, the arena as it is
- * (what an encoder wrote there, say), or bzip2 data the harness made,
- * from its start, from where the stream's decoder is (done: its total_in,
- * for data fed in pieces), or from its start with a byte changed; as much
- * of it as the buffer holds.
+ * (what an encoder wrote there, say), or one of the n_table samples the
+ * harness made, from its start, from where the decoder is (*done: for
+ * data fed in pieces), or from its start with a byte changed; as much of
+ * it as the buffer holds, or (bit 7) cut shorter. Returns the input's
+ * length (n: the arena as it is); *done becomes where in the sample it
+ * starts.
  */
-static void bz_input(Input *in, uint64_t src, uint64_t n, uint64_t done)
+static uint64_t sample_input(Input *in, const Sample *table, int n_table,
+                             uint64_t src, uint64_t n, uint64_t *done)
 {
     uint8_t sel = take(in, 1);
-    const BzData *d = &bz_data[(sel >> 2) % N_BZ_DATA];
-    uint64_t from = (sel & 3) != 2 ? 0 : done < d->len ? done : d->len;
+    const Sample *d = &table[((sel >> 2) & 0x1f) % n_table];
+    uint64_t from = (sel & 3) != 2 ? 0 : *done < d->len ? *done : d->len;
     uint64_t len = d->len - from < n ? d->len - from : n;
     uint8_t *p = (uint8_t *)(uintptr_t)src;
 
+    *done = 0;
     if (!(sel & 3) || src < U(arena) || n > ARENA_SIZE ||
         src - U(arena) > ARENA_SIZE - n) {
-        return;
+        return n;
+    }
+    if ((sel & 0x80) && len) {
+        len = take(in, 2) % len;
     }
     memcpy(p, d->data + from, len);
     if ((sel & 3) == 3 && len) {
@@ -1073,6 +1209,13 @@ static void bz_input(Input *in, uint64_t src, uint64_t n, uint64_t done)
 
         p[at] ^= take(in, 1) | 1;
     }
+    *done = from;
+    return len;
+}
+
+static void bz_input(Input *in, uint64_t src, uint64_t n, uint64_t done)
+{
+    sample_input(in, bz_data, N_BZ_DATA, src, n, &done);
 }
 
 /* BZ2_bzCompressInit (strm, blockSize100k, verbosity, workFactor). */
@@ -1142,10 +1285,960 @@ static void model_bz_buff_decompress(Call *c)
 }
 
 /*
+ * libzstd. Its objects (contexts, dictionaries, parameters) are the
+ * host's, named by the handle a creator returns: the harness keeps those
+ * its built calls made (zstd_objects, freed ones too, for stale handles)
+ * and frees them all at the end of the input (end_zstd_objects()).
+ * Memory and time stay small: levels -5..5 mostly; where the harness
+ * sets them, windows of 1 MiB and tables of 64K entries at most; one
+ * worker, rarely two; no long-distance matching (a 128 MiB window). What
+ * is slow under ASan (levels 6..9, a trainer's defaults) is rare, once an
+ * input at most (zstd_slow()).
+ */
+typedef enum ZstdGroup {
+    ZG_CCTX,
+    ZG_DCTX,
+    ZG_CDICT,
+    ZG_DDICT,
+    ZG_PARAMS,
+    N_ZSTD_GROUPS,
+} ZstdGroup;
+
+/* A Model's param for an entry on two objects: its own and the other. */
+#define ZG_PAIR(group, other) ((group) | (other) << 4)
+#define ZG_OF(param) ((param) & 15)
+#define ZG_OTHER(param) ((param) >> 4)
+
+struct ZstdObject {
+    uint64_t handle;
+    int group;
+    uint64_t fed;       /* a decoder's: where it is in the harness's frame */
+};
+
+#define MAX_STEPS 256   /* an input's; a step makes one object at most */
+
+static ZstdObject zstd_objects[MAX_STEPS];
+static int n_zstd_objects;
+static int zstd_slow_left;
+
+/* Whether the input may have one more slow call (one an input). */
+static bool zstd_slow(void)
+{
+    if (!zstd_slow_left) {
+        return false;
+    }
+    zstd_slow_left--;
+    return true;
+}
+
+/* Frames, dictionaries and text the harness made (make_zstd_data()). */
+#define N_ZSTD_FRAMES 8
+#define N_ZSTD_DICTS 2
+
+static Sample zstd_frames[N_ZSTD_FRAMES];
+static Sample zstd_dicts[N_ZSTD_DICTS];
+static Sample zstd_text[1];
+
+static void zstd_made(Sample *s, size_t r, const char *what)
+{
+    if (ZSTD_isError(r) || r > sizeof(s->data)) {
+        fprintf(stderr, "control_fuzz: no zstd %s: %s\n", what,
+                ZSTD_isError(r) ? ZSTD_getErrorName(r) : "too big");
+        exit(2);
+    }
+    s->len = r;
+}
+
+/* Frame f of the harness's, compressed by cctx from n bytes of plain at
+ * off, whole, at level 1; then cctx is as new. */
+static void zstd_frame(ZSTD_CCtx *cctx, int f, size_t off, size_t n)
+{
+    ZSTD_CCtx_setParameter(cctx, ZSTD_c_compressionLevel, 1);
+    zstd_made(&zstd_frames[f],
+              ZSTD_compress2(cctx, zstd_frames[f].data,
+                             sizeof(zstd_frames[f].data), plain + off, n),
+              "frame");
+    ZSTD_CCtx_reset(cctx, ZSTD_reset_session_and_parameters);
+}
+
+/*
+ * At start-up, with the host's libzstd (level 1): a dictionary (plain's
+ * content and entropy tables), a prefix, 2 KiB of text; frames of 600
+ * bytes, none, 150000 (two blocks, for decoders fed in pieces), 1000 with
+ * the dictionary, 1000 with the prefix and a checksum, a skippable frame
+ * then the first, 600 without the magic number, 1000 streamed (no
+ * content size, a window of 512 KiB).
+ */
+static void make_zstd_data(void)
+{
+    ZSTD_CCtx *cctx = ZSTD_createCCtx();
+    ZSTD_outBuffer out = { zstd_frames[7].data, sizeof(zstd_frames[7].data),
+                           0 };
+    ZSTD_inBuffer in = { plain + 5000, 1000, 0 };
+    size_t sizes[20], r;
+    Sample *skip = &zstd_frames[5];
+
+    for (int i = 0; i < 20; i++) {
+        sizes[i] = 100;
+    }
+    zstd_made(&zstd_dicts[0],
+              ZDICT_finalizeDictionary(zstd_dicts[0].data, 1024, plain, 512,
+                                       plain + 1000, sizes, 20,
+                                       (ZDICT_params_t){ 3, 0, 0x5a5a }),
+              "dictionary");
+    memcpy(zstd_dicts[1].data, plain + 2000, 512);
+    zstd_dicts[1].len = 512;
+    memcpy(zstd_text[0].data, plain + 600, sizeof(zstd_text[0].data));
+    zstd_text[0].len = sizeof(zstd_text[0].data);
+
+    zstd_frame(cctx, 0, 0, 600);
+    zstd_frame(cctx, 1, 0, 0);
+    zstd_frame(cctx, 2, 0, 150000);
+    ZSTD_CCtx_loadDictionary(cctx, zstd_dicts[0].data, zstd_dicts[0].len);
+    zstd_frame(cctx, 3, 3000, 1000);
+    ZSTD_CCtx_refPrefix(cctx, zstd_dicts[1].data, zstd_dicts[1].len);
+    ZSTD_CCtx_setParameter(cctx, ZSTD_c_checksumFlag, 1);
+    zstd_frame(cctx, 4, 2000, 1000);
+    ZSTD_CCtx_setParameter(cctx, ZSTD_c_format, ZSTD_f_zstd1_magicless);
+    zstd_frame(cctx, 6, 0, 600);
+
+    /* A skippable frame of 8 bytes, then frame 0. */
+    memcpy(skip->data, "\x53\x2a\x4d\x18\x08\0\0\0skipped!", 16);
+    memcpy(skip->data + 16, zstd_frames[0].data, zstd_frames[0].len);
+    skip->len = 16 + zstd_frames[0].len;
+
+    /* Streamed: unfinished (r not 0) is an error too. */
+    ZSTD_CCtx_setParameter(cctx, ZSTD_c_checksumFlag, 1);
+    ZSTD_CCtx_setParameter(cctx, ZSTD_c_compressionLevel, 1);
+    ZSTD_compressStream2(cctx, &out, &in, ZSTD_e_continue);
+    do {
+        r = ZSTD_compressStream2(cctx, &out, &in, ZSTD_e_end);
+    } while (r && !ZSTD_isError(r) && out.pos < out.size);
+    zstd_made(&zstd_frames[7], r ? SIZE_MAX : out.pos, "stream");
+    ZSTD_freeCCtx(cctx);
+}
+
+/* The v-th of the objects of group (of any, if group < 0) the input
+ * made; NULL if none. */
+static ZstdObject *zstd_pick(int group, uint8_t v)
+{
+    int n = 0;
+
+    for (int i = 0; i < n_zstd_objects; i++) {
+        n += group < 0 || zstd_objects[i].group == group;
+    }
+    for (int i = 0, k = n ? v % n : -1; i < n_zstd_objects; i++) {
+        if ((group < 0 || zstd_objects[i].group == group) && !k--) {
+            return &zstd_objects[i];
+        }
+    }
+    return NULL;
+}
+
+/*
+ * An object of group: mostly one the input made (live, or freed: stale),
+ * *obj set to it if obj; at times another group's (a CDict as a CCtx,
+ * say), one with the guest-allocator bit flipped, of another generation,
+ * of the next index, NULL, with bit 63 clear (a guest object), forged,
+ * or any value.
+ */
+static uint64_t zstd_handle(Call *c, int group, ZstdObject **obj)
+{
+    uint8_t sel = take(c->in, 1);
+    ZstdObject *o = zstd_pick(group, take(c->in, 1));
+    uint64_t h = o ? o->handle : PT_HANDLE_BIT | 1;
+
+    if (obj) {
+        *obj = sel < 0xc0 ? o : NULL;
+    }
+    if (sel < 0xc0) {
+        return h;
+    }
+    switch (sel & 7) {
+    case 0:
+        o = zstd_pick(-1, take(c->in, 1));
+        return o ? o->handle : h;
+    case 1:
+        return h ^ PT_HANDLE_GA_BIT;
+    case 2:
+        return h + ((take(c->in, 1) & 1 ? 1ULL : -1ULL) << 32);
+    case 3:
+        return h + 1;
+    case 4:
+        return 0;
+    case 5:
+        return h & ~PT_HANDLE_BIT;
+    case 6:
+        return PT_HANDLE_BIT | take(c->in, 4);
+    default:
+        return take(c->in, 8);
+    }
+}
+
+/*
+ * A compression level: -5..5 mostly; at times the default (0), INT_MIN
+ * (libzstd takes its lowest), or 6..9 if zstd_slow() (else 5). Never
+ * more: a context's tables grow with its level, whatever its input.
+ */
+static uint64_t zstd_level(Input *in)
+{
+    uint8_t v = take(in, 1);
+
+    if (v < 0xf0) {
+        return (uint64_t)(int64_t)(v % 11 - 5);
+    }
+    switch (v & 3) {
+    case 0:
+        return 0;
+    case 1:
+        return (uint64_t)(int64_t)INT_MIN;
+    default:
+        return zstd_slow() ? 6 + (v >> 2) % 4 : 5;
+    }
+}
+
+/* A pledged source size or a window size: unknown (all ones), a power of
+ * two (1 KiB..1 MiB), a small size, or any of 16 bits. */
+static uint64_t zstd_size(Input *in)
+{
+    uint8_t v = take(in, 1);
+
+    switch (v >> 6) {
+    case 0:
+        return ZSTD_CONTENTSIZE_UNKNOWN;
+    case 1:
+        return 1ULL << (10 + v % 11);
+    case 2:
+        return v & 0x3f;
+    default:
+        return take(in, 2);
+    }
+}
+
+/*
+ * A parameter of libzstd's: mostly a value in lo..hi; at times 0 (its
+ * default), or bad, one it refuses or clamps to a small one. Never one
+ * that takes much memory or time (see above).
+ */
+typedef struct ZstdParam {
+    int id, lo, hi, bad;
+} ZstdParam;
+
+static const ZstdParam zstd_cparams[] = {
+    { ZSTD_c_compressionLevel, -5, 5, INT_MIN },
+    { ZSTD_c_windowLog, 10, 20, 9 },
+    { ZSTD_c_hashLog, 6, 16, 5 },
+    { ZSTD_c_chainLog, 6, 16, 31 },
+    { ZSTD_c_searchLog, 1, 8, 31 },
+    { ZSTD_c_minMatch, 3, 7, 8 },
+    { ZSTD_c_targetLength, 0, 256, -1 },
+    { ZSTD_c_strategy, ZSTD_fast, ZSTD_btultra2, 10 },
+    { ZSTD_c_enableLongDistanceMatching, ZSTD_ps_disable, ZSTD_ps_disable,
+      3 },
+    { ZSTD_c_ldmHashLog, 6, 16, 31 },
+    { ZSTD_c_ldmMinMatch, 4, 64, 3 },
+    { ZSTD_c_ldmBucketSizeLog, 1, 8, 9 },
+    { ZSTD_c_ldmHashRateLog, 0, 25, 26 },
+    { ZSTD_c_contentSizeFlag, 0, 1, 2 },
+    { ZSTD_c_checksumFlag, 0, 1, -1 },
+    { ZSTD_c_dictIDFlag, 0, 1, INT_MIN },
+    { ZSTD_c_nbWorkers, 0, 1, 2 },
+    { ZSTD_c_jobSize, 1, 1, -1 },
+    { ZSTD_c_overlapLog, 0, 9, 10 },
+    { ZSTD_c_rsyncable, 0, 1, 2 },
+    { ZSTD_c_format, ZSTD_f_zstd1, ZSTD_f_zstd1_magicless, 2 },
+    { ZSTD_c_forceMaxWindow, 0, 1, 2 },
+    { ZSTD_c_forceAttachDict, ZSTD_dictDefaultAttach, ZSTD_dictForceLoad,
+      4 },
+    { ZSTD_c_literalCompressionMode, ZSTD_ps_auto, ZSTD_ps_disable, 3 },
+    { ZSTD_c_targetCBlockSize, ZSTD_TARGETCBLOCKSIZE_MIN, 2048, 1 },
+    { ZSTD_c_srcSizeHint, 0, 4096, -1 },
+    { ZSTD_c_enableDedicatedDictSearch, 0, 1, 2 },
+    { ZSTD_c_stableInBuffer, 0, 1, 2 },
+    { ZSTD_c_stableOutBuffer, 0, 1, 2 },
+    { ZSTD_c_blockDelimiters, ZSTD_sf_noBlockDelimiters,
+      ZSTD_sf_explicitBlockDelimiters, 2 },
+    { ZSTD_c_validateSequences, 0, 1, 2 },
+    { ZSTD_c_useBlockSplitter, ZSTD_ps_auto, ZSTD_ps_disable, 3 },
+    { ZSTD_c_useRowMatchFinder, ZSTD_ps_auto, ZSTD_ps_disable, 3 },
+    { ZSTD_c_deterministicRefPrefix, 0, 1, 2 },
+    { ZSTD_c_prefetchCDictTables, ZSTD_ps_auto, ZSTD_ps_disable, 3 },
+    { ZSTD_c_enableSeqProducerFallback, 0, 1, 2 },
+    { ZSTD_c_maxBlockSize, ZSTD_BLOCKSIZE_MAX_MIN, 4096, 1 },
+    { ZSTD_c_searchForExternalRepcodes, ZSTD_ps_auto, ZSTD_ps_disable, 3 },
+};
+#define N_ZSTD_CPARAMS (sizeof(zstd_cparams) / sizeof(zstd_cparams[0]))
+
+static const ZstdParam zstd_dparams[] = {
+    { ZSTD_d_windowLogMax, 10, 20, 32 },
+    { ZSTD_d_format, ZSTD_f_zstd1, ZSTD_f_zstd1_magicless, 2 },
+    { ZSTD_d_stableOutBuffer, 0, 1, 2 },
+    { ZSTD_d_forceIgnoreChecksum, 0, 1, 2 },
+    { ZSTD_d_refMultipleDDicts, 0, 1, 2 },
+    { ZSTD_d_disableHuffmanAssembly, 0, 1, 2 },
+};
+#define N_ZSTD_DPARAMS (sizeof(zstd_dparams) / sizeof(zstd_dparams[0]))
+
+/* A parameter (a decompression one if d) into *id: one of the table's,
+ * or (NULL) any 16-bit number, which may be none. */
+static const ZstdParam *zstd_param(Input *in, bool d, uint64_t *id)
+{
+    const ZstdParam *t = d ? zstd_dparams : zstd_cparams;
+    size_t n = d ? N_ZSTD_DPARAMS : N_ZSTD_CPARAMS;
+    uint8_t v = take(in, 1) % (n + 1);
+
+    if (v == n) {
+        *id = (uint64_t)(int64_t)(int16_t)take(in, 2);
+        return NULL;
+    }
+    *id = (uint64_t)(int64_t)t[v].id;
+    return &t[v];
+}
+
+/* A value for parameter p (NULL: -1, 0 or 1, safe for any). */
+static uint64_t zstd_param_value(Input *in, const ZstdParam *p)
+{
+    uint8_t v = take(in, 1);
+    int x;
+
+    if (!p) {
+        x = v % 3 - 1;
+    } else if (v < 0xd0) {
+        x = p->lo + v % (p->hi - p->lo + 1);
+    } else {
+        x = v < 0xf0 ? 0 : p->bad;
+    }
+    return (uint64_t)(int64_t)x;
+}
+
+/* Compression parameters in the ranges above; at times one of them 0,
+ * which libzstd refuses (or takes from the level, for a CDict). */
+static void zstd_cparams_at(Input *in, ZSTD_compressionParameters *p)
+{
+    uint8_t zero = take(in, 1);
+    unsigned f[7];
+
+    f[0] = 10 + take(in, 1) % 11;
+    f[1] = 6 + take(in, 1) % 11;
+    f[2] = 6 + take(in, 1) % 11;
+    f[3] = 1 + take(in, 1) % 8;
+    f[4] = 3 + take(in, 1) % 5;
+    f[5] = take(in, 1);
+    f[6] = ZSTD_fast + take(in, 1) % ZSTD_btultra2;
+    if (zero >= 0xe0) {
+        f[zero % 7] = 0;
+    }
+    *p = (ZSTD_compressionParameters){ f[0], f[1], f[2], f[3], f[4], f[5],
+                                       (ZSTD_strategy)f[6] };
+}
+
+/* Frame parameters: flags, at times any int (true). */
+static void zstd_fparams_at(Input *in, ZSTD_frameParameters *f)
+{
+    uint8_t v = take(in, 1);
+
+    f->contentSizeFlag = v >= 0xf0 ? (int)take(in, 4) : v & 1;
+    f->checksumFlag = (v >> 1) & 1;
+    f->noDictIDFlag = (v >> 2) & 1;
+}
+
+static void zstd_params_at(Input *in, ZSTD_parameters *p)
+{
+    zstd_cparams_at(in, &p->cParams);
+    zstd_fparams_at(in, &p->fParams);
+}
+
+/* A creator's ZSTD_customMem (argument i): libzstd's allocator mostly; at
+ * times the guest's functions, which the HTL refuses. */
+static void zstd_custom_mem(Call *c, int i)
+{
+    uint64_t *m = struct_arg(c, i);
+    uint8_t v = take(c->in, 1);
+
+    if (v >= 0xe0) {
+        m[0] = v & 1 ? U(arena) : 0;          /* customAlloc */
+        m[1] = v & 2 ? U(arena) + 16 : 0;     /* customFree */
+        m[2] = U(arena);                      /* opaque */
+    }
+}
+_Static_assert(sizeof(ZSTD_customMem) == 3 * sizeof(uint64_t),
+               "ZSTD_customMem");
+
+/*
+ * A call's input, n bytes at src (sample_input()): a decoder's, the
+ * harness's frames, from where obj (if any) is in them; an encoder's (a
+ * trainer's), the harness's text. Returns its length. pos, if set, is
+ * where the call leaves its position in the input: obj's progress, kept
+ * after the call.
+ */
+static uint64_t zstd_input(Call *c, bool decode, uint64_t src, uint64_t n,
+                           ZstdObject *obj, const uint8_t *pos)
+{
+    uint64_t done = obj ? obj->fed : 0;
+
+    n = decode ? sample_input(c->in, zstd_frames, N_ZSTD_FRAMES, src, n,
+                              &done)
+               : sample_input(c->in, zstd_text, 1, src, n, &done);
+    if (obj && pos) {
+        c->feeds = obj;
+        c->fed = pos;
+        c->fed_from = done;
+    }
+    return n;
+}
+
+/* (dst, dstCapacity, src, srcSize) from argument first: io_buffers(), the
+ * input zstd_input()'s. */
+static void zstd_io(Call *c, int first, bool decode)
+{
+    uint64_t src, n_src, dst, n_dst;
+
+    io_buffers(c->in, &src, &n_src, &dst, &n_dst);
+    c->val[first] = dst;
+    c->val[first + 1] = n_dst;
+    c->val[first + 2] = src;
+    c->val[first + 3] = zstd_input(c, decode, src, n_src, NULL, NULL);
+}
+
+/*
+ * A dictionary, prefix or dictionary content (pointer at argument first,
+ * size next): a buffer in the arena holding the harness's dictionary or
+ * prefix (sample_input(): changed, cut) or as it is; none (NULL, 0); or
+ * an edge_pointer() (with the buffer's size).
+ */
+static void zstd_dict(Call *c, int first)
+{
+    uint8_t how = take(c->in, 1);
+    uint64_t p, n, done = 0;
+
+    buffer(c->in, how & 1, &p, &n);
+    if ((how & 0xc0) == 0xc0) {
+        p = edge_pointer(c->in, n);
+    } else if ((how & 0xc0) == 0x80) {
+        p = n = 0;
+    } else {
+        n = sample_input(c->in, zstd_dicts, N_ZSTD_DICTS, p, n, &done);
+    }
+    c->val[first] = p;
+    c->val[first + 1] = n;
+}
+
+/* ZSTD_compress (dst, dstCapacity, src, srcSize, level); ZSTD_decompress
+ * (param ZG_DCTX: dst, dstCapacity, src, srcSize). */
+static void model_zstd_buffers(Call *c)
+{
+    zstd_io(c, 0, c->param == ZG_DCTX);
+    c->val[4] = zstd_level(c->in);
+}
+
+/* The creators of contexts and parameters ([customMem]). */
+static void model_zstd_new(Call *c)
+{
+    zstd_custom_mem(c, 0);
+    c->made_group = c->param;
+}
+
+/* A dictionary creator's (dict, dictSize, loadMethod, contentType): the
+ * load method the HTL makes byCopy, whatever it is. */
+static void zstd_dict_head(Call *c)
+{
+    zstd_dict(c, 0);
+    c->val[2] = int_arg(c->in, ZSTD_dlm_byCopy, ZSTD_dlm_byRef);
+    c->val[3] = int_arg(c->in, ZSTD_dct_auto, ZSTD_dct_fullDict);
+    c->made_group = c->param;
+}
+
+/* ZSTD_createCDict (dict, dictSize, level). */
+static void model_zstd_cdict(Call *c)
+{
+    zstd_dict_head(c);
+    c->val[2] = zstd_level(c->in);
+}
+
+/* ZSTD_createCDict_advanced (..., cParams, customMem). */
+static void model_zstd_cdict_advanced(Call *c)
+{
+    zstd_dict_head(c);
+    zstd_cparams_at(c->in, struct_arg(c, 4));
+    zstd_custom_mem(c, 5);
+}
+
+/* ZSTD_createCDict_advanced2 (..., const ZSTD_CCtx_params *, customMem). */
+static void model_zstd_cdict_advanced2(Call *c)
+{
+    zstd_dict_head(c);
+    c->val[4] = zstd_handle(c, ZG_PARAMS, NULL);
+    zstd_custom_mem(c, 5);
+}
+
+/* ZSTD_createDDict (dict, dictSize), ZSTD_createDDict_advanced (...,
+ * customMem). */
+static void model_zstd_ddict(Call *c)
+{
+    zstd_dict_head(c);
+    zstd_custom_mem(c, 4);
+}
+
+/* On an object and maybe a small int (a reset directive, a format):
+ * frees, sizes, progress, ZSTD_CCtx_reset, ZSTD_DCtx_setFormat... */
+static void model_zstd_on(Call *c)
+{
+    c->val[0] = zstd_handle(c, c->param, NULL);
+    c->val[1] = int_arg(c->in, 0, 3);
+}
+
+/* ZSTD_initCStream (zcs, level), initCStream_srcSize (zcs, level,
+ * pledgedSrcSize), CCtxParams_init (params, level). */
+static void model_zstd_level(Call *c)
+{
+    c->val[0] = zstd_handle(c, c->param, NULL);
+    c->val[1] = zstd_level(c->in);
+    c->val[2] = zstd_size(c->in);
+}
+
+/* ZSTD_CCtx_setPledgedSrcSize, resetCStream (pledgedSrcSize),
+ * DCtx_setMaxWindowSize (maxWindowSize). */
+static void model_zstd_size(Call *c)
+{
+    c->val[0] = zstd_handle(c, c->param, NULL);
+    c->val[1] = zstd_size(c->in);
+}
+
+/* ZSTD_CCtx_setCParams (cctx, cParams), CCtxParams_init_advanced (params,
+ * ZSTD_parameters): cParams come first in a ZSTD_parameters. */
+static void model_zstd_params(Call *c)
+{
+    c->val[0] = zstd_handle(c, c->param, NULL);
+    zstd_params_at(c->in, struct_arg(c, 1));
+}
+
+/* The parameter setters (object, parameter, value). */
+static void model_zstd_set_param(Call *c)
+{
+    const ZstdParam *p;
+
+    c->val[0] = zstd_handle(c, c->param, NULL);
+    p = zstd_param(c->in, c->param == ZG_DCTX, &c->val[1]);
+    c->val[2] = zstd_param_value(c->in, p);
+}
+
+/* The parameter getters (object, parameter, int *value). */
+static void model_zstd_get_param(Call *c)
+{
+    c->val[0] = zstd_handle(c, c->param, NULL);
+    zstd_param(c->in, c->param == ZG_DCTX, &c->val[1]);
+    c->val[2] = U(&c->val[VAL_OUT2]);
+    if (take(c->in, 1) == 0xa5) {
+        c->val[2] = edge_pointer(c->in, sizeof(int));
+    }
+}
+
+/* Loading or referencing a dictionary or prefix (object, dict, dictSize,
+ * [loadMethod or level, contentType], or [contentType]). */
+static void model_zstd_dict(Call *c)
+{
+    c->val[0] = zstd_handle(c, c->param, NULL);
+    zstd_dict(c, 1);
+    c->val[3] = zstd_level(c->in);
+    c->val[4] = int_arg(c->in, ZSTD_dct_auto, ZSTD_dct_fullDict);
+}
+
+/* ZSTD_initCStream_advanced (zcs, dict, dictSize, params,
+ * pledgedSrcSize). */
+static void model_zstd_init_advanced(Call *c)
+{
+    c->val[0] = zstd_handle(c, c->param, NULL);
+    zstd_dict(c, 1);
+    zstd_params_at(c->in, struct_arg(c, 3));
+    c->val[4] = zstd_size(c->in);
+}
+
+/* On two objects (param ZG_PAIR): refCDict, refDDict, the init*Stream
+ * with a dictionary, setParametersUsingCCtxParams (object, other);
+ * copyCCtx (dst, src, pledgedSrcSize), copyDCtx (dst, src). */
+static void model_zstd_pair(Call *c)
+{
+    c->val[0] = zstd_handle(c, ZG_OF(c->param), NULL);
+    c->val[1] = zstd_handle(c, ZG_OTHER(c->param), NULL);
+    c->val[2] = zstd_size(c->in);
+}
+
+/* ZSTD_initCStream_usingCDict_advanced (zcs, cdict, fParams,
+ * pledgedSrcSize). */
+static void model_zstd_pair_advanced(Call *c)
+{
+    model_zstd_pair(c);
+    zstd_fparams_at(c->in, struct_arg(c, 2));
+    c->val[3] = zstd_size(c->in);
+}
+
+/* One-shot on a context (object, dst, dstCapacity, src, srcSize,
+ * [level]): compressCCtx, compress2, decompressDCtx. */
+static void model_zstd_ctx_io(Call *c)
+{
+    c->val[0] = zstd_handle(c, ZG_OF(c->param), NULL);
+    zstd_io(c, 1, ZG_OF(c->param) == ZG_DCTX);
+    c->val[5] = zstd_level(c->in);
+}
+
+/* ZSTD_compress_usingDict (..., dict, dictSize, level),
+ * decompress_usingDict (..., dict, dictSize). */
+static void model_zstd_ctx_io_dict(Call *c)
+{
+    model_zstd_ctx_io(c);
+    zstd_dict(c, 5);
+    c->val[7] = zstd_level(c->in);
+}
+
+/* ZSTD_compress_advanced (..., dict, dictSize, params). */
+static void model_zstd_compress_advanced(Call *c)
+{
+    model_zstd_ctx_io_dict(c);
+    zstd_params_at(c->in, struct_arg(c, 7));
+}
+
+/* ZSTD_compress_usingCDict (..., cdict[, fParams]),
+ * decompress_usingDDict (..., ddict): param ZG_PAIR. */
+static void model_zstd_ctx_io_obj(Call *c)
+{
+    model_zstd_ctx_io(c);
+    c->val[5] = zstd_handle(c, ZG_OTHER(c->param), NULL);
+    zstd_fparams_at(c->in, struct_arg(c, 6));
+}
+
+/*
+ * ZSTD_compressStream2, compressStream, flushStream, endStream,
+ * decompressStream (object, output, input, endOp): the buffers' structs
+ * in the arena (at times where the HTL must refuse them), their positions
+ * mostly at their start (position()); a decoder fed the harness's frames
+ * in pieces, from where it is.
+ */
+static void model_zstd_stream(Call *c)
+{
+    ZstdObject *obj;
+    uint64_t src, n_src, dst, n_dst;
+    uint8_t *o, *i;
+    ZSTD_outBuffer out;
+    ZSTD_inBuffer inb;
+
+    c->val[0] = zstd_handle(c, c->param, &obj);
+    io_buffers(c->in, &src, &n_src, &dst, &n_dst);
+    o = guest_struct(c->in, sizeof(out), &c->val[1]);
+    i = guest_struct(c->in, sizeof(inb), &c->val[2]);
+    n_src = zstd_input(c, c->param == ZG_DCTX, src, n_src, obj,
+                       i ? i + offsetof(ZSTD_inBuffer, pos) : NULL);
+    out = (ZSTD_outBuffer){ (void *)(uintptr_t)dst, n_dst, 0 };
+    out.pos = position(c->in);
+    inb = (ZSTD_inBuffer){ (const void *)(uintptr_t)src, n_src, 0 };
+    inb.pos = position(c->in);
+    if (o) {
+        memcpy(o, &out, sizeof(out));
+        c->produced = o + offsetof(ZSTD_outBuffer, pos);
+        c->produced_base = out.pos;
+    }
+    if (i) {
+        memcpy(i, &inb, sizeof(inb));
+    }
+    c->val[3] = int_arg(c->in, ZSTD_e_continue, ZSTD_e_end);
+}
+
+/*
+ * ZSTD_compressStream2_simpleArgs (cctx, dst, dstCapacity, dstPos, src,
+ * srcSize, srcPos, endOp), decompressStream_simpleArgs (the same but
+ * endOp): the positions in the call page, at times one an edge_pointer().
+ */
+static void model_zstd_simple_args(Call *c)
+{
+    ZstdObject *obj;
+    uint64_t src, n_src, dst, n_dst, pos;
+
+    c->val[0] = zstd_handle(c, c->param, &obj);
+    io_buffers(c->in, &src, &n_src, &dst, &n_dst);
+    c->val[1] = dst;
+    c->val[2] = n_dst;
+    pos = position(c->in);
+    out_len(c, 3, pos, pos);
+    c->val[4] = src;
+    c->val[5] = zstd_input(c, c->param == ZG_DCTX, src, n_src, obj,
+                           (const uint8_t *)&c->val[VAL_IN_POS]);
+    c->val[VAL_IN_POS] = position(c->in);
+    c->val[6] = U(&c->val[VAL_IN_POS]);
+    if (take(c->in, 1) == 0xa5) {
+        c->val[take(c->in, 1) & 1 ? 6 : 3] =
+            edge_pointer(c->in, sizeof(size_t));
+    }
+    c->val[7] = int_arg(c->in, ZSTD_e_continue, ZSTD_e_end);
+}
+
+/* ZSTD_registerSequenceProducer (cctx, state, producer): no producer
+ * mostly (one is guest code: refused). */
+static void model_zstd_seq_producer(Call *c)
+{
+    uint8_t v;
+
+    c->val[0] = zstd_handle(c, c->param, NULL);
+    v = take(c->in, 1);
+    c->val[1] = v & 1 ? U(arena) : 0;
+    c->val[2] = v >= 0xe0 ? U(arena) + 64 : 0;
+}
+
+/* A count of sequences: room's mostly; at times any of 16 bits, or one
+ * whose size in bytes overflows. */
+static uint64_t zstd_seq_count(Input *in, uint64_t room)
+{
+    uint8_t v = take(in, 1);
+
+    return v < 0xe0 ? room
+         : v < 0xf0 ? take(in, 2)
+         : SIZE_MAX / sizeof(ZSTD_Sequence) + 1 + v % 2;
+}
+
+/* ZSTD_generateSequences (cctx, outSeqs, outSeqsSize, src, srcSize):
+ * room for as many sequences as the output buffer holds, mostly. */
+static void model_zstd_generate_sequences(Call *c)
+{
+    uint64_t src, n_src, dst, n_dst;
+
+    c->val[0] = zstd_handle(c, c->param, NULL);
+    io_buffers(c->in, &src, &n_src, &dst, &n_dst);
+    c->val[1] = dst;
+    c->val[2] = zstd_seq_count(c->in, n_dst / sizeof(ZSTD_Sequence));
+    c->val[3] = src;
+    c->val[4] = zstd_input(c, false, src, n_src, NULL, NULL);
+}
+
+/*
+ * ZSTD_compressSequences (cctx, dst, dstCapacity, inSeqs, inSeqsSize,
+ * src, srcSize): up to 8 sequences in the arena, each literals and a
+ * match of the input's lengths (at times any of 32 bits), then the last
+ * literals, a block delimiter.
+ */
+static void model_zstd_compress_sequences(Call *c)
+{
+    ZSTD_Sequence seq[9];
+    uint64_t n;
+    uint8_t *at;
+
+    c->val[0] = zstd_handle(c, c->param, NULL);
+    zstd_io(c, 1, false);
+    n = take(c->in, 1) % 9;
+    at = arena + (take(c->in, 2) % (ARENA_SIZE - sizeof(seq)) & ~7ULL);
+    for (uint64_t i = 0; i < n; i++) {
+        uint8_t v = take(c->in, 1);
+
+        seq[i].offset = 1 + take(c->in, 2);
+        seq[i].litLength = v & 0x80 ? take(c->in, 4) : take(c->in, 1);
+        seq[i].matchLength = v & 0x40 ? take(c->in, 4) : 3 + take(c->in, 1);
+        seq[i].rep = 0;
+    }
+    seq[n] = (ZSTD_Sequence){ .litLength = take(c->in, 2) };
+    memcpy(at, seq, (n + 1) * sizeof(seq[0]));
+    /* (dst, dstCapacity, src, srcSize) to (dst, dstCapacity, inSeqs,
+     * inSeqsSize, src, srcSize). */
+    c->val[5] = c->val[3];
+    c->val[6] = c->val[4];
+    c->val[3] = U(at);
+    c->val[4] = zstd_seq_count(c->in, n + 1);
+}
+
+/*
+ * A trainer's samples (samples, sizes, count from argument first): the
+ * call's input buffer (zstd_input()), its sizes in the arena, splitting
+ * it in count parts (16 at most; 5 or more, which a slow trainer needs
+ * to start, only if zstd_slow()); at times sizes the HTL must refuse:
+ * unreadable, summing past the guest's memory, or overflowing; or a
+ * count of up to 4096, the sizes as the arena has them.
+ */
+static void zdict_samples(Call *c, int first, uint64_t src, uint64_t n,
+                          bool slow)
+{
+    uint8_t how = take(c->in, 1);
+    uint64_t nb = take(c->in, 1) % 17;
+    uint64_t *sizes = (uint64_t *)(arena + (take(c->in, 2) %
+                                            (ARENA_SIZE - 17 * 8) & ~7ULL));
+
+    n = zstd_input(c, false, src, n, NULL, NULL);
+    if (slow && nb >= 5 && !zstd_slow()) {
+        nb = 4;
+    }
+    for (uint64_t i = 0; i < nb; i++) {
+        sizes[i] = n / nb + (i == nb - 1 ? n % nb : 0);
+    }
+    c->val[first] = src;
+    c->val[first + 1] = U(sizes);
+    c->val[first + 2] = nb;
+    switch (how >> 5) {
+    case 4:
+        c->val[first + 1] = edge_pointer(c->in, nb * sizeof(*sizes));
+        break;
+    case 5:
+        if (nb) {
+            sizes[nb - 1] = 1ULL << 40;
+        }
+        break;
+    case 6:
+        if (nb > 1) {
+            sizes[0] = sizes[1] = SIZE_MAX / 2 + 1;
+        }
+        break;
+    case 7:
+        c->val[first + 2] = take(c->in, 2) % 4097;
+        break;
+    }
+}
+
+/* What trainers' parameters a Model's param says. */
+enum {
+    ZDICT_NONE,
+    ZDICT_COVER,
+    ZDICT_FAST,
+    ZDICT_COVER_P,
+    ZDICT_FAST_P,
+    ZDICT_LEGACY,
+};
+
+/* A trainer's ZDICT_params_t: notifications off (they print). */
+static void zdict_zparams(Input *in, ZDICT_params_t *z)
+{
+    z->compressionLevel = (int)zstd_level(in);
+    z->notificationLevel = 0;
+    z->dictID = take(in, 1) & 1 ? take(in, 4) : 0;
+}
+
+/*
+ * Cover's parameters: small segments (k 16..271), d 6 or 8, one or two
+ * steps, one thread at most; at times ones libzstd refuses (k < d, a
+ * split past the end). Never k or d 0: an optimizer would try dozens.
+ */
+static void zdict_cover_at(Input *in, ZDICT_cover_params_t *p)
+{
+    uint8_t v = take(in, 1);
+
+    p->k = 16 + take(in, 1);
+    p->d = v & 1 ? 8 : 6;
+    p->steps = 1 + ((v >> 1) & 1);
+    p->nbThreads = (v >> 2) & 1;
+    p->splitPoint = v & 8 ? 0.75 : 1.0;
+    p->shrinkDict = (v & 0x30) == 0x30;
+    p->shrinkDictMaxRegression = take(in, 1) % 8;
+    if (v >= 0xe0) {
+        p->k = 4;
+    } else if (v >= 0xc0) {
+        p->splitPoint = 2.0;
+    }
+    zdict_zparams(in, &p->zParams);
+}
+
+/* FastCover's: cover's, and a frequency table of 2^8..2^14 entries (the
+ * default, 2^20, only if zstd_slow()), acceleration 1..10 (or 11, or the
+ * default). */
+static void zdict_fast_at(Input *in, ZDICT_fastCover_params_t *p)
+{
+    ZDICT_cover_params_t cover = { 0 };
+    uint8_t f = take(in, 1);
+
+    zdict_cover_at(in, &cover);
+    p->k = cover.k;
+    p->d = cover.d;
+    p->f = f < 0xf0 ? 8 + f % 7 : zstd_slow() ? 0 : 32;
+    p->steps = cover.steps;
+    p->nbThreads = cover.nbThreads;
+    p->splitPoint = cover.splitPoint;
+    p->accel = take(in, 1) % 12;
+    p->shrinkDict = cover.shrinkDict;
+    p->shrinkDictMaxRegression = cover.shrinkDictMaxRegression;
+    p->zParams = cover.zParams;
+}
+
+/* A dictionary builder's output (pointer at argument 0, capacity at
+ * argument cap) and samples' buffer (*src, *n): io_buffers(). */
+static void zdict_io(Call *c, int cap, uint64_t *src, uint64_t *n)
+{
+    uint64_t dst;
+
+    io_buffers(c->in, src, n, &dst, &c->val[cap]);
+    c->val[0] = dst;
+}
+
+/*
+ * The trainers (dict, dictCapacity, samples, sizes, count[, parameters]):
+ * param says which parameters, by value or (_P) through a pointer to a
+ * struct in the arena, which the HTL copies in and back.
+ */
+static void model_zdict_train(Call *c)
+{
+    uint64_t src, n_src;
+    union {
+        ZDICT_cover_params_t cover;
+        ZDICT_fastCover_params_t fast;
+        ZDICT_legacy_params_t legacy;
+    } p = { 0 };
+    uint8_t *at = NULL;
+
+    zdict_io(c, 1, &src, &n_src);
+    zdict_samples(c, 2, src, n_src, c->param == ZDICT_NONE);
+    switch (c->param) {
+    case ZDICT_COVER:
+        zdict_cover_at(c->in, struct_arg(c, 5));
+        break;
+    case ZDICT_FAST:
+        zdict_fast_at(c->in, struct_arg(c, 5));
+        break;
+    case ZDICT_COVER_P:
+        at = guest_struct(c->in, sizeof(p.cover), &c->val[5]);
+        zdict_cover_at(c->in, &p.cover);
+        break;
+    case ZDICT_FAST_P:
+        at = guest_struct(c->in, sizeof(p.fast), &c->val[5]);
+        zdict_fast_at(c->in, &p.fast);
+        break;
+    case ZDICT_LEGACY:
+        p.legacy.selectivityLevel = take(c->in, 1) % 10;
+        zdict_zparams(c->in, &p.legacy.zParams);
+        memcpy(struct_arg(c, 5), &p.legacy, sizeof(p.legacy));
+        break;
+    }
+    if (at) {
+        memcpy(at, &p, c->param == ZDICT_COVER_P ? sizeof(p.cover)
+                                                 : sizeof(p.fast));
+    }
+}
+
+/* ZDICT_finalizeDictionary (dict, dictCapacity, content, contentSize,
+ * samples, sizes, count, ZDICT_params_t). */
+static void model_zdict_finalize(Call *c)
+{
+    uint64_t src, n_src;
+
+    zdict_io(c, 1, &src, &n_src);
+    zstd_dict(c, 2);
+    zdict_samples(c, 4, src, n_src, false);
+    zdict_zparams(c->in, struct_arg(c, 7));
+}
+
+/* ZDICT_addEntropyTablesFromBuffer (dict, contentSize, dictCapacity,
+ * samples, sizes, count): the content, the buffer's end, mostly within
+ * it. */
+static void model_zdict_add_entropy(Call *c)
+{
+    uint64_t src, n_src;
+
+    zdict_io(c, 2, &src, &n_src);
+    c->val[1] = take(c->in, 1) == 0xa5 ? c->val[2] + 1 + take(c->in, 2)
+                                       : take(c->in, 2) % (c->val[2] + 1);
+    zdict_samples(c, 3, src, n_src, false);
+}
+_Static_assert(sizeof(ZDICT_fastCover_params_t) <= STRUCT_ROOM &&
+               sizeof(ZSTD_parameters) <= STRUCT_ROOM, "struct_arg()");
+
+/*
  * The entries the harness can build a call of. SAFE_ONLY: always built
- * (the fixture's own_HTL, proposal-style, trusts its pointers); RAW_ONLY:
- * left as the fuzzer wrote it (a call that may pause for the guest's
- * allocator would outlive the input). Any other entry is not run.
+ * (the fixture's own_HTL, proposal-style, trusts its pointers; libzstd's
+ * creators, whose object a raw call would make where the harness never
+ * sees it, and its trainers and parameter setters, which raw arguments
+ * could make run for seconds or take gigabytes); RAW_ONLY: left as the
+ * fuzzer wrote it (a call that may pause for the guest's allocator would
+ * outlive the input). Any other entry is not run. param is the build's.
  */
 enum { MODEL_BOTH, MODEL_SAFE_ONLY, MODEL_RAW_ONLY };
 
@@ -1153,7 +2246,13 @@ typedef struct Model {
     const char *entry;
     void (*build)(Call *c);     /* NULL: no arguments */
     int mode;
+    int param;
 } Model;
+
+#define BOTH MODEL_BOTH
+#define SAFE MODEL_SAFE_ONLY
+#define CD ZG_PAIR(ZG_CCTX, ZG_CDICT)
+#define DD ZG_PAIR(ZG_DCTX, ZG_DDICT)
 
 static const Model models[] = {
     { "crc32_HTL", model_zlib_checksum },
@@ -1207,24 +2306,169 @@ static const Model models[] = {
     { "BZ2_bzDecompressInit_ga_HTL", NULL, MODEL_RAW_ONLY },
     { "BZ2_bzDecompress_ga_HTL", NULL, MODEL_RAW_ONLY },
     { "BZ2_bzDecompressEnd_ga_HTL", NULL, MODEL_RAW_ONLY },
+    { "ZSTD_compress_HTL", model_zstd_buffers, BOTH, ZG_CCTX },
+    { "ZSTD_decompress_HTL", model_zstd_buffers, BOTH, ZG_DCTX },
+    { "ZSTD_createCCtx_HTL", model_zstd_new, SAFE, ZG_CCTX },
+    { "ZSTD_createCStream_HTL", model_zstd_new, SAFE, ZG_CCTX },
+    { "ZSTD_createCCtx_advanced_HTL", model_zstd_new, SAFE, ZG_CCTX },
+    { "ZSTD_createCStream_advanced_HTL", model_zstd_new, SAFE, ZG_CCTX },
+    { "ZSTD_freeCCtx_HTL", model_zstd_on, BOTH, ZG_CCTX },
+    { "ZSTD_freeCStream_HTL", model_zstd_on, BOTH, ZG_CCTX },
+    { "ZSTD_compressCCtx_HTL", model_zstd_ctx_io, BOTH, ZG_CCTX },
+    { "ZSTD_compress2_HTL", model_zstd_ctx_io, BOTH, ZG_CCTX },
+    { "ZSTD_compress_usingDict_HTL", model_zstd_ctx_io_dict, BOTH, ZG_CCTX },
+    { "ZSTD_compress_advanced_HTL", model_zstd_compress_advanced, BOTH,
+      ZG_CCTX },
+    { "ZSTD_compress_usingCDict_HTL", model_zstd_ctx_io_obj, BOTH, CD },
+    { "ZSTD_compress_usingCDict_advanced_HTL", model_zstd_ctx_io_obj, BOTH,
+      CD },
+    { "ZSTD_CCtx_setParameter_HTL", model_zstd_set_param, SAFE, ZG_CCTX },
+    { "ZSTD_CCtx_getParameter_HTL", model_zstd_get_param, BOTH, ZG_CCTX },
+    { "ZSTD_CCtx_setPledgedSrcSize_HTL", model_zstd_size, BOTH, ZG_CCTX },
+    { "ZSTD_CCtx_reset_HTL", model_zstd_on, BOTH, ZG_CCTX },
+    { "ZSTD_CCtx_setCParams_HTL", model_zstd_params, BOTH, ZG_CCTX },
+    { "ZSTD_CCtx_setParametersUsingCCtxParams_HTL", model_zstd_pair, BOTH,
+      ZG_PAIR(ZG_CCTX, ZG_PARAMS) },
+    { "ZSTD_CCtx_loadDictionary_HTL", model_zstd_dict, BOTH, ZG_CCTX },
+    { "ZSTD_CCtx_loadDictionary_advanced_HTL", model_zstd_dict, BOTH,
+      ZG_CCTX },
+    { "ZSTD_CCtx_refCDict_HTL", model_zstd_pair, BOTH, CD },
+    { "ZSTD_CCtx_refPrefix_HTL", model_zstd_dict, BOTH, ZG_CCTX },
+    { "ZSTD_CCtx_refPrefix_advanced_HTL", model_zstd_dict, BOTH, ZG_CCTX },
+    { "ZSTD_compressStream2_HTL", model_zstd_stream, BOTH, ZG_CCTX },
+    { "ZSTD_compressStream2_simpleArgs_HTL", model_zstd_simple_args, BOTH,
+      ZG_CCTX },
+    { "ZSTD_compressStream_HTL", model_zstd_stream, BOTH, ZG_CCTX },
+    { "ZSTD_flushStream_HTL", model_zstd_stream, BOTH, ZG_CCTX },
+    { "ZSTD_endStream_HTL", model_zstd_stream, BOTH, ZG_CCTX },
+    { "ZSTD_initCStream_HTL", model_zstd_level, BOTH, ZG_CCTX },
+    { "ZSTD_initCStream_srcSize_HTL", model_zstd_level, BOTH, ZG_CCTX },
+    { "ZSTD_initCStream_usingDict_HTL", model_zstd_dict, BOTH, ZG_CCTX },
+    { "ZSTD_initCStream_advanced_HTL", model_zstd_init_advanced, BOTH,
+      ZG_CCTX },
+    { "ZSTD_initCStream_usingCDict_HTL", model_zstd_pair, BOTH, CD },
+    { "ZSTD_initCStream_usingCDict_advanced_HTL", model_zstd_pair_advanced,
+      0, CD },
+    { "ZSTD_resetCStream_HTL", model_zstd_size, BOTH, ZG_CCTX },
+    { "ZSTD_sizeof_CCtx_HTL", model_zstd_on, BOTH, ZG_CCTX },
+    { "ZSTD_sizeof_CStream_HTL", model_zstd_on, BOTH, ZG_CCTX },
+    { "ZSTD_getFrameProgression_HTL", model_zstd_on, BOTH, ZG_CCTX },
+    { "ZSTD_toFlushNow_HTL", model_zstd_on, BOTH, ZG_CCTX },
+    { "ZSTD_getBlockSize_HTL", model_zstd_on, BOTH, ZG_CCTX },
+    { "ZSTD_registerSequenceProducer_HTL", model_zstd_seq_producer, BOTH,
+      ZG_CCTX },
+    { "ZSTD_generateSequences_HTL", model_zstd_generate_sequences, BOTH,
+      ZG_CCTX },
+    { "ZSTD_compressSequences_HTL", model_zstd_compress_sequences, BOTH,
+      ZG_CCTX },
+    { "ZSTD_copyCCtx_HTL", model_zstd_pair, BOTH, ZG_PAIR(ZG_CCTX, ZG_CCTX) },
+    { "ZSTD_createDCtx_HTL", model_zstd_new, SAFE, ZG_DCTX },
+    { "ZSTD_createDStream_HTL", model_zstd_new, SAFE, ZG_DCTX },
+    { "ZSTD_createDCtx_advanced_HTL", model_zstd_new, SAFE, ZG_DCTX },
+    { "ZSTD_createDStream_advanced_HTL", model_zstd_new, SAFE, ZG_DCTX },
+    { "ZSTD_freeDCtx_HTL", model_zstd_on, BOTH, ZG_DCTX },
+    { "ZSTD_freeDStream_HTL", model_zstd_on, BOTH, ZG_DCTX },
+    { "ZSTD_decompressDCtx_HTL", model_zstd_ctx_io, BOTH, ZG_DCTX },
+    { "ZSTD_decompress_usingDict_HTL", model_zstd_ctx_io_dict, BOTH, ZG_DCTX },
+    { "ZSTD_decompress_usingDDict_HTL", model_zstd_ctx_io_obj, BOTH, DD },
+    { "ZSTD_DCtx_setParameter_HTL", model_zstd_set_param, SAFE, ZG_DCTX },
+    { "ZSTD_DCtx_getParameter_HTL", model_zstd_get_param, BOTH, ZG_DCTX },
+    { "ZSTD_DCtx_reset_HTL", model_zstd_on, BOTH, ZG_DCTX },
+    { "ZSTD_DCtx_setFormat_HTL", model_zstd_on, BOTH, ZG_DCTX },
+    { "ZSTD_DCtx_setMaxWindowSize_HTL", model_zstd_size, BOTH, ZG_DCTX },
+    { "ZSTD_DCtx_loadDictionary_HTL", model_zstd_dict, BOTH, ZG_DCTX },
+    { "ZSTD_DCtx_loadDictionary_advanced_HTL", model_zstd_dict, BOTH,
+      ZG_DCTX },
+    { "ZSTD_DCtx_refDDict_HTL", model_zstd_pair, BOTH, DD },
+    { "ZSTD_DCtx_refPrefix_HTL", model_zstd_dict, BOTH, ZG_DCTX },
+    { "ZSTD_DCtx_refPrefix_advanced_HTL", model_zstd_dict, BOTH, ZG_DCTX },
+    { "ZSTD_decompressStream_HTL", model_zstd_stream, BOTH, ZG_DCTX },
+    { "ZSTD_decompressStream_simpleArgs_HTL", model_zstd_simple_args, BOTH,
+      ZG_DCTX },
+    { "ZSTD_initDStream_HTL", model_zstd_on, BOTH, ZG_DCTX },
+    { "ZSTD_initDStream_usingDict_HTL", model_zstd_dict, BOTH, ZG_DCTX },
+    { "ZSTD_initDStream_usingDDict_HTL", model_zstd_pair, BOTH, DD },
+    { "ZSTD_resetDStream_HTL", model_zstd_on, BOTH, ZG_DCTX },
+    { "ZSTD_sizeof_DCtx_HTL", model_zstd_on, BOTH, ZG_DCTX },
+    { "ZSTD_sizeof_DStream_HTL", model_zstd_on, BOTH, ZG_DCTX },
+    { "ZSTD_copyDCtx_HTL", model_zstd_pair, BOTH, ZG_PAIR(ZG_DCTX, ZG_DCTX) },
+    { "ZSTD_createCDict_HTL", model_zstd_cdict, SAFE, ZG_CDICT },
+    { "ZSTD_createCDict_advanced_HTL", model_zstd_cdict_advanced, SAFE,
+      ZG_CDICT },
+    { "ZSTD_createCDict_advanced2_HTL", model_zstd_cdict_advanced2, SAFE,
+      ZG_CDICT },
+    { "ZSTD_freeCDict_HTL", model_zstd_on, BOTH, ZG_CDICT },
+    { "ZSTD_sizeof_CDict_HTL", model_zstd_on, BOTH, ZG_CDICT },
+    { "ZSTD_getDictID_fromCDict_HTL", model_zstd_on, BOTH, ZG_CDICT },
+    { "ZSTD_createDDict_HTL", model_zstd_ddict, SAFE, ZG_DDICT },
+    { "ZSTD_createDDict_advanced_HTL", model_zstd_ddict, SAFE, ZG_DDICT },
+    { "ZSTD_freeDDict_HTL", model_zstd_on, BOTH, ZG_DDICT },
+    { "ZSTD_sizeof_DDict_HTL", model_zstd_on, BOTH, ZG_DDICT },
+    { "ZSTD_getDictID_fromDDict_HTL", model_zstd_on, BOTH, ZG_DDICT },
+    { "ZSTD_createCCtxParams_HTL", model_zstd_new, SAFE, ZG_PARAMS },
+    { "ZSTD_freeCCtxParams_HTL", model_zstd_on, BOTH, ZG_PARAMS },
+    { "ZSTD_CCtxParams_init_HTL", model_zstd_level, BOTH, ZG_PARAMS },
+    { "ZSTD_CCtxParams_init_advanced_HTL", model_zstd_params, BOTH,
+      ZG_PARAMS },
+    { "ZSTD_CCtxParams_reset_HTL", model_zstd_on, BOTH, ZG_PARAMS },
+    { "ZSTD_CCtxParams_setParameter_HTL", model_zstd_set_param, SAFE,
+      ZG_PARAMS },
+    { "ZSTD_CCtxParams_getParameter_HTL", model_zstd_get_param, BOTH,
+      ZG_PARAMS },
+    { "ZSTD_estimateCCtxSize_usingCCtxParams_HTL", model_zstd_on, BOTH,
+      ZG_PARAMS },
+    { "ZSTD_estimateCStreamSize_usingCCtxParams_HTL", model_zstd_on, BOTH,
+      ZG_PARAMS },
+    { "ZDICT_trainFromBuffer_HTL", model_zdict_train, SAFE, ZDICT_NONE },
+    { "ZDICT_trainFromBuffer_cover_HTL", model_zdict_train, SAFE,
+      ZDICT_COVER },
+    { "ZDICT_trainFromBuffer_fastCover_HTL", model_zdict_train, SAFE,
+      ZDICT_FAST },
+    { "ZDICT_optimizeTrainFromBuffer_cover_HTL", model_zdict_train, SAFE,
+      ZDICT_COVER_P },
+    { "ZDICT_optimizeTrainFromBuffer_fastCover_HTL", model_zdict_train,
+      SAFE, ZDICT_FAST_P },
+    { "ZDICT_trainFromBuffer_legacy_HTL", model_zdict_train, SAFE,
+      ZDICT_LEGACY },
+    { "ZDICT_finalizeDictionary_HTL", model_zdict_finalize, SAFE },
+    { "ZDICT_addEntropyTablesFromBuffer_HTL", model_zdict_add_entropy,
+      SAFE },
 };
 #define N_MODELS (sizeof(models) / sizeof(models[0]))
 
 /*
- * What a built call gave: refused by the HTL, a small result (-8..15:
- * zlib's, liblzma's and libbz2's status codes), or another. Each (entry,
- * outcome) is a libFuzzer feature of its own (extra counters), so inputs
- * that reach a new result of an entry are kept: the HTL is not
- * instrumented, its results are.
+ * What a built call gave: refused by the HTL, a small result (-128..15:
+ * zlib's, liblzma's and libbz2's status codes, libzstd's errors), or
+ * another. Each (entry, outcome) is a libFuzzer feature of its own (extra
+ * counters), so inputs that reach a new result of an entry are kept: the
+ * HTL is not instrumented, its results are. Results below -8 (libzstd's
+ * errors) share N_FOLDED features: libFuzzer scans every counter after
+ * every input.
  */
-#define MIN_RESULT (-8)
+#define MIN_RESULT (-128)
 #define MAX_RESULT 15
 #define OUTCOME_REFUSED 0
 #define OUTCOME_OTHER (MAX_RESULT - MIN_RESULT + 2)
 #define N_OUTCOMES (OUTCOME_OTHER + 1)
+#define MIN_UNFOLDED (-8)
+#define N_FOLDED 37       /* prime: few of libzstd's codes share one */
+#define N_FEATURES (2 + MAX_RESULT - MIN_UNFOLDED + 1 + N_FOLDED)
 
-static uint8_t outcome_counters[N_MODELS * N_OUTCOMES]
+static uint8_t outcome_counters[N_MODELS * N_FEATURES]
     __attribute__((used, section("__libfuzzer_extra_counters")));
+
+/* An outcome's feature: refused, other, -8..15, or folded. */
+static int feature(int o)
+{
+    int r = o - 1 + MIN_RESULT;
+
+    if (o == OUTCOME_REFUSED || o == OUTCOME_OTHER) {
+        return o == OUTCOME_OTHER;
+    }
+    return r >= MIN_UNFOLDED ? 2 + r - MIN_UNFOLDED
+                             : 2 + MAX_RESULT - MIN_UNFOLDED + 1 +
+                               -r % N_FOLDED;
+}
 
 typedef struct ModelStats {
     uint64_t calls, outcomes[N_OUTCOMES], produced;
@@ -1236,16 +2480,29 @@ static ModelStats model_stats[N_MODELS];  /* the whole run: PT_FUZZ_STATS */
 static struct {
     const Model *model;
     uint64_t calls, refusals;
-    uint8_t *produced;
-    uint64_t produced_base;
-    StreamKind *kind;
-    uint8_t *made;
+    Call call;
 } pending;
+
+/* Each model's entry name, hashed at start-up: a strcmp() with each (the
+ * fuzzer hooks them) would cost more than most calls. */
+static uint32_t model_hash[N_MODELS];
+
+static uint32_t name_hash(const char *s)
+{
+    uint32_t h = 2166136261u;
+
+    while (*s) {
+        h = (h ^ (uint8_t)*s++) * 16777619u;
+    }
+    return h;
+}
 
 static const Model *find_model(const char *entry)
 {
+    uint32_t h = name_hash(entry);
+
     for (size_t i = 0; i < N_MODELS; i++) {
-        if (!strcmp(entry, models[i].entry)) {
+        if (model_hash[i] == h && !strcmp(entry, models[i].entry)) {
             return &models[i];
         }
     }
@@ -1269,7 +2526,7 @@ static void make_safe(Input *in, uint64_t token, uint64_t *args,
     uint64_t *val = (uint64_t *)(call_page + CALL_VALS);
     const Model *m;
     const char *entry;
-    Call c = { in, val, NULL, 0, NULL, NULL };
+    Call c = { .in = in, .val = val, .args = a, .made_group = -1 };
 
     if (!*args || !*ret ||
         pt_registry_lookup(ctl.reg, token, &entry) != PT_OK) {
@@ -1291,16 +2548,33 @@ static void make_safe(Input *in, uint64_t token, uint64_t *args,
     }
     *args = U(a);
     *ret = U(call_page + CALL_RET);
+    c.param = m->param;
     if (m->build) {
         m->build(&c);
     }
     pending.model = m;
     pending.calls = calls_run();
     pending.refusals = pt_guest_check_refusals();
-    pending.produced = c.produced;
-    pending.produced_base = c.produced_base;
-    pending.kind = c.kind;
-    pending.made = c.made;
+    pending.call = c;
+}
+
+/* After a built call ran: the libzstd object it made, kept; how far the
+ * decoder it fed got in the harness's frame. */
+static void zstd_after(const Call *c)
+{
+    uint64_t v;
+
+    if (c->made_group >= 0) {
+        memcpy(&v, call_page + CALL_RET, sizeof(v));
+        if (v && n_zstd_objects < MAX_STEPS) {
+            zstd_objects[n_zstd_objects++] =
+                (ZstdObject){ v, c->made_group, 0 };
+        }
+    }
+    if (c->feeds) {
+        memcpy(&v, c->fed, sizeof(v));
+        c->feeds->fed = c->fed_from + v;
+    }
 }
 
 /* After a control op or gate: what the built call, if it ran, gave. */
@@ -1323,19 +2597,20 @@ static void outcome(void)
     } else {
         o = OUTCOME_OTHER;
     }
-    outcome_counters[(m - models) * N_OUTCOMES + o]++;
+    outcome_counters[(m - models) * N_FEATURES + feature(o)]++;
     model_stats[m - models].calls++;
     model_stats[m - models].outcomes[o]++;
-    if (pending.produced) {
-        memcpy(&produced, pending.produced, sizeof(produced));
-        if (produced > pending.produced_base) {
+    if (pending.call.produced) {
+        memcpy(&produced, pending.call.produced, sizeof(produced));
+        if (produced > pending.call.produced_base) {
             model_stats[m - models].produced +=
-                produced - pending.produced_base;
+                produced - pending.call.produced_base;
         }
     }
-    if (pending.made) {
-        remember_set_up(pending.kind, pending.made);
+    if (pending.call.made) {
+        remember_set_up(pending.call.kind, pending.call.made);
     }
+    zstd_after(&pending.call);
 }
 
 /* An HTL's entry, as a guest would get it. */
@@ -1347,7 +2622,7 @@ static PtHtlEntry htl_entry(const char *lib, const char *entry)
     if (pt_registry_load(ctl.reg, lib, &handle) != PT_OK ||
         pt_registry_dlsym(ctl.reg, handle, entry, &token) != PT_OK ||
         pt_registry_entry(ctl.reg, token, PT_VIA_SYSCALL, &fn) != PT_OK) {
-        fprintf(stderr, "control_fuzz: no %s in %s to end streams\n", entry,
+        fprintf(stderr, "control_fuzz: no %s in %s to end objects\n", entry,
                 lib);
         __builtin_trap();
     }
@@ -1355,6 +2630,18 @@ static PtHtlEntry htl_entry(const char *lib, const char *entry)
 }
 
 static void reset_guest_view(void);
+
+/* Runs fn on one argument, from the call page. */
+static void run_on(PtHtlEntry fn, uint64_t arg)
+{
+    void **a = (void **)call_page;
+    uint64_t *val = (uint64_t *)(call_page + CALL_VALS);
+
+    memset(call_page, 0, CALL_CLEAR);
+    val[0] = arg;
+    a[0] = &val[0];
+    fn(a, call_page + CALL_RET);
+}
 
 /*
  * Ends the streams an input's built calls set up, each by its handle put
@@ -1366,9 +2653,6 @@ static void reset_guest_view(void);
  */
 static void end_streams(void)
 {
-    void **a = (void **)call_page;
-    uint64_t *val = (uint64_t *)(call_page + CALL_VALS);
-
     reset_guest_view();
     for (int i = 0; i < n_set_ups; i++) {
         StreamKind *k = set_ups[i].kind;
@@ -1377,14 +2661,36 @@ static void end_streams(void)
             if (!k->end_fn[e]) {
                 k->end_fn[e] = htl_entry(k->lib, k->end[e]);
             }
-            memset(call_page, 0, CALL_CLEAR);
             put_field(set_ups[i].at, k->handle, 8, set_ups[i].handle);
-            val[0] = U(set_ups[i].at);
-            a[0] = &val[0];
-            k->end_fn[e](a, call_page + CALL_RET);
+            run_on(k->end_fn[e], U(set_ups[i].at));
         }
     }
     n_set_ups = 0;
+}
+
+/*
+ * Frees the libzstd objects an input's built calls made, for the same
+ * reason, each by the free entry of its group; one freed already is
+ * refused. Contexts too: a dictionary lives on in the host while a
+ * context references it.
+ */
+static void end_zstd_objects(void)
+{
+    static const char *const free_entry[N_ZSTD_GROUPS] = {
+        "ZSTD_freeCCtx_HTL", "ZSTD_freeDCtx_HTL", "ZSTD_freeCDict_HTL",
+        "ZSTD_freeDDict_HTL", "ZSTD_freeCCtxParams_HTL",
+    };
+    static PtHtlEntry free_fn[N_ZSTD_GROUPS];
+
+    for (int i = 0; i < n_zstd_objects; i++) {
+        int g = zstd_objects[i].group;
+
+        if (!free_fn[g]) {
+            free_fn[g] = htl_entry("libzstd.so", free_entry[g]);
+        }
+        run_on(free_fn[g], zstd_objects[i].handle);
+    }
+    n_zstd_objects = 0;
 }
 
 /* PT_FUZZ_STATS: each built entry's calls and outcomes, at exit. */
@@ -1590,13 +2896,13 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
         exit(2);
     }
 
-    mem = mmap(NULL, ARENA_SIZE + 6 * PAGE, PROT_READ | PROT_WRITE,
+    mem = mmap(NULL, ARENA_SIZE + GUEST_PAGES * PAGE, PROT_READ | PROT_WRITE,
                MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (mem == MAP_FAILED) {
         exit(2);
     }
     guest_lo = mem;
-    guest_hi = mem + ARENA_SIZE + 6 * PAGE;
+    guest_hi = mem + ARENA_SIZE + GUEST_PAGES * PAGE;
     pt_guest_mem_set_check(guest_range);
     pt_guest_check_set_filter(guest_range);
     arena = mem;
@@ -1604,9 +2910,13 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     mailboxes = (PtMailbox *)(mem + ARENA_SIZE + PAGE);
     call_page = mem + ARENA_SIZE + 2 * PAGE;
     names_page = mem + ARENA_SIZE + 3 * PAGE;
-    ro_page = mem + ARENA_SIZE + 4 * PAGE;
-    none_page = mem + ARENA_SIZE + 5 * PAGE;
+    ro_page = names_page + NAMES_PAGES * PAGE;
+    none_page = ro_page + PAGE;
     for (size_t i = 0; i < N_NAMES; i++) {
+        if (off + strlen(names[i]) + 1 > NAMES_PAGES * PAGE) {
+            fprintf(stderr, "control_fuzz: names[] too long\n");
+            exit(2);
+        }
         name_addr[i] = U(names_page + off);
         memcpy(names_page + off, names[i], strlen(names[i]) + 1);
         off += strlen(names[i]) + 1;
@@ -1614,9 +2924,14 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     /* Unterminated up to the PROT_NONE page. */
     memset(ro_page, 'l', PAGE);
     name_addr[N_NAMES] = U(ro_page + PAGE - 10);
-    mprotect(names_page, 2 * PAGE, PROT_READ);
+    mprotect(names_page, (NAMES_PAGES + 1) * PAGE, PROT_READ);
     mprotect(none_page, PAGE, PROT_NONE);
+    make_plain();
     make_bz_data();
+    make_zstd_data();
+    for (size_t i = 0; i < N_MODELS; i++) {
+        model_hash[i] = name_hash(models[i].entry);
+    }
     setenv("PT_FUZZ_HTL_DIR_SET", dir, 1);
     trace = getenv("PT_FUZZ_TRACE") != NULL;
     if (getenv("PT_FUZZ_STATS")) {
@@ -1635,7 +2950,8 @@ static void reset_guest_view(void)
 {
     pt_guest_check_map(U(guest_lo), U(guest_hi) - U(guest_lo),
                        PROT_READ | PROT_WRITE);
-    pt_guest_check_protect(U(names_page), 2 * PAGE, PROT_READ);
+    pt_guest_check_protect(U(names_page), (NAMES_PAGES + 1) * PAGE,
+                           PROT_READ);
     pt_guest_check_protect(U(none_page), PAGE, PROT_NONE);
 }
 
@@ -1656,8 +2972,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     /* The arena, replies, mailboxes, the call page and its streams. */
     memset(arena, 0, ARENA_SIZE + 3 * PAGE);
     pending.model = NULL;
+    zstd_slow_left = 1;
 
-    for (int steps = 0; in.left && steps < 256; steps++) {
+    for (int steps = 0; in.left && steps < MAX_STEPS; steps++) {
         switch (take(&in, 1) % 8) {
         case 0:
         case 1:
@@ -1685,6 +3002,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     /* Nothing may stay bound to this input's memory, or set up in it. */
     pt_control_drop_mailboxes(0, UINT64_MAX);
     end_streams();
+    end_zstd_objects();
     pt_registry_free(ctl.reg);
     return 0;
 }

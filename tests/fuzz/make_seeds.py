@@ -10,7 +10,10 @@ control_fuzz.c. Run it again after changing that format or that table:
 The corpus also keeps inputs the fuzzer found that are not made here:
 lzma1_filters_update (lzma_filters_update on an LZMA1EXT raw encoder: host
 liblzma 5.4.1 called a pointer it never set, until the HTL zeroed its
-blocks).
+blocks), and zstd_* (libzstd 1.5.4 read or wrote past what its arguments
+allow: training on too few bytes, entropy tables in a buffer smaller
+than asked, a frame header past a small dst, a copied context's
+dictionary freed twice; the HTL refuses those calls now).
 """
 import os
 import re
@@ -257,15 +260,20 @@ def verbosity(v=None):
     return u8(0) if v is None else u8(0xa5) + v
 
 
-def bz_data(mode, which=0, at=0, xor=0):
-    """bz_input(): the arena as it is ("arena"), or the harness's
-    which-th bzip2 data ("start", "continue": from the stream's total_in,
-    "changed": its byte at changed by xor)."""
+def sample(mode, which=0, at=0, xor=0, cut=None):
+    """sample_input(): the arena as it is ("arena"), or the harness's
+    which-th sample ("start", "continue": from where the decoder is,
+    "changed": its byte at changed by xor), at times cut to cut bytes."""
     m = ["arena", "start", "continue", "changed"].index(mode)
-    out = u8(m | which << 2)
+    out = u8(m | which << 2 | (0x80 if cut is not None else 0))
+    if cut is not None:
+        out += struct.pack("<H", cut)
     if mode == "changed":
         out += struct.pack("<HB", at, xor)
     return out
+
+
+bz_data = sample    # libbz2's samples: its bzip2 data
 
 
 def bz_compress_init(slot=0, block=in_range(1, 1), verb=verbosity(),
@@ -290,10 +298,170 @@ def pokes(off, data):
     return [poke(off + i, data[i:i + 255]) for i in range(0, len(data), 255)]
 
 
-def invoke(tok, slot=0):
-    """INVOKE of the tok-th token kept, to be built well-formed."""
+def invoke(tok, slot=0, safe=False):
+    """INVOKE of the tok-th token kept, to be built well-formed (an entry
+    always built, safe, reads no byte for that)."""
     return with_reply(INVOKE, slot, token(tok), arena(512), arena(1024)) + \
-        WELL_FORMED
+        (b"" if safe else WELL_FORMED)
+
+
+def dlsyms(lib, entries):
+    """LOAD of lib, then DLSYM of its entries: tokens 0, 1, ... (16 kept)."""
+    assert len(entries) <= 16
+    return [with_reply(LOAD, 0, name(lib))] + [
+        with_reply(DLSYM, i % 8, handle(0), name(n))
+        for i, n in enumerate(entries)]
+
+
+# libzstd's models (model_zstd_* in control_fuzz.c).
+HANDLE_HOW = ["other", "ga", "gen", "next", "null", "guest", "forged", "raw"]
+
+
+def zobj(i=0, how=None, arg=0):
+    """zstd_handle(): the i-th object of the call's group the input made;
+    or (how) the arg-th of all ("other": maybe another group's), with the
+    guest-allocator bit flipped, of the next (arg 1) or the last
+    generation, of the next index, NULL, with bit 63 clear, a forged
+    index arg, or the value arg."""
+    if how is None:
+        return u8(0) + u8(i)
+    out = u8(0xc0 | HANDLE_HOW.index(how)) + u8(i)
+    if how in ("other", "gen"):
+        out += u8(arg)
+    elif how == "forged":
+        out += struct.pack("<I", arg)
+    elif how == "raw":
+        out += struct.pack("<Q", arg)
+    return out
+
+
+def level(v):
+    """zstd_level(): -5..5, "default", "min", or 6..9 (slow)."""
+    if v == "default":
+        return u8(0xf0)
+    if v == "min":
+        return u8(0xf1)
+    if v > 5:
+        return u8(0xf2 | (v - 6) << 2)
+    return u8(v + 5)
+
+
+def zsize(v=None, pow2=None, any16=None):
+    """zstd_size(): unknown, 1 << pow2, a small v, or any16."""
+    if pow2 is not None:
+        return u8(0x40 | (pow2 - 10))
+    if any16 is not None:
+        return u8(0xc0) + struct.pack("<H", any16)
+    return u8(0) if v is None else u8(0x80 | v)
+
+
+def custom_mem(alloc=False, free=False):
+    """zstd_custom_mem(): libzstd's allocator, or the guest's."""
+    if not alloc and not free:
+        return u8(0)
+    return u8(0xe0 | (1 if alloc else 0) | (2 if free else 0))
+
+
+def zdict(which=0, n=1024, off=0, half=0, mode="start", bad=None,
+          none=False, **kw):
+    """zstd_dict(): a buffer holding the harness's dictionary (which 0) or
+    prefix (1), sample() says how; none; or an edge()."""
+    out = u8(half | (0xc0 if bad else 0x80 if none else 0)) + buf(off, n)
+    if bad:
+        return out + edge(bad)
+    return out if none else out + sample(mode, which, **kw)
+
+
+def cparams(w=17, c=12, h=12, s=3, m=4, t=0, strat=2, zero=None):
+    """zstd_cparams_at(): the fields, at times one of them (zero) 0."""
+    z = 0 if zero is None else next(v for v in range(0xe0, 0x100)
+                                     if v % 7 == zero)
+    return bytes([z, w - 10, c - 6, h - 6, s - 1, m - 3, t, strat - 1])
+
+
+def fparams(content=1, checksum=0, no_dict_id=0):
+    return u8(content | checksum << 1 | no_dict_id << 2)
+
+
+def zparams(**kw):
+    """zstd_params_at(): ZSTD_parameters."""
+    f = {k: kw.pop(k) for k in ("content", "checksum", "no_dict_id")
+         if k in kw}
+    return cparams(**kw) + fparams(**f)
+
+
+def read_params(table):
+    """A table of zstd_param()'s, in control_fuzz.c's order."""
+    src = open(os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                            "control_fuzz.c")).read()
+    body = re.search(table + r"\[\] = \{(.*?)\n\};", src, re.S).group(1)
+    return re.findall(r"\{ ZSTD_[cd]_(\w+),", body)
+
+
+CPARAMS, DPARAMS = read_params("zstd_cparams"), read_params("zstd_dparams")
+
+
+def zparam_id(p, d=False):
+    """zstd_param(): parameter p (a number: one libzstd may not have)."""
+    table = DPARAMS if d else CPARAMS
+    if isinstance(p, int):
+        return u8(len(table)) + struct.pack("<h", p)
+    return u8(table.index(p))
+
+
+def zparam(p, value=0, d=False, default=False, bad=False):
+    """And zstd_param_value(): its lo + value, its default (0) or bad."""
+    return zparam_id(p, d) + u8(0xd0 if default else 0xf0 if bad else value)
+
+
+def gstruct(off=None, bad=None):
+    """guest_struct(): in the arena at off, or an edge()."""
+    if bad is not None:
+        return u8(0xe0) + edge(bad)
+    return u8(0) + struct.pack("<H", off)
+
+
+def pos(v=0):
+    """position(): a buffer's start, or v (a multiple of 8)."""
+    return u8(0 if not v else 0x80 | v // 8)
+
+
+def zstream(obj, io_, data, out_at=40000, in_at=40032, out_pos=0, in_pos=0,
+            end=0):
+    """model_zstd_stream(): object, buffers, their structs, the input."""
+    out = gstruct(out_at) if isinstance(out_at, int) else gstruct(bad=out_at)
+    inb = gstruct(in_at) if isinstance(in_at, int) else gstruct(bad=in_at)
+    return obj + io_ + out + inb + data + pos(out_pos) + pos(in_pos) + \
+        in_range(end)
+
+
+def zsamples(nb, at=20000, data=None, bad=None, count=0):
+    """zdict_samples(): nb samples splitting the call's input, their sizes
+    at; or bad: "unmapped" (an edge()), "past", "overflow", "count"."""
+    kind = {None: 0, "unmapped": 4, "past": 5, "overflow": 6, "count": 7}
+    out = u8(kind[bad] << 5) + u8(nb) + struct.pack("<H", at) + (
+        data if data is not None else sample("start"))
+    if bad == "unmapped":
+        out += edge("unmapped")
+    elif bad == "count":
+        out += struct.pack("<H", count)
+    return out
+
+
+def zdict_zparams(lvl=3, dict_id=None):
+    return level(lvl) + (u8(0) if dict_id is None else
+                         u8(1) + struct.pack("<I", dict_id))
+
+
+def cover(k=64, d=8, steps=1, threads=0, split=1.0, bad=None):
+    """zdict_cover_at(): cover's parameters, or bad ("k", "split")."""
+    v = (d == 8) | (steps - 1) << 1 | threads << 2 | (split != 1.0) << 3
+    v |= {None: 0, "split": 0xc0, "k": 0xe0}[bad]
+    return u8(v) + u8(k - 16) + u8(0) + zdict_zparams()
+
+
+def fast_cover(f=10, accel=1, **kw):
+    return u8(f - 8) + cover(**kw) + u8(accel)
 
 
 SEEDS = {
@@ -380,13 +548,11 @@ SEEDS = {
         [arena(0), ro(), unmapped(), null(), kernel(), arena(0)] +
         [arena(i * 8) for i in range(1, 70)])],
     # liblzma: buffer to buffer, an encoder's output decoded again.
-    "lzma_buffers": [
-        with_reply(LOAD, 0, name("liblzma.so")),
-    ] + [with_reply(DLSYM, i % 8, handle(0), name(n)) for i, n in enumerate([
+    "lzma_buffers": dlsyms("liblzma.so", [
         "lzma_easy_buffer_encode_HTL", "lzma_stream_buffer_decode_HTL",
         "lzma_raw_buffer_encode_HTL", "lzma_raw_buffer_decode_HTL",
-        "lzma_stream_buffer_encode_HTL", "lzma_crc32_HTL", "lzma_crc64_HTL"])
-    ] + pokes(0, TEXT) + [
+        "lzma_stream_buffer_encode_HTL", "lzma_crc32_HTL",
+        "lzma_crc64_HTL"]) + pokes(0, TEXT) + [
         invoke(0) + preset(0) + u8(CHECK_CRC32) + u8(0) +
         encode_io(0, len(TEXT), 0, 1024),
         invoke(1) + memlimit(24) + u8(0) + u8(0) +
@@ -411,14 +577,11 @@ SEEDS = {
         decode_io(0, 1024, 4096, 1024, src_half=1),
     ],
     # liblzma streams: set up, coded, ended; a copy of a stream, forged.
-    "lzma_stream": [
-        with_reply(LOAD, 0, name("liblzma.so.5")),
-    ] + [with_reply(DLSYM, i % 8, handle(0), name(n)) for i, n in enumerate([
+    "lzma_stream": dlsyms("liblzma.so.5", [
         "lzma_easy_encoder_HTL", "lzma_code_HTL", "lzma_end_HTL",
         "lzma_stream_decoder_HTL", "lzma_get_progress_HTL",
         "lzma_memusage_HTL", "lzma_get_check_HTL", "lzma_auto_decoder_HTL",
-        "lzma_memlimit_set_HTL"])
-    ] + pokes(0, TEXT) + [
+        "lzma_memlimit_set_HTL"]) + pokes(0, TEXT) + [
         invoke(0) + u8(0) + preset(0) + u8(CHECK_CRC64),
         invoke(1) + stream(0) + io(0, len(TEXT), 0, 1024) + u8(FINISH),
         invoke(4) + stream(0),
@@ -456,15 +619,12 @@ SEEDS = {
         WELL_FORMED + stream(3) + io(0, len(TEXT), 0, 1024) + u8(FINISH),
     ],
     # liblzma filter chains: good ones, and ones the HTL or liblzma refuse.
-    "lzma_filters": [
-        with_reply(LOAD, 0, name("liblzma.so")),
-    ] + [with_reply(DLSYM, i % 8, handle(0), name(n)) for i, n in enumerate([
+    "lzma_filters": dlsyms("liblzma.so", [
         "lzma_raw_encoder_HTL", "lzma_raw_decoder_HTL",
         "lzma_stream_encoder_HTL", "lzma_alone_encoder_HTL", "lzma_code_HTL",
         "lzma_filters_update_HTL", "lzma_end_HTL", "lzma_alone_decoder_HTL",
         "lzma_lzip_decoder_HTL", "lzma_microlzma_encoder_HTL",
-        "lzma_microlzma_decoder_HTL"])
-    ] + pokes(0, TEXT) + [
+        "lzma_microlzma_decoder_HTL"]) + pokes(0, TEXT) + [
         invoke(0) + u8(0) + chain([("lzma1", lzma_opts(3))]),
         invoke(4) + stream(0) + io(0, 200, 0, 1024) + u8(FINISH),
         invoke(1) + u8(1) + chain([("lzma1", lzma_opts(3))]),
@@ -567,13 +727,11 @@ SEEDS = {
     ],
     # libbz2 streams: compressed, decoded (in pieces too), ended; each
     # direction's stream given to the other, a copy, handles replaced.
-    "bz2_stream": [
-        with_reply(LOAD, 0, name("libbz2.so.1.0")),
-    ] + [with_reply(DLSYM, i % 8, handle(0), name(n)) for i, n in enumerate([
+    "bz2_stream": dlsyms("libbz2.so.1.0", [
         "BZ2_bzCompressInit_HTL", "BZ2_bzCompress_HTL",
         "BZ2_bzCompressEnd_HTL", "BZ2_bzDecompressInit_HTL",
-        "BZ2_bzDecompress_HTL", "BZ2_bzDecompressEnd_HTL"])
-    ] + pokes(0, TEXT) + [
+        "BZ2_bzDecompress_HTL",
+        "BZ2_bzDecompressEnd_HTL"]) + pokes(0, TEXT) + [
         invoke(0) + bz_compress_init(0),
         invoke(1) + stream(0) + io(0, len(TEXT), 0, 1024) + in_range(BZ_RUN),
         invoke(1) + stream(0) + io(0, 0, 0, 1024) + in_range(BZ_FINISH),
@@ -630,6 +788,223 @@ SEEDS = {
     ] + [bytes([GATE, 1]) + token(1) + arena(512) + arena(1024) +
          WELL_FORMED + stream(3) + io(0, 200, 0, 1024) +
          bz_data("continue", 2) for _ in range(10)],
+    # libzstd buffer to buffer: one-shot, on contexts, with a dictionary;
+    # the harness's frames whole, changed, cut; what the HTL refuses.
+    "zstd_buffers": dlsyms("libzstd.so", [
+        "ZSTD_compress_HTL", "ZSTD_decompress_HTL", "ZSTD_createCCtx_HTL",
+        "ZSTD_compressCCtx_HTL", "ZSTD_createDCtx_HTL",
+        "ZSTD_decompressDCtx_HTL", "ZSTD_decompress_usingDict_HTL",
+        "ZSTD_compress_usingDict_HTL", "ZSTD_freeCCtx_HTL",
+        "ZSTD_freeDCtx_HTL", "ZSTD_compress2_HTL",
+        "ZSTD_compress_advanced_HTL"]) + [
+        invoke(0) + io(0, 1000, 0, 1024) + sample("start") + level(1),
+        invoke(1) + io(0, 1024, 4096, 1024, src_half=1) + sample("arena") +
+        level(0),
+    ] + [invoke(1) + io(8192, 1024, 4096, 1024) + sample("start", f) +
+         level(0) for f in range(8)] + [
+        invoke(1) + io(8192, 1024, 4096, 1024) +
+        sample("changed", 0, at=10, xor=0x40) + level(0),
+        invoke(1) + io(8192, 1024, 4096, 1024) + sample("start", 0, cut=20) +
+        level(0),
+        invoke(0) + io(0, 1000, 0, 1024) + sample("start") + level("min"),
+        invoke(0) + io(0, 1000, 0, 1024) + sample("start") + level(-5),
+        # The HTL must refuse: input unmapped, output read-only.
+        invoke(1) + io(8192, 1024, 4096, 1024, bad_src="unmapped") +
+        sample("start") + level(0),
+        invoke(0) + io(0, 1000, 0, 1024, bad_dst="read-only") +
+        sample("start") + level(1),
+        invoke(2, safe=True) + custom_mem(),
+        invoke(4, safe=True) + custom_mem(),
+        invoke(3) + zobj(0) + io(0, 1000, 0, 1024) + sample("start") +
+        level(3),
+        invoke(5) + zobj(0) + io(8192, 1024, 4096, 1024) + sample("start") +
+        level(0),
+        invoke(6) + zobj(0) + io(8192, 1024, 4096, 1024) +
+        sample("start", 3) + level(0) + zdict(0, off=12000) + level(0),
+        invoke(7) + zobj(0) + io(0, 1000, 0, 1024) + sample("start") +
+        level(2) + zdict(1, off=12000, half=1) + level(2),
+        invoke(10) + zobj(0) + io(0, 1000, 0, 1024) + sample("start") +
+        level(0),
+        invoke(11) + zobj(0) + io(0, 1000, 0, 1024) + sample("start") +
+        level(0) + zdict(none=True) + level(0) + zparams(),
+        invoke(11) + zobj(0) + io(0, 1000, 0, 1024) + sample("start") +
+        level(0) + zdict(bad="unmapped") + level(0) + zparams(zero=0),
+        # Objects of the other kind, stale, forged.
+        invoke(5) + zobj(0, "other", 0) + io(8192, 1024, 4096, 1024) +
+        sample("start") + level(0),
+        invoke(8) + zobj(0) + in_range(0),
+        invoke(9) + zobj(0, "ga") + in_range(0),
+        invoke(3) + zobj(0) + io(0, 1000, 0, 1024) + sample("start") +
+        level(3),
+        invoke(5) + zobj(0, "forged", 1) + io(8192, 1024, 4096, 1024) +
+        sample("start") + level(0),
+        invoke(2, safe=True) + custom_mem(alloc=True),
+    ],
+    # libzstd streams: parameters set and read, a frame streamed out; the
+    # harness's biggest frame decoded in pieces; structs where the HTL
+    # must refuse them, a stream used after it is freed.
+    "zstd_stream": dlsyms("libzstd.so.1", [
+        "ZSTD_createCStream_HTL", "ZSTD_CCtx_setParameter_HTL",
+        "ZSTD_compressStream2_HTL", "ZSTD_endStream_HTL",
+        "ZSTD_createDStream_HTL", "ZSTD_decompressStream_HTL",
+        "ZSTD_getFrameProgression_HTL", "ZSTD_freeCStream_HTL",
+        "ZSTD_freeDStream_HTL", "ZSTD_initDStream_HTL",
+        "ZSTD_compressStream2_simpleArgs_HTL",
+        "ZSTD_decompressStream_simpleArgs_HTL", "ZSTD_sizeof_CCtx_HTL",
+        "ZSTD_CCtx_getParameter_HTL", "ZSTD_DCtx_setParameter_HTL",
+        "ZSTD_initCStream_HTL"]) + [
+        invoke(0, safe=True) + custom_mem(),
+        invoke(1, safe=True) + zobj(0) + zparam("compressionLevel", 8),
+        invoke(1, safe=True) + zobj(0) + zparam("checksumFlag", 1),
+        invoke(1, safe=True) + zobj(0) + zparam("windowLog", 8),
+        invoke(1, safe=True) + zobj(0) + zparam("nbWorkers", 1),
+        invoke(1, safe=True) + zobj(0) + zparam("hashLog", bad=True),
+        invoke(1, safe=True) + zobj(0) + zparam("stableInBuffer", 1),
+        invoke(1, safe=True) + zobj(0) + zparam(9999, 1),
+        invoke(13) + zobj(0) + zparam_id("checksumFlag") + u8(0),
+        invoke(2) + zstream(zobj(0), io(0, 1000, 0, 1024),
+                            sample("start"), end=0),
+        invoke(6) + zobj(0) + in_range(0),
+        invoke(3) + zstream(zobj(0), io(0, 0, 0, 1024), sample("start"),
+                            out_pos=256),
+        invoke(1, safe=True) + zobj(0) + zparam("nbWorkers", 0),
+        invoke(15) + zobj(0) + level(1) + zsize(),
+        invoke(10) + zobj(0) + io(0, 1000, 2048, 1024) + pos() +
+        sample("start") + pos() + u8(0) + in_range(2),
+        invoke(12) + zobj(0) + in_range(0),
+        invoke(4, safe=True) + custom_mem(),
+        invoke(14, safe=True) + zobj(0) + zparam("windowLogMax", 10, d=True),
+    ] + [invoke(5) + zstream(zobj(0), io(4096, 200, 4096, 1024),
+                             sample("continue", 2)) for _ in range(10)] + [
+        invoke(9) + zobj(0) + in_range(0),
+        invoke(11) + zobj(0) + io(8192, 1024, 4096, 1024) + pos() +
+        sample("start", 7) + pos() + u8(0) + in_range(0),
+        invoke(5) + zstream(zobj(0), io(8192, 1024, 4096, 1024),
+                            sample("start", 6)),
+        invoke(14, safe=True) + zobj(0) + zparam("format", 1, d=True),
+        invoke(5) + zstream(zobj(0), io(8192, 1024, 4096, 1024),
+                            sample("start", 6)),
+        # The HTL must refuse: an output struct read-only, an input one
+        # unmapped, buffers unmapped; a parameter that would have it keep
+        # the guest's buffer.
+        invoke(2) + zstream(zobj(0), io(0, 1000, 0, 1024), sample("start"),
+                            out_at="read-only"),
+        invoke(5) + zstream(zobj(0), io(8192, 1024, 4096, 1024),
+                            sample("start"), in_at="unmapped"),
+        invoke(2) + zstream(zobj(0), io(0, 1000, 0, 1024, bad_src="unmapped"),
+                            sample("start")),
+        invoke(10) + zobj(0) + io(0, 1000, 2048, 1024) + pos() +
+        sample("start") + pos() + u8(0xa5) + u8(1) + edge("read-only") +
+        in_range(2),
+        invoke(14, safe=True) + zobj(0) + zparam("stableOutBuffer", 1, d=True),
+        # The decoder as an encoder; freed, then used.
+        invoke(2) + zstream(zobj(1, "other", 1), io(0, 1000, 0, 1024),
+                            sample("start")),
+        invoke(7) + zobj(0) + in_range(0),
+        invoke(8) + zobj(0) + in_range(0),
+        invoke(2) + zstream(zobj(0), io(0, 1000, 0, 1024), sample("start")),
+        invoke(5) + zstream(zobj(0, "gen", 0), io(8192, 1024, 4096, 1024),
+                            sample("start")),
+    ],
+    # libzstd dictionaries and parameters: made, used, referenced by
+    # contexts that outlive the guest's handles; given as the wrong kind.
+    "zstd_dicts": dlsyms("libzstd.so", [
+        "ZSTD_createCDict_HTL", "ZSTD_createDDict_HTL", "ZSTD_createCCtx_HTL",
+        "ZSTD_createDCtx_HTL", "ZSTD_compress_usingCDict_HTL",
+        "ZSTD_decompress_usingDDict_HTL", "ZSTD_CCtx_refCDict_HTL",
+        "ZSTD_DCtx_refDDict_HTL", "ZSTD_freeCDict_HTL", "ZSTD_freeDDict_HTL",
+        "ZSTD_compress2_HTL", "ZSTD_decompressDCtx_HTL",
+        "ZSTD_createCCtxParams_HTL", "ZSTD_CCtxParams_setParameter_HTL",
+        "ZSTD_createCDict_advanced2_HTL", "ZSTD_DCtx_refPrefix_HTL"]) + [
+        invoke(0, safe=True) + zdict(0) + in_range(0) + in_range(0) +
+        level(3),
+        invoke(1, safe=True) + zdict(0) + in_range(0) + in_range(0) +
+        custom_mem(),
+        invoke(2, safe=True) + custom_mem(),
+        invoke(3, safe=True) + custom_mem(),
+        invoke(4) + zobj(0) + io(0, 1000, 0, 1024) + sample("start") +
+        level(0) + zobj(0) + fparams(),
+        invoke(5) + zobj(0) + io(8192, 1024, 4096, 1024) +
+        sample("start", 3) + level(0) + zobj(0) + fparams(),
+        invoke(6) + zobj(0) + zobj(0) + zsize(),
+        invoke(7) + zobj(0) + zobj(0) + zsize(),
+        invoke(8) + zobj(0) + in_range(0),
+        invoke(9) + zobj(0) + in_range(0),
+        # The dictionaries live on for the contexts that reference them.
+        invoke(10) + zobj(0) + io(0, 1000, 0, 1024) + sample("start") +
+        level(0),
+        invoke(11) + zobj(0) + io(8192, 1024, 4096, 1024) +
+        sample("start", 3) + level(0),
+        invoke(6) + zobj(0) + zobj(0, "null") + zsize(),
+        invoke(7) + zobj(0) + zobj(0, "ga") + zsize(),
+        invoke(5) + zobj(0) + io(8192, 1024, 4096, 1024) +
+        sample("start", 3) + level(0) + zobj(0) + fparams(),
+        # A CDict as a CCtx, a DCtx as a DDict, forged and raw ones.
+        invoke(10) + zobj(0, "other", 0) + io(0, 1000, 0, 1024) +
+        sample("start") + level(0),
+        invoke(5) + zobj(0) + io(8192, 1024, 4096, 1024) +
+        sample("start", 3) + level(0) + zobj(0, "other", 3) + fparams(),
+        invoke(6) + zobj(0) + zobj(0, "forged", 7) + zsize(),
+        invoke(7) + zobj(0, "raw", 1 << 63 | 1) + zobj(0) + zsize(),
+        invoke(6) + zobj(0, "guest") + zobj(0) + zsize(),
+        invoke(12, safe=True) + custom_mem(),
+        invoke(13, safe=True) + zobj(0) + zparam("compressionLevel", 6),
+        invoke(14, safe=True) + zdict(0) + in_range(0) + in_range(2) +
+        zobj(0) + custom_mem(),
+        invoke(0, safe=True) + zdict(0) + in_range(0) + in_range(0) +
+        level(1),
+        invoke(1, safe=True) + zdict(0) + in_range(0) + in_range(0) +
+        custom_mem(free=True),
+        # A prefix, referenced for one frame, the guest's copy changed.
+        invoke(15) + zobj(0) + zdict(1) + level(0) + in_range(0),
+        poke(0, b"changed after refPrefix"),
+        invoke(11) + zobj(0) + io(8192, 1024, 4096, 1024) +
+        sample("start", 4) + level(0),
+        invoke(15) + zobj(0) + zdict(bad="into unmapped", n=64) + level(0) +
+        in_range(0),
+    ],
+    # libzstd's dictionary trainers, on small sample sets; sizes arrays the
+    # HTL must refuse.
+    "zstd_train": dlsyms("libzstd.so", [
+        "ZDICT_trainFromBuffer_cover_HTL",
+        "ZDICT_trainFromBuffer_fastCover_HTL",
+        "ZDICT_optimizeTrainFromBuffer_cover_HTL",
+        "ZDICT_optimizeTrainFromBuffer_fastCover_HTL",
+        "ZDICT_trainFromBuffer_legacy_HTL", "ZDICT_finalizeDictionary_HTL",
+        "ZDICT_addEntropyTablesFromBuffer_HTL", "ZDICT_trainFromBuffer_HTL",
+        "ZSTD_createDDict_HTL"]) + [
+        invoke(0, safe=True) + io(0, 1024, 0, 1024) + zsamples(16) + cover(),
+        invoke(1, safe=True) + io(0, 1024, 0, 1024) + zsamples(16) +
+        fast_cover(),
+        invoke(2, safe=True) + io(0, 1024, 0, 1024) + zsamples(16) +
+        gstruct(24000) + cover(steps=2),
+        invoke(3, safe=True) + io(0, 1024, 0, 1024) + zsamples(12) +
+        gstruct(24000) + fast_cover(f=12, split=0.75),
+        invoke(4, safe=True) + io(0, 1024, 0, 1024) + zsamples(16) + u8(0) +
+        zdict_zparams(),
+        invoke(5, safe=True) + io(0, 1024, 0, 1024) + zdict(1, off=10000) +
+        zsamples(16) + zdict_zparams(1, 0x1234),
+        invoke(6, safe=True) + io(0, 1024, 0, 1024) + u8(0) +
+        struct.pack("<H", 512) + zsamples(16),
+        invoke(7, safe=True) + io(0, 1024, 0, 1024) + zsamples(4),
+        invoke(8, safe=True) + zdict(mode="arena", off=0, half=1) +
+        in_range(0) + in_range(0) + custom_mem(),
+        # libzstd or the HTL must refuse: bad parameters, sizes unmapped,
+        # summing past the guest's memory, overflowing; a count running
+        # on through the arena.
+        invoke(0, safe=True) + io(0, 1024, 0, 1024) + zsamples(16) +
+        cover(bad="k"),
+        invoke(2, safe=True) + io(0, 1024, 0, 1024) + zsamples(16) +
+        gstruct(bad="read-only") + cover(),
+        invoke(0, safe=True) + io(0, 1024, 0, 1024) +
+        zsamples(16, bad="unmapped") + cover(),
+        invoke(1, safe=True) + io(0, 1024, 0, 1024) +
+        zsamples(16, bad="past") + fast_cover(),
+        invoke(4, safe=True) + io(0, 1024, 0, 1024) +
+        zsamples(16, bad="overflow") + u8(0) + zdict_zparams(),
+        invoke(5, safe=True) + io(0, 1024, 0, 1024) + zdict(1, off=10000) +
+        zsamples(16, bad="count", count=3000) + zdict_zparams(),
+    ],
 }
 
 

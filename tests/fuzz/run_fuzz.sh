@@ -2,18 +2,18 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 #
 # A bounded run of the control-plane fuzzer: sets up a real htl_dir
-# (libz_HTL.so, liblzma_HTL.so, libbz2_HTL.so and the fixture HTLs as
-# regular files, plus a symbolic link, a junk file, a directory and a FIFO
-# named like HTLs),
-# copies the seed corpus where the fuzzer may add to it, and runs for
-# PT_FUZZ_SECONDS (default 60). Fails on any crash, sanitizer report, leak
-# or timeout; prints libFuzzer's final figures. Inputs the run found are
+# (libz_HTL.so, liblzma_HTL.so, libbz2_HTL.so, libzstd_HTL.so and the
+# fixture HTLs as regular files, plus a symbolic link, a junk file, a
+# directory and a FIFO named like HTLs), copies the seed corpus where the
+# fuzzer may add to it, and runs for PT_FUZZ_SECONDS (default 60). Fails
+# on any crash, sanitizer report, leak or timeout; prints libFuzzer's
+# final figures. Inputs the run found are
 # left in $TEST_UNDECLARED_OUTPUTS_DIR (Bazel keeps them in test.outputs).
-# usage: run_fuzz.sh FUZZER LIBZ_HTL LIBLZMA_HTL LIBBZ2_HTL FIXTURE_HTL FIXTURE_DEP
-#                    SEED_DIR
+# usage: run_fuzz.sh FUZZER LIBZ_HTL LIBLZMA_HTL LIBBZ2_HTL LIBZSTD_HTL
+#                    FIXTURE_HTL FIXTURE_DEP SEED_DIR
 set -euo pipefail
 
-fuzzer=$1 libz=$2 liblzma=$3 libbz2=$4 fixture=$5 dep=$6 seeds=$7
+fuzzer=$1 libz=$2 liblzma=$3 libbz2=$4 libzstd=$5 fixture=$6 dep=$7 seeds=$8
 seconds=${PT_FUZZ_SECONDS:-60}
 tmp=${TEST_TMPDIR:-$(mktemp -d)}
 out=${TEST_UNDECLARED_OUTPUTS_DIR:-$tmp}
@@ -24,6 +24,7 @@ mkdir -p "$htl" "$tmp/corpus"
 cp "$libz" "$htl/libz_HTL.so"
 cp "$liblzma" "$htl/liblzma_HTL.so"
 cp "$libbz2" "$htl/libbz2_HTL.so"
+cp "$libzstd" "$htl/libzstd_HTL.so"
 cp "$fixture" "$htl/libptfixture_HTL.so"
 cp "$dep" "$htl/libptfixture_dep.so"
 ln -s libz_HTL.so "$htl/liblink_HTL.so"

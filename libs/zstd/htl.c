@@ -1,0 +1,559 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * libzstd_HTL.so: the host side of libzstd passthrough. Its entries are
+ * generated from spec.h by htl/entry.h's skeleton; what is libzstd's is
+ * here: objects the guest names by handle, and the checks that copy in
+ * what libzstd reads through a struct (stream buffers, samples' sizes).
+ *
+ * Each object the host keeps for the guest is a ZHold: libzstd's object
+ * and a count of its users (the guest's handle, a call that uses it as a
+ * second object, a context that references it as its dictionary); the
+ * last user frees it. So a dictionary the guest frees while a context
+ * still references it, or while another thread compresses with it, lives
+ * on in the host until they are done: libzstd never reads freed memory,
+ * whatever the guest does. A call's own object (o[0]) is claimed for the
+ * call: one call at a time per object; a second object (o[1]) only has a
+ * user counted, so threads may share a dictionary.
+ */
+#define ZSTD_STATIC_LINKING_ONLY
+#define ZDICT_STATIC_LINKING_ONLY
+/* Every function, the deprecated ones too. */
+#define ZSTD_DISABLE_DEPRECATE_WARNINGS
+#define ZDICT_DISABLE_DEPRECATE_WARNINGS
+#include <stdlib.h>
+#include <string.h>
+#include <zdict.h>
+#include <zstd.h>
+#include <zstd_errors.h>
+
+#include "entry.h"
+#include "guest_access.h"
+#include "objects.h"
+#include "spec.h"
+
+typedef enum ZKind {
+    Z_CCTX,
+    Z_DCTX,
+    Z_CDICT,
+    Z_DDICT,
+    Z_PARAMS,
+} ZKind;
+
+typedef struct ZHold {
+    int users;
+    ZKind kind;
+    void *obj;
+    struct ZHold *dict;      /* a context's: the dictionary it references */
+    void *prefix;            /* a context's: the copy of its prefix */
+    void *new_prefix;        /* and the one a refPrefix call gives it */
+    int validate;            /* its ZSTD_c_validateSequences, kept */
+} ZHold;
+
+typedef struct ZRecord {
+    HtlObject obj;
+    HtlTable *table;
+    ZHold *hold;
+} ZRecord;
+
+static HtlTable zcctx_table = HTL_TABLE_INIT(ZRecord);
+static HtlTable zdctx_table = HTL_TABLE_INIT(ZRecord);
+static HtlTable zcdict_table = HTL_TABLE_INIT(ZRecord);
+static HtlTable zddict_table = HTL_TABLE_INIT(ZRecord);
+static HtlTable zcparams_table = HTL_TABLE_INIT(ZRecord);
+
+static void z_free_obj(ZKind kind, void *obj)
+{
+    switch (kind) {
+    case Z_CCTX:
+        ZSTD_freeCCtx(obj);
+        break;
+    case Z_DCTX:
+        ZSTD_freeDCtx(obj);
+        break;
+    case Z_CDICT:
+        ZSTD_freeCDict(obj);
+        break;
+    case Z_DDICT:
+        ZSTD_freeDDict(obj);
+        break;
+    case Z_PARAMS:
+        ZSTD_freeCCtxParams(obj);
+        break;
+    }
+}
+
+static void z_unuse(ZHold *h)
+{
+    if (h && !__atomic_sub_fetch(&h->users, 1, __ATOMIC_ACQ_REL)) {
+        /* A context first: it may reference the dictionary below. */
+        z_free_obj(h->kind, h->obj);
+        z_unuse(h->dict);
+        free(h->prefix);
+        free(h);
+    }
+}
+
+static ZHold *z_use(ZHold *h)
+{
+    __atomic_add_fetch(&h->users, 1, __ATOMIC_ACQ_REL);
+    return h;
+}
+
+/* NEW: libzstd's allocator only; the GTL sends a customMem to the guest,
+ * and a guest that sends one anyway (function pointers of its own) is
+ * refused. */
+static bool z_new(void **lv, int mem)
+{
+    const ZSTD_customMem *m = mem >= 0 ? lv[mem] : NULL;
+
+    return !m || (!m->customAlloc && !m->customFree);
+}
+
+/* After a creator: the guest gets a handle for libzstd's object. */
+static void z_new_done(HtlTable *t, ZKind kind, void *r)
+{
+    void **result = r;
+    ZRecord *rec;
+    ZHold *h;
+
+    if (!*result) {
+        return;
+    }
+    h = calloc(1, sizeof(*h));
+    rec = h ? (ZRecord *)htl_object_new(t, NULL) : NULL;
+    if (!rec) {
+        z_free_obj(kind, *result);
+        free(h);
+        *result = NULL;
+        return;
+    }
+    *h = (ZHold){ .users = 1, .kind = kind, .obj = *result };
+    rec->table = t;
+    rec->hold = h;
+    *result = (void *)(uintptr_t)htl_object_handle(&rec->obj);
+    htl_object_release(&rec->obj);
+}
+
+/* ON: the object at pos, claimed for the call; one threads may share
+ * (a dictionary, parameters) waits for another thread's claim. */
+static bool z_enter(HtlTable *t, void **o, void **lv, int pos, bool shared)
+{
+    uint64_t handle = *(uint64_t *)lv[pos];
+    ZRecord *rec = (ZRecord *)(shared ? htl_object_claim_shared(t, handle)
+                                      : htl_object_claim(t, handle));
+
+    if (!rec) {
+        return false;
+    }
+    o[0] = rec;
+    *(void **)lv[pos] = rec->hold->obj;
+    return true;
+}
+
+/* o[1]: a second object's ZHold (a user counted), or a COPY row's source
+ * record, claimed (tagged with bit 0). */
+static void z_leave(void **o)
+{
+    uintptr_t second = (uintptr_t)o[1];
+
+    if (o[0]) {
+        htl_object_release(o[0]);
+    }
+    if (second & 1) {
+        htl_object_release((HtlObject *)(second & ~(uintptr_t)1));
+    } else {
+        z_unuse((ZHold *)second);
+    }
+}
+
+/* CK_OBJ(i, group): argument i is a host object of group (CK_OBJ0: or
+ * NULL), used for the call without a claim. */
+static bool z_second(void **o, void **arg, HtlTable *t, bool null_ok)
+{
+    ZRecord *rec;
+
+    if (!*arg) {
+        return null_ok;
+    }
+    rec = (ZRecord *)htl_object_claim_shared(t, (uint64_t)(uintptr_t)*arg);
+    if (!rec) {
+        return false;
+    }
+    o[1] = z_use(rec->hold);
+    *arg = rec->hold->obj;
+    htl_object_release(&rec->obj);
+    return true;
+}
+#define CK_OBJ(i, group) && z_second(o, lv[i], &group##_table, false)
+#define CK_OBJ0(i, group) && z_second(o, lv[i], &group##_table, true)
+/* A COPY row's other object: the GTL's, for its route. */
+#define CK_PEER(i)
+
+/* Argument i takes value v on the host, whatever the guest asked. */
+#define CK_SET(i, v) && ((a##i = (v)), true)
+
+/* The hooks htl/entry.h asks of each group, on its table. */
+#define Z_GROUP(group, kind, shared)                                       \
+    static bool group##_new(void **o, void **lv, int pos)                  \
+    {                                                                      \
+        (void)o;                                                           \
+        return z_new(lv, pos);                                             \
+    }                                                                      \
+    static void group##_new_done(void **o, void **lv, void *r)             \
+    {                                                                      \
+        (void)o;                                                           \
+        (void)lv;                                                          \
+        z_new_done(&group##_table, kind, r);                               \
+    }                                                                      \
+    static bool group##_enter(void **o, void **lv, int pos)                \
+    {                                                                      \
+        return z_enter(&group##_table, o, lv, pos, shared);                \
+    }                                                                      \
+    static void group##_leave(void **o)                                    \
+    {                                                                      \
+        z_leave(o);                                                        \
+    }
+/* COPY rows' (contexts'): the source claimed too, in o[1], tagged. */
+#define Z_COPIES(group)                                                    \
+    static bool group##_copy_enter(void **o, void **lv)                    \
+    {                                                                      \
+        ZRecord *src = (ZRecord *)htl_object_claim(                        \
+            &group##_table, *(uint64_t *)lv[1]);                           \
+                                                                           \
+        if (!src) {                                                        \
+            return false;                                                  \
+        }                                                                  \
+        o[1] = (void *)((uintptr_t)src | 1);                               \
+        *(void **)lv[1] = src->hold->obj;                                  \
+        return z_enter(&group##_table, o, lv, 0, false);                   \
+    }
+Z_GROUP(zcctx, Z_CCTX, false)
+Z_GROUP(zdctx, Z_DCTX, false)
+Z_GROUP(zcdict, Z_CDICT, true)
+Z_GROUP(zddict, Z_DDICT, true)
+Z_GROUP(zcparams, Z_PARAMS, true)
+Z_COPIES(zcctx)
+
+
+/* The free functions: the guest's handle goes, and its user; libzstd's
+ * object goes with its last user (the call gets NULL: nothing to free). */
+static bool z_free_before(void **o, void **lv)
+{
+    ZRecord *rec = o[0];
+    ZHold *h = rec->hold;
+
+    htl_object_free(rec->table, &rec->obj);
+    o[0] = NULL;
+    z_unuse(h);
+    *(void **)lv[0] = NULL;
+    return true;
+}
+
+/*
+ * A context that references a dictionary (refCDict, initCStream with one)
+ * keeps a user of it until it references another or is freed: libzstd
+ * reads it at each frame. Kept a little longer than libzstd needs it (a
+ * reset or a loaded dictionary drops libzstd's reference, not ours).
+ */
+static void z_keep_dict(void **o, void **lv, void *r)
+{
+    ZHold *ctx = ((ZRecord *)o[0])->hold, *old = ctx->dict;
+
+    (void)lv;
+    if (ZSTD_isError(*(size_t *)r)) {
+        return;
+    }
+    ctx->dict = o[1] ? z_use(o[1]) : NULL;
+    z_unuse(old);
+}
+
+/*
+ * refPrefix: libzstd keeps the pointer for the next frame; the host keeps
+ * a copy of the prefix, so it never reads the guest's later. The copy it
+ * had goes only once libzstd has taken the new one: a refPrefix in the
+ * middle of a frame is refused, and that frame goes on with the old.
+ */
+static bool z_prefix_before(void **o, void **lv)
+{
+    ZHold *ctx = ((ZRecord *)o[0])->hold;
+    const void *prefix = *(const void **)lv[1];
+    size_t size = *(size_t *)lv[2];
+    void *copy;
+
+    if (!prefix || !size) {
+        return true;
+    }
+    copy = malloc(size);
+    if (!copy || !htl_load(copy, prefix, size)) {
+        free(copy);
+        return false;
+    }
+    ctx->new_prefix = copy;
+    *(const void **)lv[1] = copy;
+    return true;
+}
+
+static void z_prefix_after(void **o, void **lv, void *r)
+{
+    ZHold *ctx = ((ZRecord *)o[0])->hold;
+
+    (void)lv;
+    if (ZSTD_isError(*(size_t *)r)) {
+        free(ctx->new_prefix);
+    } else {
+        free(ctx->prefix);
+        ctx->prefix = ctx->new_prefix;
+    }
+    ctx->new_prefix = NULL;
+}
+
+/*
+ * Parameters that would have the host keep the guest's buffers between
+ * calls (stable buffers), or hold many dictionaries it cannot count
+ * (refMultipleDDicts): refused on the host.
+ */
+static bool z_cparam_before(void **o, void **lv)
+{
+    ZSTD_cParameter p = *(ZSTD_cParameter *)lv[1];
+
+    (void)o;
+    return !*(int *)lv[2] ||
+           (p != ZSTD_c_stableInBuffer && p != ZSTD_c_stableOutBuffer);
+}
+
+static bool z_dparam_before(void **o, void **lv)
+{
+    ZSTD_dParameter p = *(ZSTD_dParameter *)lv[1];
+
+    (void)o;
+    return !*(int *)lv[2] ||
+           (p != ZSTD_d_stableOutBuffer && p != ZSTD_d_refMultipleDDicts);
+}
+
+/* Compression parameters libzstd would take as they are (a dictionary's:
+ * 1.5.4 checks them nowhere, and a strategy out of range calls garbage). */
+#define CK_CPARAMS(i) && !ZSTD_isError(ZSTD_checkCParams(a##i))
+
+/*
+ * CK_SEQUENCES(s, n, z): ZSTD_compressSequences' n sequences at s, copied
+ * to the host (libzstd reads them throughout), their lengths adding up to
+ * no more than the z bytes of source, counted in 64 bits (1.5.4 adds them
+ * in 32, and reads past the source when they wrap). The call also has
+ * libzstd validate them (z_seq_before): offsets before the source.
+ */
+typedef struct ZSequences {
+    ZSTD_Sequence *seqs;
+} ZSequences;
+
+static void z_sequences_free(void *copy)
+{
+    free(((ZSequences *)copy)->seqs);
+}
+
+static bool z_sequences(void **lv, int s, int n, int z, ZSequences *c,
+                        HtlBack *back)
+{
+    size_t count = *(size_t *)lv[n];
+    uint64_t total = 0;
+
+    if (count > SIZE_MAX / sizeof(ZSTD_Sequence) - 1) {
+        return false;
+    }
+    c->seqs = malloc((count + 1) * sizeof(ZSTD_Sequence));
+    if (!c->seqs || !htl_load(c->seqs, *(const ZSTD_Sequence **)lv[s],
+                              count * sizeof(ZSTD_Sequence))) {
+        free(c->seqs);
+        return false;
+    }
+    for (size_t i = 0; i < count; i++) {
+        total += (uint64_t)c->seqs[i].litLength + c->seqs[i].matchLength;
+    }
+    if (total > *(size_t *)lv[z]) {
+        free(c->seqs);
+        return false;
+    }
+    *(const ZSTD_Sequence **)lv[s] = c->seqs;
+    back->fn = z_sequences_free;
+    back->drop = z_sequences_free;
+    back->copy = c;
+    return true;
+}
+#define CK_SEQUENCES(s, n, z) \
+    && z_sequences(lv, s, n, z, &(ZSequences){ 0 }, &back)
+
+static bool z_seq_before(void **o, void **lv)
+{
+    ZHold *ctx = ((ZRecord *)o[0])->hold;
+
+    (void)lv;
+    if (ZSTD_isError(ZSTD_CCtx_getParameter(ctx->obj,
+                                            ZSTD_c_validateSequences,
+                                            &ctx->validate))) {
+        return false;
+    }
+    return !ZSTD_isError(ZSTD_CCtx_setParameter(ctx->obj,
+                                                ZSTD_c_validateSequences, 1));
+}
+
+static void z_seq_after(void **o, void **lv, void *r)
+{
+    ZHold *ctx = ((ZRecord *)o[0])->hold;
+
+    (void)lv;
+    (void)r;
+    ZSTD_CCtx_setParameter(ctx->obj, ZSTD_c_validateSequences, ctx->validate);
+}
+
+/*
+ * CK_STREAM(out, in): the ZSTD_outBuffer and ZSTD_inBuffer (in -1: none)
+ * copied in and checked (dst writable and src readable for their sizes);
+ * their positions, which libzstd moves, copied back after the call.
+ */
+typedef struct ZBuffers {
+    ZSTD_outBuffer out, *guest_out;
+    ZSTD_inBuffer in, *guest_in;
+} ZBuffers;
+
+static void z_buffers_back(void *copy)
+{
+    ZBuffers *b = copy;
+
+    if (!htl_store(&b->guest_out->pos, &b->out.pos, sizeof(b->out.pos)) ||
+        (b->guest_in &&
+         !htl_store(&b->guest_in->pos, &b->in.pos, sizeof(b->in.pos)))) {
+        htl_refused();
+    }
+}
+
+static bool z_buffers(void **lv, int out, int in, ZBuffers *b, HtlBack *back)
+{
+    b->guest_out = *(ZSTD_outBuffer **)lv[out];
+    if (!htl_load(&b->out, b->guest_out, sizeof(b->out)) ||
+        !htl_writable(b->guest_out, sizeof(b->out)) ||
+        !htl_writable(b->out.dst, b->out.size)) {
+        return false;
+    }
+    *(ZSTD_outBuffer **)lv[out] = &b->out;
+    if (in >= 0) {
+        b->guest_in = *(ZSTD_inBuffer **)lv[in];
+        if (!htl_load(&b->in, b->guest_in, sizeof(b->in)) ||
+            !htl_writable(b->guest_in, sizeof(b->in)) ||
+            !htl_readable(b->in.src, b->in.size)) {
+            return false;
+        }
+        *(ZSTD_inBuffer **)lv[in] = &b->in;
+    }
+    back->fn = z_buffers_back;
+    back->copy = b;
+    return true;
+}
+#define CK_STREAM(out, in) \
+    && z_buffers(lv, out, in, &(ZBuffers){ 0 }, &back)
+
+/*
+ * CK_SAMPLES(s, z, n): the training samples: the array of n sizes at z
+ * copied to the host (libzstd reads it throughout), the samples at s
+ * readable for their total. CK_SAMPLES_P(s, z, n, p): and the
+ * optimizers' parameters at p copied in and back. Last in a row's
+ * checks: it allocates, and the copy goes back (and is freed) only after
+ * a call.
+ */
+typedef struct ZSamples {
+    size_t *sizes;
+    void *guest_params;
+    size_t params_size;
+    union {
+        ZDICT_cover_params_t cover;
+        ZDICT_fastCover_params_t fast;
+    } params;
+} ZSamples;
+
+static void z_samples_back(void *copy)
+{
+    ZSamples *c = copy;
+
+    if (c->guest_params &&
+        !htl_store(c->guest_params, &c->params, c->params_size)) {
+        htl_refused();
+    }
+    free(c->sizes);
+}
+
+/*
+ * Whether the samples cover and fastCover train on (the first split of
+ * them; split 0: their default) hold a dmer of d bytes (0: the default
+ * 8): 1.5.4 checks only the whole set, and reads past the samples when
+ * the part it trains on is shorter.
+ */
+static bool z_trainable(const size_t *sizes, unsigned nb, double split,
+                        double fallback, unsigned d)
+{
+    unsigned n;
+    size_t total = 0;
+
+    split = split <= 0.0 ? fallback : split;
+    n = split < 1.0 ? (unsigned)((double)nb * split) : nb;
+    for (unsigned i = 0; i < n; i++) {
+        total += sizes[i];
+    }
+    return total >= (d > 8 ? d : 8);
+}
+
+static void z_samples_free(void *copy)
+{
+    free(((ZSamples *)copy)->sizes);
+}
+
+static bool z_samples(void **lv, int s, int z, int n, void **params,
+                      size_t params_size, ZSamples *c, HtlBack *back)
+{
+    unsigned nb = *(unsigned *)lv[n];
+    size_t total = 0;
+
+    if (params) {
+        if (!htl_load(&c->params, *params, params_size) ||
+            !htl_writable(*params, params_size)) {
+            return false;
+        }
+        c->guest_params = *params;
+        c->params_size = params_size;
+        *params = &c->params;
+    }
+    c->sizes = malloc(((size_t)nb + 1) * sizeof(size_t));
+    if (!c->sizes ||
+        !htl_load(c->sizes, *(const size_t **)lv[z], nb * sizeof(size_t))) {
+        free(c->sizes);
+        return false;
+    }
+    for (unsigned i = 0; i < nb; i++) {
+        if (c->sizes[i] > SIZE_MAX - total) {
+            free(c->sizes);
+            return false;
+        }
+        total += c->sizes[i];
+    }
+    if (!htl_readable(*(const void **)lv[s], total)) {
+        free(c->sizes);
+        return false;
+    }
+    *(const size_t **)lv[z] = c->sizes;
+    back->fn = z_samples_back;
+    back->drop = z_samples_free;
+    back->copy = c;
+    return true;
+}
+#define CK_SAMPLES(s, z, n) \
+    && z_samples(lv, s, z, n, NULL, 0, &(ZSamples){ 0 }, &back)
+/* And trainable: the split and dmer size given (CK_TRAIN), or those of
+ * the optimizers' parameters, their defaults for 0 (CK_SAMPLES_P). */
+#define CK_TRAIN(s, z, n, split, d) \
+    CK_SAMPLES(s, z, n) && z_trainable(a##z, a##n, split, 1.0, d)
+#define CK_SAMPLES_P(s, z, n, p)                                          \
+    && z_samples(lv, s, z, n, lv[p], sizeof(*a##p), &(ZSamples){ 0 },    \
+                 &back)                                                   \
+    && z_trainable(a##z, a##n, a##p->splitPoint,                          \
+                   sizeof(*a##p) == sizeof(ZDICT_fastCover_params_t)      \
+                       ? 0.75 : 1.0,                                      \
+                   a##p->d)
+
+ZSTD_FUNCTIONS(HTL_ENTRY)

@@ -1,0 +1,1150 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Guest test program: a hostile libzstd guest (evil_guest makes the
+ * attacks on the protocol itself). It makes libzstd calls that a real
+ * libzstd may crash on, so only when the GTL has its objects
+ * on the host (bit 63 of a plain ZSTD_createCCtx result set; otherwise it
+ * says so and skips them): handles forged, stale after their free, or of
+ * another kind (a dictionary as a context, a context as parameters); the
+ * stream buffer structs, and their dst and src, at NULL, unmapped,
+ * read-only, PROT_NONE or nearly-ending memory with large sizes, and pos
+ * past size; the one-shot functions' dst and src there; dictionaries and
+ * prefixes there; dictionary training on a sizes array that is unmapped
+ * or whose sizes run past the samples or overflow; allocators that are
+ * no allocator (function pointers NULL, the opaque garbage) and objects
+ * of both sides mixed in one call; stable buffers and a sequence producer
+ * on a host context (refused: the host keeps no guest pointer between
+ * calls, and runs no guest code); two threads on one context while a
+ * third frees the dictionary a context compresses with. Their return
+ * values are not checked: the host must only stay up. Last, the calls
+ * where libzstd trusts its caller's lengths and lifetimes (a prefix
+ * replaced mid-frame, the array generateSequences leaves to its context,
+ * a dictionary's content larger than its buffer, sequences whose lengths
+ * wrap, a digested dictionary of a strategy that does not exist): the
+ * host must check what libzstd does not, each announced before it is
+ * made. Then a round trip that must work, a sequence producer refused
+ * and the frames right after it, "expect <entry> <n>" for the entries
+ * whose every call it counted, the hostile ones included, and "PASS".
+ */
+#define ZSTD_STATIC_LINKING_ONLY
+#define ZDICT_STATIC_LINKING_ONLY
+#define ZSTD_DISABLE_DEPRECATE_WARNINGS
+#define ZDICT_DISABLE_DEPRECATE_WARNINGS
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+#include <zdict.h>
+#include <zstd.h>
+#include <zstd_errors.h>
+
+#include "check.h"
+#include "test_data.h"
+
+static int failures;
+
+/* Pages of one mapping (map_pages), and a hole after it. */
+static size_t page;
+static uint8_t *ro_page;     /* PROT_READ, zeros */
+static uint8_t *edge_page;   /* read-write, followed by gone_page */
+static uint8_t *gone_page;   /* PROT_NONE */
+static uint8_t *island;      /* PROT_NONE, read-write, PROT_NONE */
+static uint8_t *unmapped;    /* 1 MB, mapped no more */
+static uint8_t text[1 << 16], sink[1 << 17];
+static uint8_t packed[1 << 15];   /* text[0..16383] compressed */
+static size_t packed_len;
+static long hostile_calls;
+
+/* Where libzstd must neither read nor write, and the sizes given. */
+#define NBAD 6
+static void *bad[NBAD];
+static const size_t bad_size = 1 << 20;
+
+/* The entries whose every call this program counts, for "expect". */
+enum {
+    E_COMPRESS, E_DECOMPRESS, E_COMPRESS2, E_CSTREAM2, E_DSTREAM,
+    E_SET_PARAM, E_REGISTER, E_COUNTED
+};
+static const char *const entry_names[E_COUNTED] = {
+    "ZSTD_compress", "ZSTD_decompress", "ZSTD_compress2",
+    "ZSTD_compressStream2", "ZSTD_decompressStream",
+    "ZSTD_CCtx_setParameter", "ZSTD_registerSequenceProducer",
+};
+static long counted[E_COUNTED];
+
+/* A counted call, where it goes to the host: a handle among its objects,
+ * or none (the one-shot functions). Threads count too. */
+static void tally(int e, int host)
+{
+    if (host) {
+        __atomic_add_fetch(&counted[e], 1, __ATOMIC_RELAXED);
+    }
+}
+#define COUNT(e, host, call) (tally(e, host), (call))
+
+/* Results of hostile calls: anything will do while QEMU stays up. */
+static volatile size_t sunk;
+
+static void ignore(size_t r)
+{
+    __atomic_add_fetch(&hostile_calls, 1, __ATOMIC_RELAXED);
+    sunk = r;
+}
+
+static uint64_t seed = 0x2545f4914f6cdd1dULL;
+
+/* A dictionary a hostile call made after all: freed (NULL stays in the
+ * guest). */
+static void drop_cdict(ZSTD_CDict *cd)
+{
+    ignore(ZSTD_freeCDict(cd));
+}
+
+static void drop_ddict(ZSTD_DDict *dd)
+{
+    ignore(ZSTD_freeDDict(dd));
+}
+
+/* The GTL's host objects are handles with bit 63 set. */
+static int on_host(const void *obj)
+{
+    return (int)((uintptr_t)obj >> 63);
+}
+
+/* A handle no object has (with the host's bit). */
+static void *forged(void)
+{
+    return (void *)(uintptr_t)(test_rand(&seed) | (1ULL << 63));
+}
+
+/* A context (the plain creator's: on the host) set to level 1. */
+static ZSTD_CCtx *level1_cctx(void)
+{
+    ZSTD_CCtx *c = ZSTD_createCCtx();
+
+    COUNT(E_SET_PARAM, on_host(c),
+          ZSTD_CCtx_setParameter(c, ZSTD_c_compressionLevel, 1));
+    return c;
+}
+
+/* Every call on a compression context, and on a decompression one, with
+ * the buffers given. A prefix only right after a reset: replaced
+ * mid-frame, it is one of the last attacks (trusted_lengths). */
+static void poke_cctx(ZSTD_CCtx *c, ZSTD_outBuffer *out, ZSTD_inBuffer *in)
+{
+    int host = on_host(c), v;
+
+    ignore(COUNT(E_COMPRESS2, host,
+                 ZSTD_compress2(c, sink, sizeof(sink), text, 3000)));
+    ignore(COUNT(E_CSTREAM2, host,
+                 ZSTD_compressStream2(c, out, in, ZSTD_e_continue)));
+    ignore(COUNT(E_CSTREAM2, host,
+                 ZSTD_compressStream2(c, out, in, ZSTD_e_end)));
+    ignore(ZSTD_compressStream(c, out, in));
+    ignore(ZSTD_flushStream(c, out));
+    ignore(ZSTD_endStream(c, out));
+    ignore(ZSTD_compressCCtx(c, sink, sizeof(sink), text, 2000, 1));
+    ignore(COUNT(E_SET_PARAM, host,
+                 ZSTD_CCtx_setParameter(c, ZSTD_c_checksumFlag, 1)));
+    ignore(ZSTD_CCtx_getParameter(c, ZSTD_c_windowLog, &v));
+    ignore(ZSTD_CCtx_setPledgedSrcSize(c, 100));
+    ignore(ZSTD_initCStream(c, 3));
+    ignore(ZSTD_sizeof_CCtx(c) + ZSTD_toFlushNow(c) + ZSTD_getBlockSize(c));
+    ignore((size_t)ZSTD_getFrameProgression(c).consumed);
+    ignore(ZSTD_CCtx_reset(c, ZSTD_reset_session_and_parameters));
+    ignore(ZSTD_CCtx_loadDictionary(c, text, 500));
+    ignore(ZSTD_CCtx_refPrefix(c, text, 500));
+}
+
+static void poke_dctx(ZSTD_DCtx *d, ZSTD_outBuffer *out, ZSTD_inBuffer *in)
+{
+    int host = on_host(d), v;
+
+    ignore(ZSTD_decompressDCtx(d, sink, sizeof(sink), packed, packed_len));
+    ignore(COUNT(E_DSTREAM, host, ZSTD_decompressStream(d, out, in)));
+    ignore(ZSTD_decompressStream_simpleArgs(d, sink, 100, &out->pos,
+                                            packed, packed_len, &in->pos));
+    ignore(ZSTD_DCtx_setParameter(d, ZSTD_d_windowLogMax, 20));
+    ignore(ZSTD_DCtx_getParameter(d, ZSTD_d_windowLogMax, &v));
+    ignore(ZSTD_initDStream(d));
+    ignore(ZSTD_sizeof_DCtx(d));
+    ignore(ZSTD_DCtx_reset(d, ZSTD_reset_session_and_parameters));
+    ignore(ZSTD_DCtx_loadDictionary(d, text, 500));
+    ignore(ZSTD_DCtx_refPrefix(d, text, 500));
+}
+
+/* Calls on handles that name no object: every group's. */
+static void forged_handles(void)
+{
+    ZSTD_CCtx *real_c = level1_cctx();
+    ZSTD_DCtx *real_d = ZSTD_createDCtx();
+
+    for (int i = 0; i < 1500; i++) {
+        ZSTD_CDict *cd = forged();
+        ZSTD_DDict *dd = forged();
+        ZSTD_CCtx_params *p = forged();
+        ZSTD_inBuffer in = { text, (size_t)i % 700, 0 };
+        ZSTD_outBuffer out = { sink, sizeof(sink), 0 };
+
+        poke_cctx(forged(), &out, &in);
+        poke_dctx(forged(), &out, &in);
+        ignore(ZSTD_compress_usingCDict(real_c, sink, sizeof(sink), text,
+                                        1000, cd));
+        ignore(ZSTD_CCtx_refCDict(real_c, cd));
+        ignore(ZSTD_initCStream_usingCDict(real_c, cd));
+        ignore(ZSTD_decompress_usingDDict(real_d, sink, sizeof(sink),
+                                          packed, packed_len, dd));
+        ignore(ZSTD_DCtx_refDDict(real_d, dd));
+        ignore(ZSTD_getDictID_fromCDict(cd) + ZSTD_getDictID_fromDDict(dd));
+        ignore(ZSTD_sizeof_CDict(cd) + ZSTD_sizeof_DDict(dd));
+        ignore(ZSTD_CCtxParams_setParameter(p, ZSTD_c_checksumFlag, 1));
+        ignore(ZSTD_CCtx_setParametersUsingCCtxParams(real_c, p));
+        ignore(ZSTD_estimateCCtxSize_usingCCtxParams(p));
+        drop_cdict(ZSTD_createCDict_advanced2(text, 500, ZSTD_dlm_byCopy,
+                                              ZSTD_dct_auto, p,
+                                              ZSTD_defaultCMem));
+        ignore(ZSTD_copyCCtx(real_c, forged(), 0));
+        ignore(ZSTD_copyCCtx(forged(), real_c, 0));
+        ZSTD_copyDCtx(real_d, forged());
+        ignore(ZSTD_freeCDict(cd) + ZSTD_freeDDict(dd));
+        ignore(ZSTD_freeCCtxParams(p));
+        ignore(ZSTD_freeCCtx(forged()) + ZSTD_freeDCtx(forged()));
+    }
+    /* The real ones are untouched. */
+    CHECK(!ZSTD_isError(COUNT(E_COMPRESS2, 1,
+                              ZSTD_compress2(real_c, sink, sizeof(sink),
+                                             text, 5000))),
+          "compress2 after forged handles");
+    CHECK(ZSTD_decompressDCtx(real_d, sink, sizeof(sink), packed,
+                              packed_len) == 16384,
+          "decompressDCtx after forged handles");
+    ZSTD_freeCCtx(real_c);
+    ZSTD_freeDCtx(real_d);
+}
+
+/*
+ * Each object given where another kind is wanted. A handle is an index in
+ * its kind's table: another kind's may name a live object of this kind
+ * (then the call works on that one), never memory of the wrong type. So
+ * the objects are not checked after, only that new ones work.
+ */
+enum { K_CCTX, K_DCTX, K_CDICT, K_DDICT, K_PARAMS, K_KINDS };
+
+static void wrong_kinds(void)
+{
+    for (int round = 0; round < 30; round++) {
+        void *all[K_KINDS] = {
+            level1_cctx(), ZSTD_createDCtx(), ZSTD_createCDict(text, 4096, 1),
+            ZSTD_createDDict(text, 4096), ZSTD_createCCtxParams(),
+        };
+        ZSTD_CCtx *c = all[K_CCTX];
+        ZSTD_DCtx *d = all[K_DCTX];
+
+        for (int k = 0; k < K_KINDS; k++) {
+            void *o = all[k];
+            ZSTD_inBuffer in = { text, 2000, 0 };
+            ZSTD_outBuffer out = { sink, sizeof(sink), 0 };
+
+            if (k != K_CCTX) {
+                poke_cctx(o, &out, &in);
+                ignore(ZSTD_copyCCtx(c, o, 0));
+                ignore(ZSTD_copyCCtx(o, c, 0));
+            }
+            if (k != K_DCTX) {
+                poke_dctx(o, &out, &in);
+                ZSTD_copyDCtx(d, o);
+            }
+            if (k != K_CDICT) {
+                ignore(ZSTD_compress_usingCDict(c, sink, sizeof(sink), text,
+                                                1000, o));
+                ignore(ZSTD_CCtx_refCDict(c, o));
+                ignore(ZSTD_initCStream_usingCDict(c, o));
+                ignore(ZSTD_getDictID_fromCDict(o) + ZSTD_sizeof_CDict(o));
+            }
+            if (k != K_DDICT) {
+                ignore(ZSTD_decompress_usingDDict(d, sink, sizeof(sink),
+                                                  packed, packed_len, o));
+                ignore(ZSTD_DCtx_refDDict(d, o));
+                ignore(ZSTD_initDStream_usingDDict(d, o));
+            }
+            if (k != K_PARAMS) {
+                ignore(ZSTD_CCtx_setParametersUsingCCtxParams(c, o));
+                ignore(ZSTD_CCtxParams_setParameter(o, ZSTD_c_windowLog,
+                                                    20));
+                ignore(ZSTD_estimateCStreamSize_usingCCtxParams(o));
+                drop_cdict(ZSTD_createCDict_advanced2(
+                    text, 500, ZSTD_dlm_byCopy, ZSTD_dct_auto, o,
+                    ZSTD_defaultCMem));
+            }
+        }
+        /* The frees last, each object by every other kind's free too. */
+        for (int k = 0; k < K_KINDS; k++) {
+            ignore(ZSTD_freeCCtx(all[k]) + ZSTD_freeDCtx(all[k]) +
+                   ZSTD_freeCDict(all[k]) + ZSTD_freeDDict(all[k]) +
+                   ZSTD_freeCCtxParams(all[k]));
+        }
+    }
+    {
+        ZSTD_CCtx *c = level1_cctx();
+        ZSTD_DCtx *d = ZSTD_createDCtx();
+        size_t n = COUNT(E_COMPRESS2, 1, ZSTD_compress2(c, sink, sizeof(sink),
+                                                        text, 8000));
+
+        CHECK(!ZSTD_isError(n) &&
+              ZSTD_decompressDCtx(d, sink + n, sizeof(sink) - n, sink, n) ==
+                  8000, "new objects after wrong kinds: %s",
+              ZSTD_getErrorName(n));
+        ZSTD_freeCCtx(c);
+        ZSTD_freeDCtx(d);
+    }
+}
+
+/* Objects used after their free, freed twice, and given to live ones. */
+static void stale_handles(void)
+{
+    ZSTD_CCtx *live_c = level1_cctx();
+    ZSTD_DCtx *live_d = ZSTD_createDCtx();
+
+    for (int i = 0; i < 60; i++) {
+        ZSTD_CCtx *c = level1_cctx();
+        ZSTD_DCtx *d = ZSTD_createDCtx();
+        ZSTD_CDict *cd = ZSTD_createCDict(text, 2048, 1 + i % 3);
+        ZSTD_DDict *dd = ZSTD_createDDict(text, 2048);
+        ZSTD_CCtx_params *p = ZSTD_createCCtxParams();
+        ZSTD_inBuffer in = { text, 4000, 0 };
+        ZSTD_outBuffer out = { sink, sizeof(sink), 0 };
+
+        /* In the middle of a frame, with its dictionaries. */
+        ZSTD_CCtx_refCDict(c, cd);
+        ZSTD_DCtx_refDDict(d, dd);
+        ignore(COUNT(E_CSTREAM2, 1,
+                     ZSTD_compressStream2(c, &out, &in, ZSTD_e_continue)));
+        ignore(ZSTD_freeCCtx(c) + ZSTD_freeDCtx(d) + ZSTD_freeCDict(cd) +
+               ZSTD_freeDDict(dd) + ZSTD_freeCCtxParams(p));
+        in.pos = 0;
+        out.pos = 0;
+        poke_cctx(c, &out, &in);
+        poke_dctx(d, &out, &in);
+        ignore(ZSTD_compress_usingCDict(live_c, sink, sizeof(sink), text,
+                                        1000, cd));
+        ignore(ZSTD_CCtx_refCDict(live_c, cd));
+        ignore(ZSTD_DCtx_refDDict(live_d, dd));
+        ignore(ZSTD_CCtx_setParametersUsingCCtxParams(live_c, p));
+        ignore(ZSTD_freeCCtx(c) + ZSTD_freeDCtx(d) + ZSTD_freeCDict(cd) +
+               ZSTD_freeDDict(dd) + ZSTD_freeCCtxParams(p));
+    }
+    CHECK(ZSTD_decompressDCtx(live_d, sink, sizeof(sink), packed,
+                              packed_len) == 16384,
+          "a live decompressor after stale handles");
+    ZSTD_freeCCtx(live_c);
+    ZSTD_freeDCtx(live_d);
+}
+
+/* The stream structs where they cannot be, their buffers where libzstd
+ * must not go, positions past sizes. */
+static void bad_stream_buffers(void)
+{
+    ZSTD_CCtx *c = level1_cctx();
+    ZSTD_DCtx *d = ZSTD_createDCtx();
+
+    for (int round = 0; round < 20; round++) {
+        for (int i = 0; i < NBAD; i++) {
+            ZSTD_inBuffer in = { text, sizeof(text), 0 };
+            ZSTD_outBuffer out = { sink, sizeof(sink), 0 };
+            ZSTD_inBuffer bad_in = { bad[i], bad_size, 0 };
+            ZSTD_outBuffer bad_out = { bad[i], bad_size, 0 };
+            size_t pos = 0;
+
+            /* The structs themselves. */
+            ignore(COUNT(E_CSTREAM2, 1,
+                         ZSTD_compressStream2(c, bad[i], &in,
+                                              ZSTD_e_end)));
+            ignore(COUNT(E_CSTREAM2, 1,
+                         ZSTD_compressStream2(c, &out, bad[i],
+                                              ZSTD_e_flush)));
+            ignore(ZSTD_compressStream(c, bad[i], bad[i]));
+            ignore(ZSTD_flushStream(c, bad[i]));
+            ignore(ZSTD_endStream(c, bad[i]));
+            ignore(COUNT(E_DSTREAM, 1,
+                         ZSTD_decompressStream(d, bad[i], &in)));
+            ignore(COUNT(E_DSTREAM, 1,
+                         ZSTD_decompressStream(d, &out, bad[i])));
+            /* Their buffers. */
+            ignore(COUNT(E_CSTREAM2, 1,
+                         ZSTD_compressStream2(c, &out, &bad_in,
+                                              ZSTD_e_continue)));
+            in.pos = 0;
+            ignore(COUNT(E_CSTREAM2, 1,
+                         ZSTD_compressStream2(c, &bad_out, &in,
+                                              ZSTD_e_end)));
+            ignore(ZSTD_endStream(c, &bad_out));
+            ignore(COUNT(E_DSTREAM, 1,
+                         ZSTD_decompressStream(d, &out, &bad_in)));
+            in = (ZSTD_inBuffer){ packed, packed_len, 0 };
+            ignore(COUNT(E_DSTREAM, 1,
+                         ZSTD_decompressStream(d, &bad_out, &in)));
+            /* simpleArgs: the buffers, and the positions' pointers. */
+            ignore(ZSTD_compressStream2_simpleArgs(c, bad[i], bad_size, &pos,
+                                                   text, 5000, &pos,
+                                                   ZSTD_e_end));
+            ignore(ZSTD_compressStream2_simpleArgs(c, sink, sizeof(sink),
+                                                   bad[i], text, 5000,
+                                                   &pos, ZSTD_e_end));
+            ignore(ZSTD_compressStream2_simpleArgs(c, sink, sizeof(sink),
+                                                   &pos, bad[i], bad_size,
+                                                   bad[(i + 1) % NBAD],
+                                                   ZSTD_e_continue));
+            ignore(ZSTD_decompressStream_simpleArgs(d, bad[i], bad_size,
+                                                    &pos, packed,
+                                                    packed_len, bad[i]));
+            ignore(ZSTD_decompressStream_simpleArgs(d, sink, sizeof(sink),
+                                                    bad[i], bad[i],
+                                                    bad_size, &pos));
+            ignore(ZSTD_CCtx_reset(c, ZSTD_reset_session_only));
+            ignore(ZSTD_DCtx_reset(d, ZSTD_reset_session_only));
+        }
+        /* Positions past the sizes, and a size past the buffer. */
+        {
+            ZSTD_inBuffer in = { text, 100, 5000 + round };
+            ZSTD_outBuffer out = { sink, 100, 70000 };
+            size_t dpos = 1 << 20, spos = 1 << 20;
+
+            ignore(COUNT(E_CSTREAM2, 1,
+                         ZSTD_compressStream2(c, &out, &in, ZSTD_e_end)));
+            ignore(COUNT(E_DSTREAM, 1, ZSTD_decompressStream(d, &out, &in)));
+            out.size = sizeof(sink) + page;
+            ignore(COUNT(E_CSTREAM2, 1,
+                         ZSTD_compressStream2(c, &out, &in, ZSTD_e_end)));
+            ignore(ZSTD_compressStream2_simpleArgs(c, sink, 10, &dpos, text,
+                                                   10, &spos, ZSTD_e_end));
+            ignore(ZSTD_decompressStream_simpleArgs(d, sink, 10, &dpos,
+                                                    packed, 10, &spos));
+            ignore(ZSTD_CCtx_reset(c, ZSTD_reset_session_only));
+            ignore(ZSTD_DCtx_reset(d, ZSTD_reset_session_only));
+        }
+    }
+    ZSTD_freeCCtx(c);
+    ZSTD_freeDCtx(d);
+}
+
+/* The one-shot functions with dst, src or an out-parameter bad in turn. */
+static void bad_one_shot(void)
+{
+    ZSTD_CCtx *c = level1_cctx();
+    ZSTD_DCtx *d = ZSTD_createDCtx();
+    ZSTD_CDict *cd = ZSTD_createCDict(text, 4096, 1);
+    ZSTD_DDict *dd = ZSTD_createDDict(text, 4096);
+    ZSTD_CCtx_params *p = ZSTD_createCCtxParams();
+    ZSTD_parameters params = ZSTD_getParams(1, 0, 0);
+    ZSTD_frameParameters fparams = { 1, 1, 0 };
+
+    for (int round = 0; round < 10; round++) {
+        for (int i = 0; i < NBAD; i++) {
+            void *b = bad[i];
+
+            ignore(COUNT(E_COMPRESS, 1,
+                         ZSTD_compress(b, bad_size, text, 9000, 1)));
+            ignore(COUNT(E_COMPRESS, 1,
+                         ZSTD_compress(sink, sizeof(sink), b, bad_size, 1)));
+            ignore(COUNT(E_DECOMPRESS, 1,
+                         ZSTD_decompress(b, bad_size, packed, packed_len)));
+            ignore(COUNT(E_DECOMPRESS, 1,
+                         ZSTD_decompress(sink, sizeof(sink), b, bad_size)));
+            ignore(ZSTD_compressCCtx(c, b, bad_size, text, 9000, 1));
+            ignore(ZSTD_compressCCtx(c, sink, sizeof(sink), b, bad_size, 1));
+            ignore(COUNT(E_COMPRESS2, 1,
+                         ZSTD_compress2(c, b, bad_size, text, 9000)));
+            ignore(COUNT(E_COMPRESS2, 1,
+                         ZSTD_compress2(c, sink, sizeof(sink), b,
+                                        bad_size)));
+            ignore(ZSTD_compress_usingDict(c, b, bad_size, text, 9000, text,
+                                           100, 1));
+            ignore(ZSTD_compress_advanced(c, sink, sizeof(sink), b,
+                                          bad_size, NULL, 0, params));
+            ignore(ZSTD_compress_usingCDict(c, b, bad_size, text, 9000, cd));
+            ignore(ZSTD_compress_usingCDict_advanced(c, sink, sizeof(sink),
+                                                     b, bad_size, cd,
+                                                     fparams));
+            ignore(ZSTD_decompressDCtx(d, b, bad_size, packed, packed_len));
+            ignore(ZSTD_decompressDCtx(d, sink, sizeof(sink), b, bad_size));
+            ignore(ZSTD_decompress_usingDict(d, b, bad_size, packed,
+                                             packed_len, NULL, 0));
+            ignore(ZSTD_decompress_usingDDict(d, sink, sizeof(sink), b,
+                                              bad_size, dd));
+            ignore(ZSTD_CCtx_getParameter(c, ZSTD_c_compressionLevel, b));
+            ignore(ZSTD_DCtx_getParameter(d, ZSTD_d_windowLogMax, b));
+            ignore(ZSTD_CCtxParams_getParameter(p, ZSTD_c_windowLog, b));
+            ignore(ZSTD_generateSequences(c, b, bad_size, text, 9000));
+            ignore(ZSTD_generateSequences(c, (ZSTD_Sequence *)sink,
+                                          SIZE_MAX / 8, text, 9000));
+            ignore(ZSTD_compressSequences(c, sink, sizeof(sink), b,
+                                          bad_size, text, 9000));
+            ignore(ZSTD_compressSequences(c, sink, sizeof(sink),
+                                          (ZSTD_Sequence *)text,
+                                          SIZE_MAX / 4, text, 9000));
+            ignore(ZSTD_compressSequences(c, sink, sizeof(sink),
+                                          (ZSTD_Sequence *)text, 0, b,
+                                          bad_size));
+        }
+    }
+    ZSTD_freeCCtx(c);
+    ZSTD_freeDCtx(d);
+    ZSTD_freeCDict(cd);
+    ZSTD_freeDDict(dd);
+    ZSTD_freeCCtxParams(p);
+}
+
+/* Dictionaries and prefixes at memory libzstd must not read. */
+static void bad_dictionaries(void)
+{
+    ZSTD_CCtx *c = level1_cctx();
+    ZSTD_DCtx *d = ZSTD_createDCtx();
+    ZSTD_CCtx_params *p = ZSTD_createCCtxParams();
+    ZSTD_compressionParameters cparams = ZSTD_getCParams(1, 0, 4096);
+    ZSTD_parameters params = ZSTD_getParams(1, 0, 4096);
+
+    for (int round = 0; round < 10; round++) {
+        for (int i = 0; i < NBAD; i++) {
+            void *b = bad[i];
+            size_t n = i % 2 ? bad_size : page + 1;
+
+            drop_cdict(ZSTD_createCDict(b, n, 1));
+            drop_cdict(ZSTD_createCDict_byReference(b, n, 1));
+            drop_cdict(ZSTD_createCDict_advanced(b, n, ZSTD_dlm_byRef,
+                                                 ZSTD_dct_auto, cparams,
+                                                 ZSTD_defaultCMem));
+            drop_cdict(ZSTD_createCDict_advanced2(b, n, ZSTD_dlm_byRef,
+                                                  ZSTD_dct_rawContent, p,
+                                                  ZSTD_defaultCMem));
+            drop_ddict(ZSTD_createDDict(b, n));
+            drop_ddict(ZSTD_createDDict_byReference(b, n));
+            drop_ddict(ZSTD_createDDict_advanced(b, n, ZSTD_dlm_byRef,
+                                                 ZSTD_dct_fullDict,
+                                                 ZSTD_defaultCMem));
+            ignore(ZSTD_CCtx_loadDictionary(c, b, n));
+            ignore(ZSTD_CCtx_loadDictionary_advanced(c, b, n, ZSTD_dlm_byRef,
+                                                     ZSTD_dct_auto));
+            ignore(ZSTD_CCtx_loadDictionary_byReference(c, b, n));
+            ignore(ZSTD_CCtx_refPrefix(c, b, n));
+            ignore(ZSTD_CCtx_refPrefix_advanced(c, b, n,
+                                                ZSTD_dct_rawContent));
+            ignore(ZSTD_DCtx_loadDictionary(d, b, n));
+            ignore(ZSTD_DCtx_loadDictionary_advanced(d, b, n, ZSTD_dlm_byRef,
+                                                     ZSTD_dct_auto));
+            ignore(ZSTD_DCtx_loadDictionary_byReference(d, b, n));
+            ignore(ZSTD_DCtx_refPrefix(d, b, n));
+            ignore(ZSTD_DCtx_refPrefix_advanced(d, b, n, ZSTD_dct_auto));
+            ignore(ZSTD_initCStream_usingDict(c, b, n, 1));
+            ignore(ZSTD_initCStream_advanced(c, b, n, params, 0));
+            ignore(ZSTD_initDStream_usingDict(d, b, n));
+            ignore(ZSTD_compress_usingDict(c, sink, sizeof(sink), text, 5000,
+                                           b, n, 1));
+            ignore(ZSTD_compress_advanced(c, sink, sizeof(sink), text, 5000,
+                                          b, n, params));
+            ignore(ZSTD_decompress_usingDict(d, sink, sizeof(sink), packed,
+                                             packed_len, b, n));
+            /* A frame after each: the refused loads left nothing. */
+            ignore(COUNT(E_COMPRESS2, 1,
+                         ZSTD_compress2(c, sink, sizeof(sink), text, 2000)));
+            ignore(ZSTD_CCtx_reset(c, ZSTD_reset_session_and_parameters));
+            ignore(ZSTD_DCtx_reset(d, ZSTD_reset_session_and_parameters));
+        }
+    }
+    ZSTD_freeCCtx(c);
+    ZSTD_freeDCtx(d);
+    ZSTD_freeCCtxParams(p);
+}
+
+/*
+ * Training with the samples' sizes unmapped, summing past the samples (at
+ * the edge of the mapping) or overflowing; the dictionary buffer, the
+ * content or the optimizers' parameters bad.
+ */
+static void bad_training(void)
+{
+    size_t sizes[8], total = 0;
+    size_t wrap[3] = { SIZE_MAX / 2 + 1, SIZE_MAX / 2 + 1, 16 };
+    uint8_t *samples = edge_page;
+    uint8_t dict[4096];
+    ZDICT_cover_params_t cover = { .k = 200, .d = 8, .steps = 1 };
+    ZDICT_fastCover_params_t fast = { .k = 200, .d = 8, .steps = 1 };
+    ZDICT_legacy_params_t legacy = { 0 };
+    ZDICT_params_t zp = { 0 };
+
+    fill_text(samples, page);
+    for (int i = 0; i < 8; i++) {
+        sizes[i] = page / 8;
+        total += sizes[i];
+    }
+    /* One byte more than there is. */
+    sizes[7] += 1;
+    for (int round = 0; round < 12; round++) {
+        const size_t *const all_sizes[4] = {
+            sizes, wrap, (size_t *)unmapped, (size_t *)(gone_page - 8)
+        };
+
+        for (int k = 0; k < 4; k++) {
+            const size_t *z = all_sizes[k];
+            unsigned n = k == 1 ? 3 : k == 3 ? 8 : 1u << 20;
+
+            if (k == 0) {
+                n = 8;
+            }
+            ignore(ZDICT_trainFromBuffer(dict, sizeof(dict), samples, z, n));
+            ignore(ZDICT_trainFromBuffer_cover(dict, sizeof(dict), samples,
+                                               z, n, cover));
+            ignore(ZDICT_trainFromBuffer_fastCover(dict, sizeof(dict),
+                                                   samples, z, n, fast));
+            ignore(ZDICT_optimizeTrainFromBuffer_cover(dict, sizeof(dict),
+                                                       samples, z, n,
+                                                       &cover));
+            ignore(ZDICT_optimizeTrainFromBuffer_fastCover(dict,
+                                                           sizeof(dict),
+                                                           samples, z, n,
+                                                           &fast));
+            ignore(ZDICT_trainFromBuffer_legacy(dict, sizeof(dict), samples,
+                                                z, n, legacy));
+            ignore(ZDICT_finalizeDictionary(dict, sizeof(dict), text, 2048,
+                                            samples, z, n, zp));
+            ignore(ZDICT_addEntropyTablesFromBuffer(dict, 1024, sizeof(dict),
+                                                    samples, z, n));
+        }
+        /* Good sizes, bad buffers and parameters. */
+        for (int i = 0; i < NBAD; i++) {
+            sizes[7] -= 1;
+            ignore(ZDICT_trainFromBuffer(bad[i], bad_size, samples, sizes,
+                                         8));
+            ignore(ZDICT_trainFromBuffer_cover(dict, sizeof(dict), bad[i],
+                                               sizes, 8, cover));
+            ignore(ZDICT_optimizeTrainFromBuffer_cover(dict, sizeof(dict),
+                                                       samples, sizes, 8,
+                                                       bad[i]));
+            ignore(ZDICT_optimizeTrainFromBuffer_fastCover(dict,
+                                                           sizeof(dict),
+                                                           samples, sizes, 8,
+                                                           bad[i]));
+            ignore(ZDICT_finalizeDictionary(dict, sizeof(dict), bad[i],
+                                            2048, samples, sizes, 8, zp));
+            ignore(ZDICT_addEntropyTablesFromBuffer(bad[i], 1024, bad_size,
+                                                    samples, sizes, 8));
+            sizes[7] += 1;
+        }
+    }
+}
+
+/*
+ * Allocators: libzstd's own asked for with a garbage opaque (it goes to
+ * the host, which uses no allocator of the guest's); a real one of the
+ * program's (its objects stay in the guest) mixed in calls with the
+ * host's objects; half of one (refused by libzstd itself).
+ */
+static void *real_alloc(void *opaque, size_t size)
+{
+    (void)opaque;
+    return malloc(size);
+}
+
+static void real_free(void *opaque, void *p)
+{
+    (void)opaque;
+    free(p);
+}
+
+static void allocators(void)
+{
+    ZSTD_compressionParameters cparams = ZSTD_getCParams(1, 0, 4096);
+    ZSTD_customMem mine = { real_alloc, real_free, NULL };
+    ZSTD_customMem half = { NULL, real_free, NULL };
+
+    for (int i = 0; i < 20; i++) {
+        ZSTD_customMem none = { NULL, NULL, forged() };
+        ZSTD_CCtx *c = ZSTD_createCCtx_advanced(none);
+        ZSTD_CStream *cs = ZSTD_createCStream_advanced(none);
+        ZSTD_DCtx *d = ZSTD_createDCtx_advanced(none);
+        ZSTD_DStream *ds = ZSTD_createDStream_advanced(none);
+        ZSTD_CDict *cd = ZSTD_createCDict_advanced(text, 4096,
+                                                   ZSTD_dlm_byCopy,
+                                                   ZSTD_dct_auto, cparams,
+                                                   none);
+        ZSTD_DDict *dd = ZSTD_createDDict_advanced(text, 4096,
+                                                   ZSTD_dlm_byCopy,
+                                                   ZSTD_dct_auto, none);
+        ZSTD_CCtx *gc = ZSTD_createCCtx_advanced(mine);
+        ZSTD_DCtx *gd = ZSTD_createDCtx_advanced(mine);
+        ZSTD_CDict *gcd = ZSTD_createCDict_advanced(text, 4096,
+                                                    ZSTD_dlm_byCopy,
+                                                    ZSTD_dct_auto, cparams,
+                                                    mine);
+
+        ignore(ZSTD_compress_usingCDict(c, sink, sizeof(sink), text, 5000,
+                                        cd));
+        ignore(ZSTD_compress_usingCDict(cs, sink, sizeof(sink), text, 5000,
+                                        cd));
+        ignore(ZSTD_decompressDCtx(d, sink, sizeof(sink), packed,
+                                   packed_len));
+        ignore(ZSTD_decompress_usingDDict(ds, sink, sizeof(sink), packed,
+                                          packed_len, dd));
+        /* The program's objects with the host's, and the reverse. */
+        ignore(ZSTD_compress_usingCDict(gc, sink, sizeof(sink), text, 5000,
+                                        cd));
+        ignore(ZSTD_CCtx_refCDict(gc, cd));
+        ignore(ZSTD_compress_usingCDict(c, sink, sizeof(sink), text, 5000,
+                                        gcd));
+        ignore(ZSTD_CCtx_refCDict(c, gcd));
+        ignore(ZSTD_initCStream_usingCDict(c, gcd));
+        ignore(ZSTD_decompress_usingDDict(gd, sink, sizeof(sink), packed,
+                                          packed_len, dd));
+        ignore(ZSTD_DCtx_refDDict(gd, dd));
+        ignore(ZSTD_copyCCtx(c, gc, 0));
+        ignore(ZSTD_copyCCtx(gc, c, 0));
+        ZSTD_copyDCtx(d, gd);
+        ZSTD_copyDCtx(gd, d);
+        ignore((size_t)ZSTD_createCCtx_advanced(half));
+        drop_ddict(ZSTD_createDDict_advanced(text, 4096, ZSTD_dlm_byCopy,
+                                             ZSTD_dct_auto, half));
+        ignore(ZSTD_freeCCtx(c) + ZSTD_freeCStream(cs) + ZSTD_freeDCtx(d) +
+               ZSTD_freeDStream(ds) + ZSTD_freeCDict(cd) +
+               ZSTD_freeDDict(dd));
+        ignore(ZSTD_freeCCtx(gc) + ZSTD_freeDCtx(gd) + ZSTD_freeCDict(gcd));
+    }
+}
+
+/*
+ * What would have the host keep the guest's buffers, or run the guest's
+ * code: refused on a host context, which then works as before.
+ */
+static size_t producer(void *state, ZSTD_Sequence *out, size_t cap,
+                       const void *src, size_t n, const void *dict,
+                       size_t dict_n, int level, size_t window)
+{
+    (void)state;
+    (void)out;
+    (void)cap;
+    (void)src;
+    (void)n;
+    (void)dict;
+    (void)dict_n;
+    (void)level;
+    (void)window;
+    return ZSTD_SEQUENCE_PRODUCER_ERROR;
+}
+
+static void refused_settings(void)
+{
+    ZSTD_CCtx *c = level1_cctx();
+    ZSTD_DCtx *d = ZSTD_createDCtx();
+    ZSTD_CCtx_params *p = ZSTD_createCCtxParams();
+    size_t n;
+
+    CHECK(ZSTD_isError(COUNT(E_SET_PARAM, 1,
+                             ZSTD_CCtx_setParameter(c, ZSTD_c_stableInBuffer,
+                                                    1))),
+          "stableInBuffer=1 accepted on a host context");
+    CHECK(ZSTD_isError(COUNT(E_SET_PARAM, 1,
+                             ZSTD_CCtx_setParameter(c,
+                                                    ZSTD_c_stableOutBuffer,
+                                                    1))),
+          "stableOutBuffer=1 accepted on a host context");
+    CHECK(ZSTD_isError(ZSTD_CCtxParams_setParameter(p, ZSTD_c_stableInBuffer,
+                                                    1)),
+          "stableInBuffer=1 accepted by host parameters");
+    CHECK(ZSTD_isError(ZSTD_DCtx_setParameter(d, ZSTD_d_stableOutBuffer, 1)),
+          "d_stableOutBuffer=1 accepted on a host context");
+    CHECK(ZSTD_isError(ZSTD_DCtx_setParameter(d, ZSTD_d_refMultipleDDicts,
+                                              1)),
+          "refMultipleDDicts=1 accepted on a host context");
+    COUNT(E_REGISTER, 1, ZSTD_registerSequenceProducer(c, sink, producer));
+    ZSTD_CCtxParams_setParameter(p, ZSTD_c_compressionLevel, 1);
+    ZSTD_CCtx_setParametersUsingCCtxParams(c, p);
+    /* With the input stable in fact: the host must not keep it anyway. */
+    for (int i = 0; i < 50; i++) {
+        ZSTD_inBuffer in = { text, 100 + (size_t)i * 100, 0 };
+        ZSTD_outBuffer out = { sink, sizeof(sink), 0 };
+
+        ignore(COUNT(E_CSTREAM2, 1,
+                     ZSTD_compressStream2(c, &out, &in, ZSTD_e_continue)));
+    }
+    ZSTD_CCtx_reset(c, ZSTD_reset_session_only);
+    n = COUNT(E_COMPRESS2, 1, ZSTD_compress2(c, sink, sizeof(sink), text,
+                                             20000));
+    CHECK(!ZSTD_isError(n) && ZSTD_decompressDCtx(d, sink + n,
+                                                  sizeof(sink) - n, sink,
+                                                  n) == 20000 &&
+          !memcmp(sink + n, text, 20000),
+          "round trip after the refused settings: %s",
+          ZSTD_getErrorName(n));
+    ZSTD_freeCCtx(c);
+    ZSTD_freeDCtx(d);
+    ZSTD_freeCCtxParams(p);
+}
+
+/*
+ * Two threads on one context at once (streaming, one-shot, resets,
+ * parameters), while a third frees the dictionary that two other
+ * contexts compress with, one per frame and one by reference.
+ */
+typedef struct Shared {
+    ZSTD_CCtx *both;
+    ZSTD_CCtx *per_frame, *by_ref;
+    ZSTD_CDict *cdict;
+    int stop;
+} Shared;
+
+static void *racer(void *arg)
+{
+    Shared *s = arg;
+    static uint8_t outs[2][1 << 15];
+    static int next;
+    int id = __atomic_fetch_add(&next, 1, __ATOMIC_RELAXED) % 2;
+    uint8_t *out_buf = outs[id];
+
+    for (int i = 0; i < 300; i++) {
+        ZSTD_inBuffer in = { text + id * 1000, 2000 + (size_t)i, 0 };
+        ZSTD_outBuffer out = { out_buf, sizeof(outs[0]), 0 };
+
+        ignore(COUNT(E_CSTREAM2, 1,
+                     ZSTD_compressStream2(s->both, &out, &in,
+                                          i % 7 ? ZSTD_e_continue
+                                                : ZSTD_e_end)));
+        ignore(COUNT(E_COMPRESS2, 1,
+                     ZSTD_compress2(s->both, out_buf, sizeof(outs[0]),
+                                    text, 3000)));
+        if (i % 50 == 10 + id) {
+            ignore(ZSTD_CCtx_reset(s->both, ZSTD_reset_session_only));
+            ignore(COUNT(E_SET_PARAM, 1,
+                         ZSTD_CCtx_setParameter(s->both,
+                                                ZSTD_c_compressionLevel,
+                                                1 + i % 5)));
+        }
+    }
+    return NULL;
+}
+
+static void *dictionary_user(void *arg)
+{
+    Shared *s = arg;
+    static uint8_t out[1 << 15];
+
+    while (!__atomic_load_n(&s->stop, __ATOMIC_ACQUIRE)) {
+        ignore(ZSTD_compress_usingCDict(s->per_frame, out, sizeof(out), text,
+                                        6000, s->cdict));
+        ignore(COUNT(E_COMPRESS2, 1,
+                     ZSTD_compress2(s->by_ref, out, sizeof(out), text,
+                                    6000)));
+    }
+    return NULL;
+}
+
+static void racing_threads(void)
+{
+    for (int round = 0; round < 3; round++) {
+        Shared s = { level1_cctx(), level1_cctx(), level1_cctx(),
+                     ZSTD_createCDict(text + 8192, 8192, 1), 0 };
+        ZSTD_DCtx *d = ZSTD_createDCtx();
+        pthread_t t[3];
+        size_t n;
+
+        ZSTD_CCtx_refCDict(s.by_ref, s.cdict);
+        pthread_create(&t[0], NULL, racer, &s);
+        pthread_create(&t[1], NULL, racer, &s);
+        pthread_create(&t[2], NULL, dictionary_user, &s);
+        usleep(20000 * (unsigned)(round + 1));
+        ignore(ZSTD_freeCDict(s.cdict));
+        pthread_join(t[0], NULL);
+        pthread_join(t[1], NULL);
+        __atomic_store_n(&s.stop, 1, __ATOMIC_RELEASE);
+        pthread_join(t[2], NULL);
+        /* The freed dictionary lives on for the context referencing it. */
+        n = COUNT(E_COMPRESS2, 1, ZSTD_compress2(s.by_ref, sink, 1 << 16,
+                                                 text, 6000));
+        CHECK(!ZSTD_isError(n) &&
+              ZSTD_decompress_usingDict(d, sink + (1 << 16), 1 << 16, sink,
+                                        n, text + 8192, 8192) == 6000 &&
+              !memcmp(sink + (1 << 16), text, 6000),
+              "a referenced dictionary freed by another thread: %s",
+              ZSTD_getErrorName(n));
+        ZSTD_freeCCtx(s.both);
+        ZSTD_freeCCtx(s.per_frame);
+        ZSTD_freeCCtx(s.by_ref);
+        ZSTD_freeDCtx(d);
+    }
+}
+
+/*
+ * Where libzstd trusts its caller and the host must not: each announced
+ * first, so that a host that goes down shows which one took it.
+ */
+static uint8_t back[1 << 17];
+
+static void announce(const char *what)
+{
+    printf("now: %s\n", what);
+}
+
+/* Finishes the frame on c, or decodes the rest on d: the result. */
+static size_t finish_frame(ZSTD_CCtx *c, ZSTD_DCtx *d, ZSTD_outBuffer *out,
+                           ZSTD_inBuffer *in)
+{
+    size_t r;
+
+    do {
+        if (c) {
+            r = COUNT(E_CSTREAM2, 1,
+                      ZSTD_compressStream2(c, out, in, ZSTD_e_end));
+        } else {
+            r = COUNT(E_DSTREAM, 1, ZSTD_decompressStream(d, out, in));
+        }
+    } while (r && !ZSTD_isError(r) && (in->pos < in->size || c));
+    return r;
+}
+
+/*
+ * A prefix replaced while a frame uses it: libzstd refuses the new one
+ * (not mid-frame) and reads the old one to the frame's end. 40 MB: a
+ * copy the host frees goes back to the system (glibc maps it alone).
+ */
+static void prefix_replaced_mid_frame(void)
+{
+    const size_t big = 40u << 20, tail = 1u << 16;
+    uint8_t *prefix = mmap(NULL, big, PROT_READ | PROT_WRITE,
+                           MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    uint8_t *input = malloc(1000 + tail);
+    ZSTD_CCtx *c = level1_cctx();
+    ZSTD_DCtx *d = ZSTD_createDCtx();
+    ZSTD_inBuffer in = { input, 1000, 0 };
+    ZSTD_outBuffer out = { sink, sizeof(sink), 0 };
+    size_t r, n;
+
+    /* The input's rest is found only in the prefix's tail. */
+    fill_random(prefix + big - tail, tail, 77);
+    memcpy(input, text, 1000);
+    memcpy(input + 1000, prefix + big - tail, tail);
+
+    announce("a compression prefix replaced mid-frame");
+    ZSTD_CCtx_refPrefix(c, prefix, big);
+    ignore(COUNT(E_CSTREAM2, 1,
+                 ZSTD_compressStream2(c, &out, &in, ZSTD_e_continue)));
+    ignore(ZSTD_CCtx_refPrefix(c, text, 100));
+    in.size = 1000 + tail;
+    r = finish_frame(c, NULL, &out, &in);
+    n = out.pos;
+    CHECK(!ZSTD_isError(r) && n < tail / 2,
+          "a frame whose prefix was replaced mid-frame: %s, %zu bytes",
+          ZSTD_getErrorName(r), n);
+
+    announce("a decompression prefix replaced mid-frame");
+    ZSTD_DCtx_refPrefix(d, prefix, big);
+    in = (ZSTD_inBuffer){ sink, 40, 0 };
+    out = (ZSTD_outBuffer){ back, sizeof(back), 0 };
+    ignore(COUNT(E_DSTREAM, 1, ZSTD_decompressStream(d, &out, &in)));
+    ignore(ZSTD_DCtx_refPrefix(d, text, 100));
+    in.size = n;
+    r = finish_frame(NULL, d, &out, &in);
+    CHECK(r == 0 && out.pos == 1000 + tail && !memcmp(back, input, out.pos),
+          "decoding with a prefix replaced mid-frame: %s, %zu bytes",
+          ZSTD_getErrorName(r), out.pos);
+    ZSTD_freeCCtx(c);
+    ZSTD_freeDCtx(d);
+    munmap(prefix, big);
+    free(input);
+}
+
+static void trusted_lengths(void)
+{
+    size_t sizes[16];
+    ZSTD_CCtx *c;
+
+    for (int i = 0; i < 16; i++) {
+        sizes[i] = 1000;
+    }
+    prefix_replaced_mid_frame();
+
+    /* 1.5.4 keeps the array and collects into it at each later frame. */
+    announce("sequences collected past the array generateSequences had");
+    c = level1_cctx();
+    ignore(ZSTD_generateSequences(c, (ZSTD_Sequence *)(gone_page - 32), 2,
+                                  text, 1));
+    ignore(COUNT(E_COMPRESS2, 1,
+                 ZSTD_compress2(c, sink, sizeof(sink), text, sizeof(text))));
+    ZSTD_freeCCtx(c);
+
+    /* The content is the buffer's last bytes: here, before it. */
+    announce("dictionary content larger than its buffer");
+    ignore(ZDICT_addEntropyTablesFromBuffer(island + page, 2 * page, page,
+                                            text, sizes, 16));
+    /* The tables go after an 8-byte header, whatever the capacity. */
+    announce("a dictionary buffer smaller than its header");
+    ignore(ZDICT_addEntropyTablesFromBuffer(island + 2 * page - 4, 2, 4,
+                                            text, sizes, 16));
+
+    /* libzstd checks a digested dictionary's parameters nowhere. */
+    announce("a dictionary digested for a strategy that does not exist");
+    {
+        ZSTD_compressionParameters cp = ZSTD_getCParams(1, 0, 4096);
+        ZSTD_CDict *cd;
+
+        cp.strategy = (ZSTD_strategy)200;
+        cd = ZSTD_createCDict_advanced(text, 4096, ZSTD_dlm_byCopy,
+                                       ZSTD_dct_auto, cp, ZSTD_defaultCMem);
+        c = level1_cctx();
+        ignore(ZSTD_compress_usingCDict(c, sink, sizeof(sink), text, 20000,
+                                        cd));
+        ZSTD_freeCCtx(c);
+        ZSTD_freeCDict(cd);
+    }
+
+    /* Lengths summed in 32 bits: 0xffffffff + 5 counts as 4 bytes. */
+    announce("sequences whose lengths wrap");
+    {
+        ZSTD_Sequence seqs[2] = { { 1, 0xffffffffu, 5, 0 }, { 0, 0, 0, 0 } };
+
+        c = level1_cctx();
+        COUNT(E_SET_PARAM, 1,
+              ZSTD_CCtx_setParameter(c, ZSTD_c_blockDelimiters,
+                                     ZSTD_sf_explicitBlockDelimiters));
+        ignore(ZSTD_compressSequences(c, sink, sizeof(sink), seqs, 2,
+                                      island + page, 100));
+        ZSTD_freeCCtx(c);
+    }
+}
+
+/*
+ * A normal round trip, one-shot and streamed, after a sequence producer
+ * (guest code) was given to the context: refused on the host, which then
+ * compresses as it would without.
+ */
+static void roundtrip(int host)
+{
+    const size_t n = 300000;
+    uint8_t *src = make_text(n), *comp = malloc(ZSTD_compressBound(n));
+    uint8_t *out = malloc(n + 1);
+    ZSTD_CCtx *c = ZSTD_createCCtx();
+    ZSTD_DCtx *d = ZSTD_createDCtx();
+    ZSTD_inBuffer in = { src, 0, 0 };
+    ZSTD_outBuffer ob = { comp, ZSTD_compressBound(n), 0 };
+    size_t cn, r;
+
+    CHECK(on_host(c) == host && on_host(d) == host, "objects' side");
+    COUNT(E_SET_PARAM, on_host(c),
+          ZSTD_CCtx_setParameter(c, ZSTD_c_compressionLevel, 3));
+    COUNT(E_SET_PARAM, on_host(c),
+          ZSTD_CCtx_setParameter(c, ZSTD_c_checksumFlag, 1));
+    if (host) {
+        COUNT(E_REGISTER, 1, ZSTD_registerSequenceProducer(c, src, producer));
+    }
+    do {
+        in.size = in.size + 10007 < n ? in.size + 10007 : n;
+        r = COUNT(E_CSTREAM2, on_host(c),
+                  ZSTD_compressStream2(c, &ob, &in, in.size < n
+                                                        ? ZSTD_e_continue
+                                                        : ZSTD_e_end));
+    } while (!ZSTD_isError(r) && (in.pos < n || r));
+    CHECK(!ZSTD_isError(r) && ob.pos > 0 && ob.pos < n / 2,
+          "streamed compression: %s, %zu bytes", ZSTD_getErrorName(r),
+          ob.pos);
+    cn = ob.pos;
+    in = (ZSTD_inBuffer){ comp, 0, 0 };
+    ob = (ZSTD_outBuffer){ out, 0, 0 };
+    do {
+        /* Odd pieces each way: many calls through the stream. */
+        in.size = in.size + 1111 < cn ? in.size + 1111 : cn;
+        ob.size = ob.size + 7777 < n + 1 ? ob.size + 7777 : n + 1;
+        r = COUNT(E_DSTREAM, on_host(d), ZSTD_decompressStream(d, &ob, &in));
+    } while (!ZSTD_isError(r) && r && counted[E_DSTREAM] < 100000);
+    CHECK(r == 0 && ob.pos == n && !memcmp(out, src, n),
+          "streamed decompression: %s, %zu bytes", ZSTD_getErrorName(r),
+          ob.pos);
+
+    cn = COUNT(E_COMPRESS2, on_host(c),
+               ZSTD_compress2(c, comp, ZSTD_compressBound(n), src, n));
+    r = COUNT(E_DECOMPRESS, 1, ZSTD_decompress(out, n + 1, comp, cn));
+    CHECK(r == n && !memcmp(out, src, n), "compress2: %s, %s",
+          ZSTD_getErrorName(cn), ZSTD_getErrorName(r));
+    cn = COUNT(E_COMPRESS, 1,
+               ZSTD_compress(comp, ZSTD_compressBound(n), src, n, 19));
+    r = COUNT(E_DECOMPRESS, 1, ZSTD_decompress(out, n + 1, comp, cn));
+    CHECK(r == n && !memcmp(out, src, n), "compress level 19: %s, %s",
+          ZSTD_getErrorName(cn), ZSTD_getErrorName(r));
+    CHECK(ZSTD_freeCCtx(c) == 0 && ZSTD_freeDCtx(d) == 0, "frees");
+
+    for (int e = 0; e < E_COUNTED; e++) {
+        printf("expect %s_HTL %ld\n", entry_names[e], counted[e]);
+    }
+    free(src);
+    free(comp);
+    free(out);
+}
+
+/*
+ * Seven pages, PROT_NONE but for page 0 (read-only), 2 (read-write, its
+ * end next to page 3) and 5 (read-write between 4 and 6), and 1 MB after
+ * them unmapped again; the bad pointers into them.
+ */
+static void map_pages(void)
+{
+    uint8_t *m;
+
+    page = (size_t)sysconf(_SC_PAGESIZE);
+    m = mmap(NULL, 7 * page + (1 << 20), PROT_NONE,
+             MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    CHECK(m != MAP_FAILED, "mmap");
+    ro_page = m;
+    edge_page = m + 2 * page;
+    gone_page = m + 3 * page;
+    island = m + 4 * page;
+    unmapped = m + 7 * page;
+    munmap(unmapped, 1 << 20);
+    mprotect(ro_page, page, PROT_READ);
+    mprotect(edge_page, page, PROT_READ | PROT_WRITE);
+    mprotect(island + page, page, PROT_READ | PROT_WRITE);
+    {
+        void *const ptrs[NBAD] = { NULL, unmapped, gone_page, ro_page,
+                                   (void *)(uintptr_t)16,
+                                   edge_page + page - 8 };
+
+        memcpy(bad, ptrs, sizeof(bad));
+    }
+}
+
+int main(void)
+{
+    ZSTD_CCtx *probe;
+    int host;
+
+    setvbuf(stdout, NULL, _IOLBF, 0);
+    map_pages();
+    fill_text(text, sizeof(text));
+    packed_len = COUNT(E_COMPRESS, 1,
+                       ZSTD_compress(packed, sizeof(packed), text, 16384, 1));
+    CHECK(!ZSTD_isError(packed_len), "the test frame: %s",
+          ZSTD_getErrorName(packed_len));
+
+    probe = ZSTD_createCCtx();
+    host = on_host(probe);
+    ZSTD_freeCCtx(probe);
+    if (host) {
+        forged_handles();
+        wrong_kinds();
+        stale_handles();
+        bad_stream_buffers();
+        bad_one_shot();
+        bad_dictionaries();
+        bad_training();
+        allocators();
+        refused_settings();
+        racing_threads();
+        printf("libzstd hostile calls: %ld, QEMU still up\n", hostile_calls);
+        trusted_lengths();
+        printf("libzstd calls on trusted lengths made, QEMU still up\n");
+    } else {
+        printf("libzstd objects are not on the host: host-only hostile calls "
+               "skipped\n");
+    }
+
+    roundtrip(host);
+    printf("%s\n", failures ? "FAIL" : "PASS");
+    return failures ? 1 : 0;
+}
