@@ -206,14 +206,11 @@ static inline void htl_put_result(void *ret, const void *r, size_t n)
                       (r = fn(PT_NAMES_##n types);))
 #define HTL_PUT(ret_t) \
     PT_IF_VOID(ret_t)((), (htl_put_result(ret, &r, sizeof(r));))
-/* The result's slot, checked first: a call whose result cannot reach the
- * guest makes nothing (an object the guest would never get to free). */
-#define HTL_RET_OK(ret_t) \
-    PT_IF_VOID(ret_t)((), (&& htl_writable(ret, sizeof(ret_t))))
 
 /*
  * One entry per row that has one. The function is called as (name)(...),
- * so a library header's macro of the same name is not expanded.
+ * so a library header's macro of the same name is not expanded. Checks and
+ * hooks that are macros may name `ret`, the guest's slot for the result.
  */
 #define HTL_ENTRY(kind, group, ret_t, name, n, types, err, checks, extra) \
     PT_CAT(HTL_ENTRY_IF_, PT_HAS_HTL(kind))                                \
@@ -237,8 +234,7 @@ static inline void htl_put_result(void *ret, const void *r, size_t n)
         (void)io;                                                          \
         (void)back;                                                        \
         (void)o;                                                           \
-        if (htl_load(av, args, n * sizeof(void *))                         \
-            HTL_RET_OK(ret_t) HTL_LOAD_##n types                           \
+        if (htl_load(av, args, n * sizeof(void *)) HTL_LOAD_##n types      \
             PT_STRIP checks && PT_CAT(HTL_ENTER_, k)(group, extra)) {      \
             HTL_CALL(ret_t, fn, n, types)                                  \
             PT_CAT(HTL_AFTER_, k)(group, extra)                            \

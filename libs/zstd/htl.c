@@ -99,15 +99,24 @@ static ZHold *z_use(ZHold *h)
     return h;
 }
 
-/* NEW: libzstd's allocator only; the GTL sends a customMem to the guest,
+/*
+ * NEW: libzstd's allocator only; the GTL sends a customMem to the guest,
  * and a guest that sends one anyway (function pointers of its own) is
- * refused. */
-static bool z_new(void **lv, int mem)
+ * refused. And the result's slot writable: an object that could not reach
+ * the guest would never be freed. (GROUP_new is a macro, for `ret`.)
+ */
+static bool z_new(void *ret, void **lv, int mem)
 {
     const ZSTD_customMem *m = mem >= 0 ? lv[mem] : NULL;
 
-    return !m || (!m->customAlloc && !m->customFree);
+    return htl_writable(ret, sizeof(void *)) &&
+           (!m || (!m->customAlloc && !m->customFree));
 }
+#define zcctx_new(o, lv, pos) z_new(ret, lv, pos)
+#define zdctx_new(o, lv, pos) z_new(ret, lv, pos)
+#define zcdict_new(o, lv, pos) z_new(ret, lv, pos)
+#define zddict_new(o, lv, pos) z_new(ret, lv, pos)
+#define zcparams_new(o, lv, pos) z_new(ret, lv, pos)
 
 /* After a creator: the guest gets a handle for libzstd's object. */
 static void z_new_done(HtlTable *t, ZKind kind, void *r)
@@ -194,11 +203,6 @@ static bool z_second(void **o, void **arg, HtlTable *t, bool null_ok)
 
 /* The hooks htl/entry.h asks of each group, on its table. */
 #define Z_GROUP(group, kind, shared)                                       \
-    static bool group##_new(void **o, void **lv, int pos)                  \
-    {                                                                      \
-        (void)o;                                                           \
-        return z_new(lv, pos);                                             \
-    }                                                                      \
     static void group##_new_done(void **o, void **lv, void *r)             \
     {                                                                      \
         (void)o;                                                           \
