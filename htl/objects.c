@@ -8,8 +8,15 @@
 #define CHUNK_SIZE (1u << HTL_CHUNK_BITS)
 #define NO_RECORD UINT32_MAX
 #define GEN_MASK 0x3fffffffULL
+/* A handle's low word: the table's tag, then the index + 1. */
+#define TAG_SHIFT 24
+#define INDEX_MASK ((1ULL << TAG_SHIFT) - 1)
+
+_Static_assert(HTL_MAX_CHUNKS * (1ULL << HTL_CHUNK_BITS) < INDEX_MASK,
+               "an index + 1 fits below the tag");
 
 static HtlTable *tables;
+static uint32_t n_tags;
 static pthread_mutex_t tables_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static HtlObject *record(HtlTable *t, uint32_t index)
@@ -46,8 +53,11 @@ static HtlObject *new_chunk(HtlTable *t)
     for (uint32_t i = 0; i < CHUNK_SIZE; i++) {
         ((HtlObject *)(chunk + (size_t)i * t->size))->word = 1;
     }
-    if (!t->n_records) {
+    if (!t->tag) {
+        /* Tables of one kind each: a handle of one names none in another
+         * (wrapping after 255 tables, more than any library has). */
         pthread_mutex_lock(&tables_lock);
+        __atomic_store_n(&t->tag, n_tags++ % 255 + 1, __ATOMIC_RELAXED);
         t->next = tables;
         tables = t;
         pthread_mutex_unlock(&tables_lock);
@@ -87,6 +97,7 @@ HtlObject *htl_object_new(HtlTable *t, void *guest)
     o->guest = guest;
     o->blocks = 0;
     o->ga = false;
+    o->tag = (uint8_t)t->tag;
     __atomic_store_n(&o->word, (gen << 1) | 1, __ATOMIC_RELAXED);
     return o;
 }
@@ -109,14 +120,16 @@ uint64_t htl_object_handle(const HtlObject *o)
     uint64_t gen = __atomic_load_n(&o->word, __ATOMIC_RELAXED) >> 1;
 
     return PT_HANDLE_BIT | (o->ga ? PT_HANDLE_GA_BIT : 0) | (gen << 32) |
-           ((uint64_t)o->index + 1);
+           ((uint64_t)o->tag << TAG_SHIFT) | ((uint64_t)o->index + 1);
 }
 
 HtlObject *htl_object_peek(HtlTable *t, uint64_t handle)
 {
-    uint64_t index = (handle & 0xffffffffULL) - 1;
+    uint64_t index = (handle & INDEX_MASK) - 1;
 
-    if (!(handle & PT_HANDLE_BIT) || !(handle & 0xffffffffULL) ||
+    if (!(handle & PT_HANDLE_BIT) || !(handle & INDEX_MASK) ||
+        ((handle & 0xffffffffULL) >> TAG_SHIFT) !=
+            __atomic_load_n(&t->tag, __ATOMIC_RELAXED) ||
         index >= __atomic_load_n(&t->n_records, __ATOMIC_ACQUIRE)) {
         return NULL;
     }

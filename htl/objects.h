@@ -2,11 +2,13 @@
 /*
  * Objects the host keeps for the guest (a library's streams, contexts):
  * tables of records that the guest names by handle, never by host address.
- * A handle is an index and a generation, with PT_HANDLE_BIT set, and
- * PT_HANDLE_GA_BIT if the object has the guest's own allocator
- * (protocol/passthrough_entries.h, guest_alloc.h). A guest can only name a record it was given and that is
- * still open; anything else (forged, ended, in a call on another thread)
- * is refused, so host code never follows a pointer the guest made up.
+ * A handle is an index, its table's tag and a generation, with
+ * PT_HANDLE_BIT set, and PT_HANDLE_GA_BIT if the object has the guest's
+ * own allocator (protocol/passthrough_entries.h, guest_alloc.h). A guest
+ * can only name a record it was given and that is still open, in the
+ * table that gave it; anything else (forged, ended, another kind's, in a
+ * call on another thread) is refused, so host code never follows a
+ * pointer the guest made up, nor acts on an object the call did not name.
  *
  * Records live in chunks that are never freed while the library is
  * loaded, so a stale or forged handle always reads a record, never freed
@@ -35,6 +37,7 @@ typedef struct HtlObject {
      * library holds for it. */
     uint32_t blocks;
     bool ga;
+    uint8_t tag;             /* its table's */
 } HtlObject;
 
 typedef struct HtlTable {
@@ -42,6 +45,7 @@ typedef struct HtlTable {
     HtlObject *chunks[HTL_MAX_CHUNKS];
     uint32_t n_records;
     uint32_t free_head;
+    uint32_t tag;            /* in its handles: 1..255, set at first use */
     pthread_mutex_t lock;
     struct HtlTable *next;   /* tables in use, freed at unload */
 } HtlTable;

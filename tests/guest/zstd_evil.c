@@ -226,12 +226,52 @@ static void forged_handles(void)
 }
 
 /*
- * Each object given where another kind is wanted. A handle is an index in
- * its kind's table: another kind's may name a live object of this kind
- * (then the call works on that one), never memory of the wrong type. So
- * the objects are not checked after, only that new ones work.
+ * Each object given where another kind is wanted. A handle names a record
+ * of its own kind's table only: every such call is refused, and leaves
+ * the object it was meant for as it was, unfreed too.
  */
 enum { K_CCTX, K_DCTX, K_CDICT, K_DDICT, K_PARAMS, K_KINDS };
+
+/* What the wrong-kind calls would have changed, and whether each object
+ * still works. */
+static void check_kinds_untouched(void *const *all, const char *after)
+{
+    ZSTD_CCtx *c = all[K_CCTX], *ref = level1_cctx();
+    ZSTD_DCtx *d = all[K_DCTX], *fresh_d = ZSTD_createDCtx();
+    ZSTD_CCtx_params *fresh_p = ZSTD_createCCtxParams();
+    static uint8_t want[1 << 14];
+    int v = -1, w = -2;
+    size_t n, m;
+
+    CHECK(!ZSTD_isError(ZSTD_CCtx_getParameter(c, ZSTD_c_checksumFlag, &v)) &&
+          v == 0, "context's checksum flag after %s: %d", after, v);
+    ZSTD_DCtx_getParameter(d, ZSTD_d_windowLogMax, &v);
+    ZSTD_DCtx_getParameter(fresh_d, ZSTD_d_windowLogMax, &w);
+    CHECK(v == w, "windowLogMax after %s: %d, not %d", after, v, w);
+    ZSTD_CCtxParams_getParameter(all[K_PARAMS], ZSTD_c_windowLog, &v);
+    ZSTD_CCtxParams_getParameter(fresh_p, ZSTD_c_windowLog, &w);
+    CHECK(v == w, "parameters' windowLog after %s: %d, not %d", after, v, w);
+    n = COUNT(E_COMPRESS2, 1, ZSTD_compress2(ref, want, sizeof(want), text,
+                                             8000));
+    m = ZSTD_compress_usingCDict(c, sink, sizeof(sink), text, 8000,
+                                 all[K_CDICT]);
+    CHECK(!ZSTD_isError(m) &&
+          COUNT(E_COMPRESS2, 1, ZSTD_compress2(c, sink, sizeof(sink), text,
+                                               8000)) == n &&
+          !memcmp(sink, want, n), "context's frame after %s", after);
+    m = ZSTD_compress_usingCDict(c, want, sizeof(want), text, 8000,
+                                 all[K_CDICT]);
+    CHECK(!ZSTD_isError(m) &&
+          ZSTD_decompress_usingDDict(d, sink, sizeof(sink), want, m,
+                                     all[K_DDICT]) == 8000 &&
+          !memcmp(sink, text, 8000), "dictionaries after %s", after);
+    CHECK(!ZSTD_isError(ZSTD_CCtxParams_setParameter(
+              all[K_PARAMS], ZSTD_c_compressionLevel, 2)),
+          "parameters after %s", after);
+    ZSTD_freeCCtx(ref);
+    ZSTD_freeDCtx(fresh_d);
+    ZSTD_freeCCtxParams(fresh_p);
+}
 
 static void wrong_kinds(void)
 {
@@ -280,25 +320,19 @@ static void wrong_kinds(void)
                     ZSTD_defaultCMem));
             }
         }
-        /* The frees last, each object by every other kind's free too. */
+        check_kinds_untouched(all, "wrong-kind calls");
+        /* Each object freed by every other kind's free: none is freed. */
         for (int k = 0; k < K_KINDS; k++) {
-            ignore(ZSTD_freeCCtx(all[k]) + ZSTD_freeDCtx(all[k]) +
-                   ZSTD_freeCDict(all[k]) + ZSTD_freeDDict(all[k]) +
-                   ZSTD_freeCCtxParams(all[k]));
+            ignore((k != K_CCTX ? ZSTD_freeCCtx(all[k]) : 0) +
+                   (k != K_DCTX ? ZSTD_freeDCtx(all[k]) : 0) +
+                   (k != K_CDICT ? ZSTD_freeCDict(all[k]) : 0) +
+                   (k != K_DDICT ? ZSTD_freeDDict(all[k]) : 0) +
+                   (k != K_PARAMS ? ZSTD_freeCCtxParams(all[k]) : 0));
         }
-    }
-    {
-        ZSTD_CCtx *c = level1_cctx();
-        ZSTD_DCtx *d = ZSTD_createDCtx();
-        size_t n = COUNT(E_COMPRESS2, 1, ZSTD_compress2(c, sink, sizeof(sink),
-                                                        text, 8000));
-
-        CHECK(!ZSTD_isError(n) &&
-              ZSTD_decompressDCtx(d, sink + n, sizeof(sink) - n, sink, n) ==
-                  8000, "new objects after wrong kinds: %s",
-              ZSTD_getErrorName(n));
-        ZSTD_freeCCtx(c);
-        ZSTD_freeDCtx(d);
+        check_kinds_untouched(all, "wrong-kind frees");
+        ignore(ZSTD_freeCCtx(c) + ZSTD_freeDCtx(d) +
+               ZSTD_freeCDict(all[K_CDICT]) + ZSTD_freeDDict(all[K_DDICT]) +
+               ZSTD_freeCCtxParams(all[K_PARAMS]));
     }
 }
 
