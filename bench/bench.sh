@@ -2,8 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 #
 # The whole benchmark set into one results directory: throughput, the
-# crossover sweep, users' programs (minigzip, optipng, xz), start-up, then
-# report.md (headline first) and a sanity check of what was written. Takes the runners' options (bench_lib.sh), e.g.
+# crossover sweep, start-up, users' programs (minigzip, optipng, xz, bzip2,
+# zstd), dpkg-deb end to end, then report.md (headlines first) and a
+# sanity check of what was written. Takes the runners' options
+# (bench_lib.sh), e.g.
 #   bazel run //bench                 every guest, results/ (~5 min)
 #   bazel run //bench -- --quick      every row once (seconds)
 set -euo pipefail
@@ -25,6 +27,8 @@ echo
 bash "$bench_dir/startup.sh" "${args[@]}"
 echo
 bash "$bench_dir/program.sh" "${args[@]}"
+echo
+bash "$bench_dir/deb.sh" "${args[@]}"
 echo
 bash "$bench_dir/check_report.sh" "$bench_out" "${bench_arches[@]}"
 echo "benchmark set: $(($(date +%s) - start)) s for ${bench_arches[*]}" \

@@ -1,9 +1,9 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 #
 # Shared by the benchmark runners (throughput.sh, crossover.sh, program.sh,
-# bench.sh): options (bench_args.sh), the three configurations, and the
-# checks that each configuration really runs what its name says. Sourced,
-# not run.
+# deb.sh, bench.sh): options (bench_args.sh), the three configurations,
+# and the checks that each configuration really runs what its name says.
+# Sourced, not run.
 #
 # Configurations, as in demo/compare.sh:
 #   native       the x86_64 build of the guest program, run on the host with
@@ -156,6 +156,29 @@ bench_clock_note() {
         echo "Times are wall-clock time (\`--clock=wall\`): other work on the"
         echo "machine counts."
     fi
+}
+
+# lib_dir ROOT ARCH SONAME: where Debian keeps a library, /lib (12) or
+# /usr/lib (13, merged /usr); bin_of ROOT PROG: a program, /bin or /usr/bin.
+lib_dir() {
+    local d=$1/lib/$2-linux-gnu
+    [ -e "$d/$3" ] || d=$1/usr/lib/$2-linux-gnu
+    echo "$d"
+}
+bin_of() {
+    local f=$1/bin/$2
+    [ -e "$f" ] || f=$1/usr/bin/$2
+    echo "$f"
+}
+
+# direct RUNNER-ARGS...: sets cmd to the runner's qemu command line, run
+# without the runner: native runs start their program directly, and so do
+# emulated and passthrough ones (qemu-ARCH), so no row pays a shell's start
+# (program.sh, deb.sh).
+direct() {
+    local line
+    line=$("$bench_runner" --dry-run "$@") || bench_die "runner --dry-run $* failed"
+    eval "cmd=($line)"
 }
 
 # Load average now, for the report: figures from a busy machine say so.

@@ -52,13 +52,15 @@ png_ok() {
 
 for f in report.md throughput.tsv throughput_table.tsv throughput.md \
          crossover.tsv crossover_sizes.tsv crossover.md program.tsv program.md \
-         startup.tsv startup.md; do
+         deb.tsv deb.md startup.tsv startup.md; do
     [ -s "$dir/$f" ] || bad "$f missing or empty"
 done
 [ "$errors" = 0 ] || exit 1
 
 head -n 1 "$dir/report.md" | grep -q '^\*\*Headline\*\*: on the .* guest, passthrough runs zlib [0-9.]*x faster' ||
     bad "report.md does not start with the headline"
+sed -n 3p "$dir/report.md" | grep -q '^\*\*dpkg-deb\*\*: on the .* guest, passthrough unpacks .* faster than emulation' ||
+    bad "report.md has no dpkg-deb headline on its third line"
 
 for arch in "${arches[@]}"; do
     # Throughput: 2 data sets x 4 ops x 3 levels x 3 configurations.
@@ -96,6 +98,17 @@ for arch in "${arches[@]}"; do
     for row in "minigzip -6" "minigzip -d" "optipng -o2" "xz -6 -T1" "xz -d" "xz -6 -T2"; do
         grep -q "^| $arch | $row |" "$dir/report.md" ||
             bad "report.md has no $row row for $arch"
+    done
+    # dpkg-deb: unpack and build, 3 compressors, 3 configurations; a
+    # quick run's small package may take native dpkg-deb under 1 ms.
+    n=$(awk -F'\t' -v a="$arch" 'NR > 1 && $1 == a && $5 > 0 && $6 > 0 &&
+        ($7 == "native" ? $8 >= 0 : $8 > 0) && ($7 != "passthrough" || $9 > 0)' \
+        "$dir/deb.tsv" | wc -l)
+    [ "$n" = 18 ] || bad "$arch: $n sane dpkg-deb rows, want 18"
+    for row in "--fsys-tarfile | xz" "--fsys-tarfile | zstd" "--fsys-tarfile | gzip" \
+               "-b | xz" "-b | zstd" "-b | gzip"; do
+        grep -qF -- "| $arch | $row |" "$dir/report.md" ||
+            bad "report.md has no dpkg-deb $row row for $arch"
     done
     # Start-up: pigz -V and xz -V, three configurations each.
     n=$(awk -F'\t' -v a="$arch" 'NR > 1 && $1 == a && $4 > 0' "$dir/startup.tsv" | wc -l)

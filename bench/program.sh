@@ -67,28 +67,6 @@ side=1024
     > "$tmp/image.ppm"
 image_bytes=$(stat -c %s "$tmp/image.ppm")
 
-# lib_dir ROOT ARCH SONAME: where Debian keeps a library, /lib (12) or
-# /usr/lib (13, merged /usr); bin_of ROOT PROG: a program, /bin or /usr/bin.
-lib_dir() {
-    local d=$1/lib/$2-linux-gnu
-    [ -e "$d/$3" ] || d=$1/usr/lib/$2-linux-gnu
-    echo "$d"
-}
-bin_of() {
-    local f=$1/bin/$2
-    [ -e "$f" ] || f=$1/usr/bin/$2
-    echo "$f"
-}
-
-# direct RUNNER-ARGS...: sets cmd to the runner's qemu command line, run
-# without the runner: native runs start their program directly, and so do
-# emulated and passthrough ones (qemu-ARCH), so no row pays a shell's start.
-direct() {
-    local line
-    line=$("$bench_runner" --dry-run "$@") || bench_die "runner --dry-run $* failed"
-    eval "cmd=($line)"
-}
-
 # timed PROG CONFIG ARCH IN OUT ARGS...: PROG (minigzip, optipng or xz)
 # ARGS < IN > OUT in CONFIG; prints its time in seconds (the process's CPU
 # time, or the wall clock).

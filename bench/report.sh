@@ -2,10 +2,12 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 #
 # Writes DIR/report.md from the sections the runners left in DIR
-# (throughput.md, crossover.md, program.md, startup.md). Its first line is
-# the headline: the speed-up of passthrough over emulation and its cost
-# against native, for compress2 level 6 and inflate on the corpus, on the
-# aarch64 guest (or the first guest measured). tools/demo.sh prints that line.
+# (throughput.md, crossover.md, program.md, deb.md, startup.md). Its first
+# line is the headline: the speed-up of passthrough over emulation and its
+# cost against native, for compress2 level 6 and inflate on the corpus, on
+# the aarch64 guest (or the first guest measured). tools/demo.sh prints
+# that line. The third, if //bench:deb ran: the same for dpkg-deb on a
+# large package, per compressor, end to end.
 # usage: report.sh DIR
 set -euo pipefail
 
@@ -13,7 +15,8 @@ usage() {
     cat <<'USAGE'
 usage: report.sh DIR
 Writes DIR/report.md from the sections the benchmark runners left in DIR
-(throughput.md, crossover.md, program.md, startup.md), headline first.
+(throughput.md, crossover.md, program.md, deb.md, startup.md), headlines
+first.
   -h, --help   this text
 USAGE
 }
@@ -35,6 +38,7 @@ done
 dir=${args[0]}
 table=$dir/throughput_table.tsv
 sizes=$dir/crossover_sizes.tsv
+debs=$dir/deb.tsv
 
 headline() {
     local arch
@@ -62,9 +66,44 @@ headline() {
     }' "$table"
 }
 
+# dpkg-deb on the aarch64 guest (or the first measured): unpacking and
+# building, per compressor.
+deb_headline() {
+    awk -F'\t' -v quick="$(cat "$dir/.quick_deb" 2>/dev/null || echo 0)" '
+    NR > 1 { t[$1, $2, $3, $7] = $8; pkg = $4; mib = $6 / 1048576
+             if (a == "" || $1 == "aarch64") a = $1 }
+    # Quick runs may time 0 s: "-" then.
+    function ratio(x, y) {
+        return (y > 0 ? sprintf("%.2fx", x / y) : "-")
+    }
+    function per(op, what,    c, s, i, r, comps) {
+        split("xz zstd gzip", comps, " ")
+        for (i = 1; i <= 3; i++) {
+            c = comps[i]
+            if (what == "speed-up") {
+                r = ratio(t[a, op, c, "emulated"], t[a, op, c, "passthrough"])
+            } else {
+                r = ratio(t[a, op, c, "passthrough"], t[a, op, c, "native"])
+            }
+            s = s (i > 1 ? " / " : "") r
+        }
+        return s
+    }
+    END {
+        printf "**dpkg-deb**: on the %s guest, passthrough unpacks %s (`dpkg-deb --fsys-tarfile`, %.1f MiB of files) %s faster than emulation at %s native time (xz / zstd / gzip); it builds it (`-b`) %s faster at %s native time.%s\n",
+            a, pkg, mib, per("unpack", "speed-up"), per("unpack", "cost"),
+            per("build", "speed-up"), per("build", "cost"),
+            (quick == 1 ? " (Quick run: a small package, not a measurement.)" : "")
+    }' "$debs"
+}
+
 {
     headline
     echo
+    if [ -s "$debs" ]; then
+        deb_headline
+        echo
+    fi
     echo "# qemu-passthrough benchmark report"
     echo
     echo "Written $(date -u '+%Y-%m-%d %H:%M UTC') on $(uname -n):" \
@@ -79,7 +118,7 @@ headline() {
         echo "once on small data. It checks that the benchmarks run and report;"
         echo "its figures are not measurements."
     fi
-    for section in throughput crossover program startup; do
+    for section in throughput crossover program deb startup; do
         if [ -s "$dir/$section.md" ]; then
             echo
             cat "$dir/$section.md"

@@ -162,7 +162,11 @@ GUEST_DEBS_13=(pigz minizip libminizip1t64 zlib1g optipng libpng16-16t64
 # that read packages (dpkg-deb); so does every .deb whose data member is
 # compressed with anything but xz, so each compression the set has is
 # there.
-GUEST_DEBS_KEPT=(xz-utils liblzma5 dpkg zstd bzip2)
+GUEST_DEBS_KEPT=(xz-utils liblzma5 dpkg zstd bzip2 libicu72)
+# A large real package for //bench:deb (dpkg-deb end to end): libicu72,
+# 9 MB of xz, 36 MB unpacked, which images with C++ or Python programs
+# pull in. amd64 alone: its .deb is what every guest's dpkg-deb reads.
+BENCH_DEBS=(libicu72)
 # fetch_guest_debs ARCH SUITE PACKAGE...
 # Unpacks the packages into CACHE_DIR/debian-programs/ARCH, once per list
 # (.done-KEY). Additive: the tree is shared by every checkout on the
@@ -240,6 +244,7 @@ fetch_guest_debs() {
 }
 fetch_guest_debs arm64 bookworm "${GUEST_DEBS[@]}"
 fetch_guest_debs amd64 bookworm "${GUEST_DEBS[@]}"
+fetch_guest_debs amd64 bookworm "${BENCH_DEBS[@]}"
 fetch_guest_debs riscv64 trixie "${GUEST_DEBS_13[@]}"
 
 # Debian 13's xz-utils source, for riscv64's liblzma (Debian 12 has no
