@@ -273,12 +273,39 @@ void PT_GA_RESUME_SYMBOL(void **args, void *ret)
     }
 }
 
-/* Ahead of each block: the guest's block it stands for (0: none). Its 16
- * bytes keep malloc's alignment for the block. */
+/*
+ * Ahead of each block: the guest's block it stands for (0: none), and for
+ * an object with ga_track, its place in the object's list of such blocks.
+ * 32 bytes: malloc's alignment for the block.
+ */
 typedef struct BlockHead {
     uint64_t guest;
-    uint64_t unused;
+    HtlObject *owner;            /* ga_track: listed in owner->ga_held */
+    struct BlockHead *prev, *next;
 } BlockHead;
+
+/* A guest block freed where the guest could not be asked (ga_track). */
+typedef struct Owed {
+    uint64_t guest;
+    struct Owed *next;
+} Owed;
+
+/* The ga_held and ga_owed lists: a library's own threads free blocks too
+ * (libzstd's workers), while the calling thread allocates. */
+static pthread_mutex_t lists_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void unlink_held(BlockHead *h)
+{
+    if (h->prev) {
+        h->prev->next = h->next;
+    } else {
+        h->owner->ga_held = h->next;
+    }
+    if (h->next) {
+        h->next->prev = h->prev;
+    }
+    h->owner = NULL;
+}
 
 void *htl_ga_alloc(HtlObject *o, uint64_t items, uint64_t size)
 {
@@ -304,7 +331,17 @@ void *htl_ga_alloc(HtlObject *o, uint64_t items, uint64_t size)
         return NULL;
     }
     h->guest = guest;
-    o->blocks++;
+    if (guest && o->ga_track) {
+        pthread_mutex_lock(&lists_lock);
+        h->owner = o;
+        h->next = o->ga_held;
+        if (h->next) {
+            h->next->prev = h;
+        }
+        o->ga_held = h;
+        pthread_mutex_unlock(&lists_lock);
+    }
+    __atomic_add_fetch(&o->blocks, 1, __ATOMIC_RELAXED);
     return h + 1;
 }
 
@@ -312,6 +349,7 @@ void htl_ga_free(HtlObject *o, void *block)
 {
     BlockHead *h;
     uint64_t guest;
+    Owed *owed;
 
     if (!block) {
         /* The guest's allocator sees it too, as it would from its own
@@ -322,12 +360,80 @@ void htl_ga_free(HtlObject *o, void *block)
         return;
     }
     h = (BlockHead *)block - 1;
-    guest = h->guest;
-    free(h);
-    o->blocks--;
-    /* Outside htl_ga_run() (an entry called without its pause), the
-     * guest's block cannot be handed back: it stays the guest's. */
-    if (guest && running) {
-        ask(PT_PAUSE_FREE, 0, 0, guest);
+    if (o->ga_track) {
+        /* htl_ga_give_back() may be taking it from the list. */
+        pthread_mutex_lock(&lists_lock);
+        if (h->owner) {
+            unlink_held(h);
+        }
+        guest = h->guest;
+        pthread_mutex_unlock(&lists_lock);
+    } else {
+        guest = h->guest;
     }
+    free(h);
+    __atomic_sub_fetch(&o->blocks, 1, __ATOMIC_RELAXED);
+    if (!guest) {
+        return;
+    }
+    if (running) {
+        ask(PT_PAUSE_FREE, 0, 0, guest);
+    } else if (o->ga_track && (owed = malloc(sizeof(*owed)))) {
+        /* Freed on a thread that cannot ask (a library's worker): owed
+         * until the object's next paused call (htl_ga_settle()). */
+        owed->guest = guest;
+        pthread_mutex_lock(&lists_lock);
+        owed->next = o->ga_owed;
+        o->ga_owed = owed;
+        pthread_mutex_unlock(&lists_lock);
+    }
+    /* Otherwise (an entry called without its pause), the guest's block
+     * cannot be handed back: it stays the guest's. */
+}
+
+void htl_ga_settle(HtlObject *o)
+{
+    Owed *owed, *next;
+
+    if (!__atomic_load_n(&o->ga_owed, __ATOMIC_RELAXED)) {
+        return;
+    }
+    pthread_mutex_lock(&lists_lock);
+    owed = o->ga_owed;
+    o->ga_owed = NULL;
+    pthread_mutex_unlock(&lists_lock);
+    for (; owed; owed = next) {
+        next = owed->next;
+        if (running) {
+            ask(PT_PAUSE_FREE, 0, 0, owed->guest);
+        }
+        free(owed);
+    }
+}
+
+void htl_ga_give_back(HtlObject *o)
+{
+    uint64_t *guest = NULL;
+    size_t n = 0, cap = 0;
+    BlockHead *h;
+
+    htl_ga_settle(o);
+    pthread_mutex_lock(&lists_lock);
+    for (h = o->ga_held; h; h = h->next) {
+        cap++;
+    }
+    guest = cap ? malloc(cap * sizeof(*guest)) : NULL;
+    while ((h = o->ga_held)) {
+        if (guest) {
+            guest[n++] = h->guest;
+        }
+        h->guest = 0;
+        unlink_held(h);
+    }
+    pthread_mutex_unlock(&lists_lock);
+    /* Asked outside the lock: the guest runs meanwhile. */
+    for (size_t i = 0; i < n && running; i++) {
+        ask(PT_PAUSE_FREE, 0, 0, guest[i]);
+    }
+    free(guest);
 }

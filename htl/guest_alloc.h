@@ -71,4 +71,18 @@ HTL_HIDDEN bool htl_ga_active(void);
 HTL_HIDDEN void *htl_ga_alloc(HtlObject *o, uint64_t items, uint64_t size);
 HTL_HIDDEN void htl_ga_free(HtlObject *o, void *block);
 
+/*
+ * For an object with ga_track (its library's own threads allocate and
+ * free too: libzstd's workers). A block a thread frees where the guest
+ * cannot be asked is owed to the guest; htl_ga_settle(), in a paused call
+ * of the object, hands owed blocks back (outside one, it forgets them).
+ * htl_ga_give_back() hands back every guest block the object holds, now:
+ * the guest frees an object the host must keep a while longer (a
+ * dictionary a context still references), and its allocator sees the
+ * blocks go then, as with the guest's own library; the host's stay until
+ * the object goes.
+ */
+HTL_HIDDEN void htl_ga_settle(HtlObject *o);
+HTL_HIDDEN void htl_ga_give_back(HtlObject *o);
+
 #endif

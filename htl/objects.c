@@ -97,6 +97,9 @@ HtlObject *htl_object_new(HtlTable *t, void *guest)
     o->guest = guest;
     o->blocks = 0;
     o->ga = false;
+    o->ga_track = false;
+    o->ga_held = NULL;
+    o->ga_owed = NULL;
     o->tag = (uint8_t)t->tag;
     __atomic_store_n(&o->word, (gen << 1) | 1, __ATOMIC_RELAXED);
     return o;

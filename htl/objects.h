@@ -34,10 +34,15 @@ typedef struct HtlObject {
     uint32_t next_free;
     void *guest;             /* the guest's object it belongs to, if any */
     /* With the guest's allocator (guest_alloc.h): the blocks the host
-     * library holds for it. */
+     * library holds for it; with ga_track, the list of those that stand
+     * for a guest block, and the guest blocks owed back (freed where the
+     * guest could not be asked). */
     uint32_t blocks;
     bool ga;
+    bool ga_track;
     uint8_t tag;             /* its table's */
+    void *ga_held;
+    void *ga_owed;
 } HtlObject;
 
 typedef struct HtlTable {

@@ -16,7 +16,9 @@
 /* Every function, the deprecated ones too. */
 #define ZSTD_DISABLE_DEPRECATE_WARNINGS
 #define ZDICT_DISABLE_DEPRECATE_WARNINGS
+#include <pthread.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <zdict.h>
 #include <zstd.h>
 #include <zstd_errors.h>
@@ -89,42 +91,231 @@ static inline bool zstd_second_on_host(void **args, int id)
 }
 
 /* A default customMem: libzstd's own malloc and free. */
-static inline bool zstd_default_mem(void **args, int mem)
+static inline bool zstd_default_mem(const ZSTD_customMem *m)
 {
-    const ZSTD_customMem *m = mem >= 0 ? args[mem] : NULL;
-
-    return !m || (!m->customAlloc && !m->customFree);
+    return !m->customAlloc && !m->customFree;
 }
 
 /*
- * NEW: on the host if its group is (its entries resolved), with libzstd's
- * allocator and any parameters object it takes on the host; a guest
- * parameters object or allocator makes a guest object; both a host
- * object and a guest allocator: refused.
+ * Host objects made with the program's allocator (ZSTD_customMem): the
+ * allocator of each, by handle, for the calls that pause to run it. A
+ * table of open addressing; 0 is a free slot, 1 one freed (no handle is
+ * either).
  */
-static inline int zstd_route_new(int group, void **args, int mem, int id)
+typedef struct ZstdMem {
+    uint64_t handle;
+    ZSTD_customMem mem;
+} ZstdMem;
+
+#define ZSTD_MEM_FREED 1
+
+static ZstdMem *zstd_mems;
+static size_t zstd_mems_size, zstd_mems_used;
+static pthread_mutex_t zstd_mems_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static ZstdMem *zstd_mem_slot(ZstdMem *table, size_t size, uint64_t handle,
+                              bool for_new)
+{
+    size_t i = (size_t)((handle * 0x9e3779b97f4a7c15ULL) >> 17) & (size - 1);
+
+    for (;; i = (i + 1) & (size - 1)) {
+        if (table[i].handle == handle || !table[i].handle ||
+            (for_new && table[i].handle == ZSTD_MEM_FREED)) {
+            return &table[i];
+        }
+    }
+}
+
+static void zstd_mem_add(const void *obj, const ZSTD_customMem *mem)
+{
+    uint64_t handle = (uintptr_t)obj;
+    ZstdMem *slot;
+
+    pthread_mutex_lock(&zstd_mems_lock);
+    if ((zstd_mems_used + 1) * 2 > zstd_mems_size) {
+        /* Grown, its freed slots dropped. */
+        size_t size = zstd_mems_size ? zstd_mems_size * 2 : 64;
+        ZstdMem *table = calloc(size, sizeof(*table));
+
+        if (table) {
+            zstd_mems_used = 0;
+            for (size_t i = 0; i < zstd_mems_size; i++) {
+                if (zstd_mems[i].handle > ZSTD_MEM_FREED) {
+                    *zstd_mem_slot(table, size, zstd_mems[i].handle, true) =
+                        zstd_mems[i];
+                    zstd_mems_used++;
+                }
+            }
+            free(zstd_mems);
+            zstd_mems = table;
+            zstd_mems_size = size;
+        }
+    }
+    if ((zstd_mems_used + 1) * 2 <= zstd_mems_size) {
+        slot = zstd_mem_slot(zstd_mems, zstd_mems_size, handle, true);
+        zstd_mems_used += slot->handle != handle;
+        *slot = (ZstdMem){ handle, *mem };
+    }
+    /* Else no room: its calls get no blocks (libzstd fails them). */
+    pthread_mutex_unlock(&zstd_mems_lock);
+}
+
+static bool zstd_mem_find(const void *obj, ZSTD_customMem *mem)
+{
+    uint64_t handle = (uintptr_t)obj;
+    ZstdMem *slot = NULL;
+
+    pthread_mutex_lock(&zstd_mems_lock);
+    if (zstd_mems_size) {
+        slot = zstd_mem_slot(zstd_mems, zstd_mems_size, handle, false);
+        if (slot->handle == handle) {
+            *mem = slot->mem;
+        } else {
+            slot = NULL;
+        }
+    }
+    pthread_mutex_unlock(&zstd_mems_lock);
+    return slot != NULL;
+}
+
+static void zstd_mem_drop(const void *obj)
+{
+    uint64_t handle = (uintptr_t)obj;
+    ZstdMem *slot;
+
+    pthread_mutex_lock(&zstd_mems_lock);
+    if (zstd_mems_size) {
+        slot = zstd_mem_slot(zstd_mems, zstd_mems_size, handle, false);
+        if (slot->handle == handle) {
+            slot->handle = ZSTD_MEM_FREED;
+        }
+    }
+    pthread_mutex_unlock(&zstd_mems_lock);
+}
+
+/*
+ * The allocator a paused call of this thread runs: set as the call is
+ * routed. The guest's allocator may make libzstd calls of its own, which
+ * set another: each run of it puts the caller's back after it.
+ */
+typedef struct ZstdCallMem {
+    bool set;
+    ZSTD_customMem mem;
+} ZstdCallMem;
+
+static __thread ZstdCallMem zstd_call_mem;
+
+static void *zstd_mem_alloc(void *obj, uint64_t items, uint64_t size)
+{
+    ZstdCallMem call = zstd_call_mem;
+    void *block = NULL;
+
+    (void)obj;
+    if (call.set && (!size || items <= SIZE_MAX / size)) {
+        block = call.mem.customAlloc(call.mem.opaque, (size_t)(items * size));
+    }
+    zstd_call_mem = call;
+    return block;
+}
+
+static void zstd_mem_free(void *obj, void *block)
+{
+    ZstdCallMem call = zstd_call_mem;
+
+    (void)obj;
+    if (call.set && block) {
+        call.mem.customFree(call.mem.opaque, block);
+    }
+    zstd_call_mem = call;
+}
+
+static const GtlAllocOps zstd_alloc_ops = { zstd_mem_alloc, zstd_mem_free };
+#define zcctx_alloc_ops zstd_alloc_ops
+#define zdctx_alloc_ops zstd_alloc_ops
+#define zcdict_alloc_ops zstd_alloc_ops
+#define zddict_alloc_ops zstd_alloc_ops
+
+/*
+ * NEW: on the host if its group is (its entries resolved), with any
+ * parameters object it takes on the host, and libzstd's allocator or the
+ * program's (a whole one, through the row's NAME_ga_HTL entry); else a
+ * guest object. A host parameters object with what the host cannot take:
+ * refused.
+ */
+static inline int zstd_route_new(int group, void **args, int mem, bool ga,
+                                 int id)
 {
     int i = zstd_second[id];
+    const ZSTD_customMem *m = mem >= 0 ? args[mem] : NULL;
     bool second_guest = i >= 0 && *(void **)args[i] &&
                         !zstd_on_host(*(void **)args[i]);
+    bool own = m && !zstd_default_mem(m);
+    bool whole = own && m->customAlloc && m->customFree;
 
+    if (whole && ga && !second_guest && gtl_on_host(group) &&
+        gtl_ga_on_host()) {
+        zstd_call_mem = (ZstdCallMem){ true, *m };
+        return (zstd_second_on_host(args, id) ? GTL_HOST_ONLY : GTL_HOST) |
+               GTL_GA;
+    }
     if (zstd_second_on_host(args, id)) {
         return GTL_HOST_ONLY;
     }
-    if (!zstd_default_mem(args, mem) || second_guest ||
-        !gtl_on_host(group)) {
+    if (own || second_guest || !gtl_on_host(group)) {
         return GTL_GUEST;
     }
     return GTL_HOST;
 }
 
-/* ON, COPY, GUEST: the host if an object of the call is there (which
- * refuses the call if the other is not, or if the row has no entry). */
-static inline int zstd_route_on(void **args, int pos, int id)
+/* A host object made with the program's allocator: its handle and the
+ * allocator, for its calls. */
+static inline void zstd_after_new(int route, void **args, int mem,
+                                  void *ret)
 {
-    return zstd_on_host(*(void **)args[pos]) || zstd_second_on_host(args, id)
-               ? GTL_HOST_ONLY
-               : GTL_GUEST;
+    void *obj = *(void **)ret;
+
+    if (mem >= 0 && (route & GTL_GA) && zstd_on_host(obj)) {
+        zstd_mem_add(obj, args[mem]);
+    }
+}
+
+/*
+ * ON, COPY, GUEST: the host if an object of the call is there (which
+ * refuses the call if the other is not, or if the row has no entry);
+ * through NAME_ga_HTL if the row has one and the object the call may
+ * allocate for (a copy's destination) has the program's allocator.
+ */
+static inline int zstd_route_on(void **args, int pos, bool ga, int id)
+{
+    const void *obj = *(void **)args[id == GTL_ID_ZSTD_copyCCtx ? 0 : pos];
+
+    if (!zstd_on_host(*(void **)args[pos]) && !zstd_second_on_host(args, id)) {
+        return GTL_GUEST;
+    }
+    if (ga && gtl_is_ga_handle(obj)) {
+        zstd_call_mem.set = zstd_mem_find(obj, &zstd_call_mem.mem);
+        return GTL_HOST_ONLY | GTL_GA;
+    }
+    return GTL_HOST_ONLY;
+}
+
+/* After a free on the host: the object's allocator is not needed again. */
+static inline void zstd_after_on(void **args, int pos, void *ret, int id)
+{
+    const void *obj = *(void **)args[pos];
+
+    switch (id) {
+    case GTL_ID_ZSTD_freeCCtx:
+    case GTL_ID_ZSTD_freeCStream:
+    case GTL_ID_ZSTD_freeDCtx:
+    case GTL_ID_ZSTD_freeDStream:
+    case GTL_ID_ZSTD_freeCDict:
+    case GTL_ID_ZSTD_freeDDict:
+        if (gtl_is_ga_handle(obj) && !ZSTD_isError(*(size_t *)ret)) {
+            zstd_mem_drop(obj);
+        }
+        break;
+    }
 }
 
 /* The hooks gtl/wrap.h asks of each group: all groups alike. */
@@ -132,33 +323,32 @@ static inline int zstd_route_on(void **args, int pos, int id)
     static inline int group##_route_new(void **args, int pos, bool ga,     \
                                         int id)                            \
     {                                                                       \
-        (void)ga;                                                           \
-        return zstd_route_new(GTL_GROUP_##group, args, pos, id);            \
+        return zstd_route_new(GTL_GROUP_##group, args, pos, ga, id);        \
+    }                                                                       \
+    static inline void group##_after_new(int route, void **args, int pos,  \
+                                         void *ret, int id)                \
+    {                                                                       \
+        (void)id;                                                           \
+        zstd_after_new(route, args, pos, ret);                              \
     }                                                                       \
     static inline int group##_route_on(void **args, int pos, bool ga,      \
                                        int id)                             \
     {                                                                       \
-        (void)ga;                                                           \
-        return zstd_route_on(args, pos, id);                                \
+        return zstd_route_on(args, pos, ga, id);                            \
     }                                                                       \
     static inline int group##_route_guest(void **args, int pos, int id)    \
     {                                                                       \
-        return zstd_route_on(args, pos, id);                                \
+        return zstd_route_on(args, pos, false, id);                         \
     }
 ZSTD_GROUP(zcctx)
 ZSTD_GROUP(zdctx)
 ZSTD_GROUP(zcdict)
 ZSTD_GROUP(zddict)
 ZSTD_GROUP(zcparams)
-#define zcctx_after_new gtl_no_after_new
-#define zcctx_after_on gtl_no_after_on
-#define zdctx_after_new gtl_no_after_new
-#define zdctx_after_on gtl_no_after_on
-#define zcdict_after_new gtl_no_after_new
-#define zcdict_after_on gtl_no_after_on
-#define zddict_after_new gtl_no_after_new
-#define zddict_after_on gtl_no_after_on
-#define zcparams_after_new gtl_no_after_new
+#define zcctx_after_on zstd_after_on
+#define zdctx_after_on zstd_after_on
+#define zcdict_after_on zstd_after_on
+#define zddict_after_on zstd_after_on
 #define zcparams_after_on gtl_no_after_on
 
 ZSTD_FUNCTIONS(GTL_WRAP)

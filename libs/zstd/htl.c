@@ -28,6 +28,7 @@
 
 #include "entry.h"
 #include "guest_access.h"
+#include "guest_alloc.h"
 #include "objects.h"
 #include "spec.h"
 
@@ -42,6 +43,8 @@ typedef enum ZKind {
 typedef struct ZHold {
     int users;
     ZKind kind;
+    bool ga;                 /* made with the guest's allocator */
+    HtlObject mem;           /* then: its blocks (guest_alloc.h) */
     void *obj;
     struct ZHold *dict;      /* a context's: the dictionary it references */
     void *prefix;            /* a context's: the copy of its prefix */
@@ -87,6 +90,9 @@ static void z_unuse(ZHold *h)
     if (h && !__atomic_sub_fetch(&h->users, 1, __ATOMIC_ACQ_REL)) {
         /* A context first: it may reference the dictionary below. */
         z_free_obj(h->kind, h->obj);
+        if (h->ga) {
+            htl_ga_settle(&h->mem);
+        }
         z_unuse(h->dict);
         free(h->prefix);
         free(h);
@@ -100,35 +106,77 @@ static ZHold *z_use(ZHold *h)
 }
 
 /*
- * NEW: libzstd's allocator only; the GTL sends a customMem to the guest,
- * and a guest that sends one anyway (function pointers of its own) is
- * refused. And the result's slot writable: an object that could not reach
- * the guest would never be freed. (GROUP_new is a macro, for `ret`.)
+ * An object made with the guest's ZSTD_customMem: libzstd's blocks are
+ * the host's, each one asked of the guest's allocator as libzstd takes it
+ * and handed back as libzstd frees it (guest_alloc.h). libzstd's worker
+ * threads cannot ask: their blocks are the host's alone, and a guest
+ * block one of them frees is handed back at the object's next call.
  */
-static bool z_new(void *ret, void **lv, int mem)
+static void *z_alloc(void *opaque, size_t size)
 {
-    const ZSTD_customMem *m = mem >= 0 ? lv[mem] : NULL;
-
-    return htl_writable(ret, sizeof(void *)) &&
-           (!m || (!m->customAlloc && !m->customFree));
+    return htl_ga_alloc(opaque, 1, size);
 }
-#define zcctx_new(o, lv, pos) z_new(ret, lv, pos)
-#define zdctx_new(o, lv, pos) z_new(ret, lv, pos)
-#define zcdict_new(o, lv, pos) z_new(ret, lv, pos)
-#define zddict_new(o, lv, pos) z_new(ret, lv, pos)
-#define zcparams_new(o, lv, pos) z_new(ret, lv, pos)
 
-/* After a creator: the guest gets a handle for libzstd's object. */
-static void z_new_done(HtlTable *t, ZKind kind, void *r)
+static void z_free(void *opaque, void *block)
 {
-    void **result = r;
-    ZRecord *rec;
+    htl_ga_free(opaque, block);
+}
+
+/*
+ * NEW: the result's slot writable (an object that could not reach the
+ * guest would never be freed); libzstd's allocator, or the guest's where
+ * it can be asked (a NAME_ga_HTL call) and is a whole one (libzstd makes
+ * nothing with half of one). Its ZHold is made first, for the
+ * allocator's blocks, and goes to GROUP_new_done in o[0]. (GROUP_new is a
+ * macro, for `ret`.)
+ */
+static bool z_new(void *ret, void **o, void **lv, int mem)
+{
+    ZSTD_customMem *m = mem >= 0 ? lv[mem] : NULL;
     ZHold *h;
 
-    if (!*result) {
-        return;
+    if (!htl_writable(ret, sizeof(void *))) {
+        return false;
+    }
+    if (!m || (!m->customAlloc && !m->customFree)) {
+        return true;
+    }
+    if (!htl_ga_active() || !m->customAlloc || !m->customFree) {
+        return false;
     }
     h = calloc(1, sizeof(*h));
+    if (!h) {
+        return false;
+    }
+    h->ga = true;
+    h->mem.ga = true;
+    h->mem.ga_track = true;
+    *m = (ZSTD_customMem){ z_alloc, z_free, &h->mem };
+    o[0] = h;
+    return true;
+}
+#define zcctx_new(o, lv, pos) z_new(ret, o, lv, pos)
+#define zdctx_new(o, lv, pos) z_new(ret, o, lv, pos)
+#define zcdict_new(o, lv, pos) z_new(ret, o, lv, pos)
+#define zddict_new(o, lv, pos) z_new(ret, o, lv, pos)
+#define zcparams_new(o, lv, pos) z_new(ret, o, lv, pos)
+
+/* After a creator: the guest gets a handle for libzstd's object (with the
+ * guest's allocator: one that says so). */
+static void z_new_done(HtlTable *t, ZKind kind, void **o, void *r)
+{
+    void **result = r;
+    ZHold *h = o[0];
+    ZRecord *rec = NULL;
+
+    o[0] = NULL;
+    if (!*result) {
+        free(h);
+        return;
+    }
+    if (!h) {
+        h = calloc(1, sizeof(*h));
+    }
     rec = h ? (ZRecord *)htl_object_new(t, NULL) : NULL;
     if (!rec) {
         z_free_obj(kind, *result);
@@ -136,9 +184,12 @@ static void z_new_done(HtlTable *t, ZKind kind, void *r)
         *result = NULL;
         return;
     }
-    *h = (ZHold){ .users = 1, .kind = kind, .obj = *result };
+    h->users = 1;
+    h->kind = kind;
+    h->obj = *result;
     rec->table = t;
     rec->hold = h;
+    rec->obj.ga = h->ga;
     *result = (void *)(uintptr_t)htl_object_handle(&rec->obj);
     htl_object_release(&rec->obj);
 }
@@ -156,6 +207,10 @@ static bool z_enter(HtlTable *t, void **o, void **lv, int pos, bool shared)
     }
     o[0] = rec;
     *(void **)lv[pos] = rec->hold->obj;
+    /* Blocks its workers freed, handed back where the guest can be asked. */
+    if (rec->hold->ga && htl_ga_active()) {
+        htl_ga_settle(&rec->hold->mem);
+    }
     return true;
 }
 
@@ -205,9 +260,8 @@ static bool z_second(void **o, void **arg, HtlTable *t, bool null_ok)
 #define Z_GROUP(group, kind, shared)                                       \
     static void group##_new_done(void **o, void **lv, void *r)             \
     {                                                                      \
-        (void)o;                                                           \
         (void)lv;                                                          \
-        z_new_done(&group##_table, kind, r);                               \
+        z_new_done(&group##_table, kind, o, r);                            \
     }                                                                      \
     static bool group##_enter(void **o, void **lv, int pos)                \
     {                                                                      \
@@ -217,7 +271,12 @@ static bool z_second(void **o, void **arg, HtlTable *t, bool null_ok)
     {                                                                      \
         z_leave(o);                                                        \
     }
-/* COPY rows' (contexts'): the source claimed too, in o[1], tagged. */
+/*
+ * COPY rows' (contexts'): the source claimed too, in o[1], tagged. Not
+ * where either has the guest's allocator: libzstd gives the copy the
+ * source's allocator, which would free the destination's blocks (and
+ * its later ones, after the source is gone) as its own.
+ */
 #define Z_COPIES(group)                                                    \
     static bool group##_copy_enter(void **o, void **lv)                    \
     {                                                                      \
@@ -228,8 +287,12 @@ static bool z_second(void **o, void **arg, HtlTable *t, bool null_ok)
             return false;                                                  \
         }                                                                  \
         o[1] = (void *)((uintptr_t)src | 1);                               \
+        if (src->hold->ga) {                                               \
+            return false;                                                  \
+        }                                                                  \
         *(void **)lv[1] = src->hold->obj;                                  \
-        return z_enter(&group##_table, o, lv, 0, false);                   \
+        return z_enter(&group##_table, o, lv, 0, false) &&                 \
+               !((ZRecord *)o[0])->hold->ga;                               \
     }
 Z_GROUP(zcctx, Z_CCTX, false)
 Z_GROUP(zdctx, Z_DCTX, false)
@@ -246,6 +309,11 @@ static bool z_free_before(void **o, void **lv)
     ZRecord *rec = o[0];
     ZHold *h = rec->hold;
 
+    /* Kept for another user: the guest's allocator gets its blocks back
+     * now, as libzstd would give them. */
+    if (h->ga && __atomic_load_n(&h->users, __ATOMIC_ACQUIRE) > 1) {
+        htl_ga_give_back(&h->mem);
+    }
     htl_object_free(rec->table, &rec->obj);
     o[0] = NULL;
     z_unuse(h);
@@ -561,3 +629,4 @@ static bool z_samples(void **lv, int s, int z, int n, void **params,
                    a##p->d)
 
 ZSTD_FUNCTIONS(HTL_ENTRY)
+ZSTD_FUNCTIONS(HTL_GA_ENTRY)

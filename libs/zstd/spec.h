@@ -16,10 +16,18 @@
  * (libs/zstd/htl.c). What the host would keep a guest pointer for, it
  * keeps a copy of (prefixes, dictionaries "by reference").
  *
+ * Objects made with the program's own allocator (ZSTD_customMem) are the
+ * host's too: libzstd's blocks are host memory, each one asked of the
+ * program's allocator as libzstd takes it and given back as libzstd
+ * frees it, through paused calls (htl/guest_alloc.h); the calls that may
+ * allocate or free take their NAME_ga_HTL entry on such objects. Blocks
+ * libzstd's worker threads take (ZSTD_c_nbWorkers) are the host's alone:
+ * a host thread cannot pause for the guest. ZSTD_copyCCtx, which gives
+ * the copy the source's allocator, is refused if either context has the
+ * program's.
+ *
  * On the guest's own libzstd (GUEST): the queries and frame parsers that
- * cost less emulated than a round trip; objects with the program's own
- * allocator (ZSTD_customMem; libzstd's threads allocate from their own
- * threads, which cannot pause for the guest) or in a workspace the
+ * cost less emulated than a round trip; objects in a workspace the
  * program gives (initStatic*); thread pools; the buffer-less functions
  * (compressBegin/Continue, decompressContinue, blocks), whose window is
  * the program's own earlier buffers, which the host cannot keep a hold
@@ -48,15 +56,24 @@
 /* What a refused call returns, as libzstd reports errors. */
 #define ZSTD_REFUSED ((size_t)-(int)ZSTD_error_GENERIC)
 
-/* Extras: a creator's customMem argument (or -1: none); an ON row's
- * object, hooks. */
+/*
+ * Extras: a creator's customMem argument (-1: none; Z_NEW_MEM: one, the
+ * guest's allocator asked through pauses, NAME_ga_HTL); an ON row's
+ * object, hooks. Z_GA...: a context's calls that may allocate or free
+ * (and the dictionaries' frees), which on an object with the guest's
+ * allocator take their NAME_ga_HTL entry; the rest (Z_ON...) allocate
+ * nothing.
+ */
 #define Z_NEW(mem) (PT_NOGA, mem)
+#define Z_NEW_MEM(mem) (PT_GA(htl_ga_always), mem)
 #define Z_ON (PT_NOGA, 0, htl_no_before, htl_no_after)
 #define Z_ON_B(before) (PT_NOGA, 0, before, htl_no_after)
-#define Z_PREFIX (PT_NOGA, 0, z_prefix_before, z_prefix_after)
-#define Z_SEQUENCES (PT_NOGA, 0, z_seq_before, z_seq_after)
-#define Z_ON_A(after) (PT_NOGA, 0, htl_no_before, after)
-#define Z_FREE (PT_NOGA, 0, z_free_before, htl_no_after)
+#define Z_GA (PT_GA(htl_ga_always), 0, htl_no_before, htl_no_after)
+#define Z_GA_A(after) (PT_GA(htl_ga_always), 0, htl_no_before, after)
+#define Z_PREFIX (PT_GA(htl_ga_always), 0, z_prefix_before, z_prefix_after)
+#define Z_SEQUENCES (PT_GA(htl_ga_always), 0, z_seq_before, z_seq_after)
+#define Z_FREE (PT_GA(htl_ga_always), 0, z_free_before, htl_no_after)
+#define Z_FREE_PARAMS (PT_NOGA, 0, z_free_before, htl_no_after)
 #define Z_COPY (PT_NOGA, htl_no_after)
 #define Z_GUEST (0)
 
@@ -73,35 +90,35 @@
     FN(NEW, zcctx, ZSTD_CStream *, ZSTD_createCStream, 0, (), NULL, (),      \
        Z_NEW(-1))                                                            \
     FN(NEW, zcctx, ZSTD_CCtx *, ZSTD_createCCtx_advanced, 1,                 \
-       (ZSTD_customMem), NULL, (), Z_NEW(0))                                 \
+       (ZSTD_customMem), NULL, (), Z_NEW_MEM(0))                             \
     FN(NEW, zcctx, ZSTD_CStream *, ZSTD_createCStream_advanced, 1,           \
-       (ZSTD_customMem), NULL, (), Z_NEW(0))                                 \
+       (ZSTD_customMem), NULL, (), Z_NEW_MEM(0))                             \
     FN(ON, zcctx, size_t, ZSTD_freeCCtx, 1, (ZSTD_CCtx *), ZSTD_REFUSED, (), \
        Z_FREE)                                                               \
     FN(ON, zcctx, size_t, ZSTD_freeCStream, 1, (ZSTD_CStream *),             \
        ZSTD_REFUSED, (), Z_FREE)                                             \
     FN(ON, zcctx, size_t, ZSTD_compressCCtx, 6,                              \
        (ZSTD_CCtx *, void *, size_t, const void *, size_t, int),             \
-       ZSTD_REFUSED, (CK_W(a1, a2) CK_R(a3, a4)), Z_ON)                      \
+       ZSTD_REFUSED, (CK_W(a1, a2) CK_R(a3, a4)), Z_GA)                      \
     FN(ON, zcctx, size_t, ZSTD_compress2, 5,                                 \
        (ZSTD_CCtx *, void *, size_t, const void *, size_t), ZSTD_REFUSED,    \
-       (CK_W(a1, a2) CK_R(a3, a4)), Z_ON)                                    \
+       (CK_W(a1, a2) CK_R(a3, a4)), Z_GA)                                    \
     FN(ON, zcctx, size_t, ZSTD_compress_usingDict, 8,                        \
        (ZSTD_CCtx *, void *, size_t, const void *, size_t, const void *,     \
         size_t, int), ZSTD_REFUSED,                                          \
-       (CK_W(a1, a2) CK_R(a3, a4) CK_R(a5, a6)), Z_ON)                       \
+       (CK_W(a1, a2) CK_R(a3, a4) CK_R(a5, a6)), Z_GA)                       \
     FN(ON, zcctx, size_t, ZSTD_compress_advanced, 8,                         \
        (ZSTD_CCtx *, void *, size_t, const void *, size_t, const void *,     \
         size_t, ZSTD_parameters), ZSTD_REFUSED,                              \
-       (CK_W(a1, a2) CK_R(a3, a4) CK_R(a5, a6)), Z_ON)                       \
+       (CK_W(a1, a2) CK_R(a3, a4) CK_R(a5, a6)), Z_GA)                       \
     FN(ON, zcctx, size_t, ZSTD_compress_usingCDict, 6,                       \
        (ZSTD_CCtx *, void *, size_t, const void *, size_t,                   \
         const ZSTD_CDict *), ZSTD_REFUSED,                                   \
-       (CK_W(a1, a2) CK_R(a3, a4) CK_OBJ(5, zcdict)), Z_ON)                  \
+       (CK_W(a1, a2) CK_R(a3, a4) CK_OBJ(5, zcdict)), Z_GA)                  \
     FN(ON, zcctx, size_t, ZSTD_compress_usingCDict_advanced, 7,              \
        (ZSTD_CCtx *, void *, size_t, const void *, size_t,                   \
         const ZSTD_CDict *, ZSTD_frameParameters), ZSTD_REFUSED,             \
-       (CK_W(a1, a2) CK_R(a3, a4) CK_OBJ(5, zcdict)), Z_ON)                  \
+       (CK_W(a1, a2) CK_R(a3, a4) CK_OBJ(5, zcdict)), Z_GA)                  \
     FN(ZSTD_CPARAM_KIND, zcctx, size_t, ZSTD_CCtx_setParameter, 3,           \
        (ZSTD_CCtx *, ZSTD_cParameter, int), ZSTD_REFUSED, (),                \
        Z_ON_B(z_cparam_before))                                              \
@@ -111,7 +128,7 @@
     FN(ON, zcctx, size_t, ZSTD_CCtx_setPledgedSrcSize, 2,                    \
        (ZSTD_CCtx *, unsigned long long), ZSTD_REFUSED, (), Z_ON)            \
     FN(ON, zcctx, size_t, ZSTD_CCtx_reset, 2,                                \
-       (ZSTD_CCtx *, ZSTD_ResetDirective), ZSTD_REFUSED, (), Z_ON)           \
+       (ZSTD_CCtx *, ZSTD_ResetDirective), ZSTD_REFUSED, (), Z_GA)           \
     FN(ON, zcctx, size_t, ZSTD_CCtx_setCParams, 2,                           \
        (ZSTD_CCtx *, ZSTD_compressionParameters), ZSTD_REFUSED, (), Z_ON)    \
     FN(ON, zcctx, size_t, ZSTD_CCtx_setParametersUsingCCtxParams, 2,         \
@@ -119,16 +136,16 @@
        (CK_OBJ(1, zcparams)), Z_ON)                                          \
     FN(ON, zcctx, size_t, ZSTD_CCtx_loadDictionary, 3,                       \
        (ZSTD_CCtx *, const void *, size_t), ZSTD_REFUSED, (CK_R(a1, a2)),    \
-       Z_ON)                                                                 \
+       Z_GA)                                                                 \
     FN(ON, zcctx, size_t, ZSTD_CCtx_loadDictionary_advanced, 5,              \
        (ZSTD_CCtx *, const void *, size_t, ZSTD_dictLoadMethod_e,            \
         ZSTD_dictContentType_e), ZSTD_REFUSED,                               \
-       (CK_R(a1, a2) CK_SET(3, ZSTD_dlm_byCopy)), Z_ON)                      \
+       (CK_R(a1, a2) CK_SET(3, ZSTD_dlm_byCopy)), Z_GA)                      \
     FN(HAND(GUEST), zcctx, size_t, ZSTD_CCtx_loadDictionary_byReference, 3,  \
        (ZSTD_CCtx *, const void *, size_t), ZSTD_REFUSED, (), Z_GUEST)       \
     FN(ON, zcctx, size_t, ZSTD_CCtx_refCDict, 2,                             \
        (ZSTD_CCtx *, const ZSTD_CDict *), ZSTD_REFUSED,                      \
-       (CK_OBJ0(1, zcdict)), Z_ON_A(z_keep_dict))                            \
+       (CK_OBJ0(1, zcdict)), Z_GA_A(z_keep_dict))                            \
     FN(ON, zcctx, size_t, ZSTD_CCtx_refPrefix, 3,                            \
        (ZSTD_CCtx *, const void *, size_t), ZSTD_REFUSED, (CK_R(a1, a2)),    \
        Z_PREFIX)                                                             \
@@ -139,37 +156,37 @@
        (ZSTD_CCtx *, ZSTD_threadPool *), ZSTD_REFUSED, (), Z_GUEST)          \
     FN(ON, zcctx, size_t, ZSTD_compressStream2, 4,                           \
        (ZSTD_CCtx *, ZSTD_outBuffer *, ZSTD_inBuffer *, ZSTD_EndDirective),  \
-       ZSTD_REFUSED, (CK_STREAM(1, 2)), Z_ON)                                \
+       ZSTD_REFUSED, (CK_STREAM(1, 2)), Z_GA)                                \
     FN(ON, zcctx, size_t, ZSTD_compressStream2_simpleArgs, 8,                \
        (ZSTD_CCtx *, void *, size_t, size_t *, const void *, size_t,         \
         size_t *, ZSTD_EndDirective), ZSTD_REFUSED,                          \
-       (CK_INOUT(3) CK_INOUT(6) CK_W(a1, a2) CK_R(a4, a5)), Z_ON)            \
+       (CK_INOUT(3) CK_INOUT(6) CK_W(a1, a2) CK_R(a4, a5)), Z_GA)            \
     FN(ON, zcctx, size_t, ZSTD_compressStream, 3,                            \
        (ZSTD_CStream *, ZSTD_outBuffer *, ZSTD_inBuffer *), ZSTD_REFUSED,    \
-       (CK_STREAM(1, 2)), Z_ON)                                              \
+       (CK_STREAM(1, 2)), Z_GA)                                              \
     FN(ON, zcctx, size_t, ZSTD_flushStream, 2,                               \
        (ZSTD_CStream *, ZSTD_outBuffer *), ZSTD_REFUSED, (CK_STREAM(1, -1)), \
-       Z_ON)                                                                 \
+       Z_GA)                                                                 \
     FN(ON, zcctx, size_t, ZSTD_endStream, 2,                                 \
        (ZSTD_CStream *, ZSTD_outBuffer *), ZSTD_REFUSED, (CK_STREAM(1, -1)), \
-       Z_ON)                                                                 \
+       Z_GA)                                                                 \
     FN(ON, zcctx, size_t, ZSTD_initCStream, 2, (ZSTD_CStream *, int),        \
-       ZSTD_REFUSED, (), Z_ON)                                               \
+       ZSTD_REFUSED, (), Z_GA)                                               \
     FN(ON, zcctx, size_t, ZSTD_initCStream_srcSize, 3,                       \
-       (ZSTD_CStream *, int, unsigned long long), ZSTD_REFUSED, (), Z_ON)    \
+       (ZSTD_CStream *, int, unsigned long long), ZSTD_REFUSED, (), Z_GA)    \
     FN(ON, zcctx, size_t, ZSTD_initCStream_usingDict, 4,                     \
        (ZSTD_CStream *, const void *, size_t, int), ZSTD_REFUSED,            \
-       (CK_R(a1, a2)), Z_ON)                                                 \
+       (CK_R(a1, a2)), Z_GA)                                                 \
     FN(ON, zcctx, size_t, ZSTD_initCStream_advanced, 5,                      \
        (ZSTD_CStream *, const void *, size_t, ZSTD_parameters,               \
-        unsigned long long), ZSTD_REFUSED, (CK_R(a1, a2)), Z_ON)             \
+        unsigned long long), ZSTD_REFUSED, (CK_R(a1, a2)), Z_GA)             \
     FN(ON, zcctx, size_t, ZSTD_initCStream_usingCDict, 2,                    \
        (ZSTD_CStream *, const ZSTD_CDict *), ZSTD_REFUSED,                   \
-       (CK_OBJ(1, zcdict)), Z_ON_A(z_keep_dict))                             \
+       (CK_OBJ(1, zcdict)), Z_GA_A(z_keep_dict))                             \
     FN(ON, zcctx, size_t, ZSTD_initCStream_usingCDict_advanced, 4,           \
        (ZSTD_CStream *, const ZSTD_CDict *, ZSTD_frameParameters,            \
         unsigned long long), ZSTD_REFUSED, (CK_OBJ(1, zcdict)),              \
-       Z_ON_A(z_keep_dict))                                                  \
+       Z_GA_A(z_keep_dict))                                                  \
     FN(ON, zcctx, size_t, ZSTD_resetCStream, 2,                              \
        (ZSTD_CStream *, unsigned long long), ZSTD_REFUSED, (), Z_ON)         \
     FN(ON, zcctx, size_t, ZSTD_sizeof_CCtx, 1, (const ZSTD_CCtx *), 0, (),   \
@@ -228,24 +245,24 @@
     FN(NEW, zdctx, ZSTD_DStream *, ZSTD_createDStream, 0, (), NULL, (),      \
        Z_NEW(-1))                                                            \
     FN(NEW, zdctx, ZSTD_DCtx *, ZSTD_createDCtx_advanced, 1,                 \
-       (ZSTD_customMem), NULL, (), Z_NEW(0))                                 \
+       (ZSTD_customMem), NULL, (), Z_NEW_MEM(0))                             \
     FN(NEW, zdctx, ZSTD_DStream *, ZSTD_createDStream_advanced, 1,           \
-       (ZSTD_customMem), NULL, (), Z_NEW(0))                                 \
+       (ZSTD_customMem), NULL, (), Z_NEW_MEM(0))                             \
     FN(ON, zdctx, size_t, ZSTD_freeDCtx, 1, (ZSTD_DCtx *), ZSTD_REFUSED, (), \
        Z_FREE)                                                               \
     FN(ON, zdctx, size_t, ZSTD_freeDStream, 1, (ZSTD_DStream *),             \
        ZSTD_REFUSED, (), Z_FREE)                                             \
     FN(ON, zdctx, size_t, ZSTD_decompressDCtx, 5,                            \
        (ZSTD_DCtx *, void *, size_t, const void *, size_t), ZSTD_REFUSED,    \
-       (CK_W(a1, a2) CK_R(a3, a4)), Z_ON)                                    \
+       (CK_W(a1, a2) CK_R(a3, a4)), Z_GA)                                    \
     FN(ON, zdctx, size_t, ZSTD_decompress_usingDict, 7,                      \
        (ZSTD_DCtx *, void *, size_t, const void *, size_t, const void *,     \
         size_t), ZSTD_REFUSED,                                               \
-       (CK_W(a1, a2) CK_R(a3, a4) CK_R(a5, a6)), Z_ON)                       \
+       (CK_W(a1, a2) CK_R(a3, a4) CK_R(a5, a6)), Z_GA)                       \
     FN(ON, zdctx, size_t, ZSTD_decompress_usingDDict, 6,                     \
        (ZSTD_DCtx *, void *, size_t, const void *, size_t,                   \
         const ZSTD_DDict *), ZSTD_REFUSED,                                   \
-       (CK_W(a1, a2) CK_R(a3, a4) CK_OBJ(5, zddict)), Z_ON)                  \
+       (CK_W(a1, a2) CK_R(a3, a4) CK_OBJ(5, zddict)), Z_GA)                  \
     FN(ON, zdctx, size_t, ZSTD_DCtx_setParameter, 3,                         \
        (ZSTD_DCtx *, ZSTD_dParameter, int), ZSTD_REFUSED, (),                \
        Z_ON_B(z_dparam_before))                                              \
@@ -253,23 +270,23 @@
        (ZSTD_DCtx *, ZSTD_dParameter, int *), ZSTD_REFUSED,                  \
        (CK_W(a2, sizeof(int))), Z_ON)                                        \
     FN(ON, zdctx, size_t, ZSTD_DCtx_reset, 2,                                \
-       (ZSTD_DCtx *, ZSTD_ResetDirective), ZSTD_REFUSED, (), Z_ON)           \
+       (ZSTD_DCtx *, ZSTD_ResetDirective), ZSTD_REFUSED, (), Z_GA)           \
     FN(ON, zdctx, size_t, ZSTD_DCtx_setFormat, 2,                            \
        (ZSTD_DCtx *, ZSTD_format_e), ZSTD_REFUSED, (), Z_ON)                 \
     FN(ON, zdctx, size_t, ZSTD_DCtx_setMaxWindowSize, 2,                     \
        (ZSTD_DCtx *, size_t), ZSTD_REFUSED, (), Z_ON)                        \
     FN(ON, zdctx, size_t, ZSTD_DCtx_loadDictionary, 3,                       \
        (ZSTD_DCtx *, const void *, size_t), ZSTD_REFUSED, (CK_R(a1, a2)),    \
-       Z_ON)                                                                 \
+       Z_GA)                                                                 \
     FN(ON, zdctx, size_t, ZSTD_DCtx_loadDictionary_advanced, 5,              \
        (ZSTD_DCtx *, const void *, size_t, ZSTD_dictLoadMethod_e,            \
         ZSTD_dictContentType_e), ZSTD_REFUSED,                               \
-       (CK_R(a1, a2) CK_SET(3, ZSTD_dlm_byCopy)), Z_ON)                      \
+       (CK_R(a1, a2) CK_SET(3, ZSTD_dlm_byCopy)), Z_GA)                      \
     FN(HAND(GUEST), zdctx, size_t, ZSTD_DCtx_loadDictionary_byReference, 3,  \
        (ZSTD_DCtx *, const void *, size_t), ZSTD_REFUSED, (), Z_GUEST)       \
     FN(ON, zdctx, size_t, ZSTD_DCtx_refDDict, 2,                             \
        (ZSTD_DCtx *, const ZSTD_DDict *), ZSTD_REFUSED,                      \
-       (CK_OBJ0(1, zddict)), Z_ON_A(z_keep_dict))                            \
+       (CK_OBJ0(1, zddict)), Z_GA_A(z_keep_dict))                            \
     FN(ON, zdctx, size_t, ZSTD_DCtx_refPrefix, 3,                            \
        (ZSTD_DCtx *, const void *, size_t), ZSTD_REFUSED, (CK_R(a1, a2)),    \
        Z_PREFIX)                                                             \
@@ -278,27 +295,27 @@
        ZSTD_REFUSED, (CK_R(a1, a2)), Z_PREFIX)                               \
     FN(ON, zdctx, size_t, ZSTD_decompressStream, 3,                          \
        (ZSTD_DStream *, ZSTD_outBuffer *, ZSTD_inBuffer *), ZSTD_REFUSED,    \
-       (CK_STREAM(1, 2)), Z_ON)                                              \
+       (CK_STREAM(1, 2)), Z_GA)                                              \
     FN(ON, zdctx, size_t, ZSTD_decompressStream_simpleArgs, 7,               \
        (ZSTD_DCtx *, void *, size_t, size_t *, const void *, size_t,         \
         size_t *), ZSTD_REFUSED,                                             \
-       (CK_INOUT(3) CK_INOUT(6) CK_W(a1, a2) CK_R(a4, a5)), Z_ON)            \
+       (CK_INOUT(3) CK_INOUT(6) CK_W(a1, a2) CK_R(a4, a5)), Z_GA)            \
     FN(ON, zdctx, size_t, ZSTD_initDStream, 1, (ZSTD_DStream *),             \
-       ZSTD_REFUSED, (), Z_ON)                                               \
+       ZSTD_REFUSED, (), Z_GA)                                               \
     FN(ON, zdctx, size_t, ZSTD_initDStream_usingDict, 3,                     \
        (ZSTD_DStream *, const void *, size_t), ZSTD_REFUSED, (CK_R(a1, a2)), \
-       Z_ON)                                                                 \
+       Z_GA)                                                                 \
     FN(ON, zdctx, size_t, ZSTD_initDStream_usingDDict, 2,                    \
        (ZSTD_DStream *, const ZSTD_DDict *), ZSTD_REFUSED,                   \
-       (CK_OBJ(1, zddict)), Z_ON_A(z_keep_dict))                             \
+       (CK_OBJ(1, zddict)), Z_GA_A(z_keep_dict))                             \
     FN(ON, zdctx, size_t, ZSTD_resetDStream, 1, (ZSTD_DStream *),            \
        ZSTD_REFUSED, (), Z_ON)                                               \
     FN(ON, zdctx, size_t, ZSTD_sizeof_DCtx, 1, (const ZSTD_DCtx *), 0, (),   \
        Z_ON)                                                                 \
     FN(ON, zdctx, size_t, ZSTD_sizeof_DStream, 1, (const ZSTD_DStream *), 0, \
        (), Z_ON)                                                             \
-    /* It copies a loaded dictionary's pointer, which both then free:     \
-     * on the guest's contexts only. */                                    \
+    /* It copies a loaded dictionary's pointer, which both then free:        \
+     * on the guest's contexts only. */                                      \
     FN(GUEST, zdctx, void, ZSTD_copyDCtx, 2,                                 \
        (ZSTD_DCtx *, const ZSTD_DCtx *), 0, (CK_PEER(0)), (1))               \
     /* Buffer-less decompression: on the guest's objects only. */            \
@@ -329,12 +346,13 @@
     FN(NEW, zcdict, ZSTD_CDict *, ZSTD_createCDict_advanced, 6,              \
        (const void *, size_t, ZSTD_dictLoadMethod_e, ZSTD_dictContentType_e, \
         ZSTD_compressionParameters, ZSTD_customMem), NULL,                   \
-       (CK_R(a0, a1) CK_SET(2, ZSTD_dlm_byCopy) CK_CPARAMS(4)), Z_NEW(5))    \
+       (CK_R(a0, a1) CK_SET(2, ZSTD_dlm_byCopy) CK_CPARAMS(4)),             \
+       Z_NEW_MEM(5))                                                         \
     FN(NEW, zcdict, ZSTD_CDict *, ZSTD_createCDict_advanced2, 6,             \
        (const void *, size_t, ZSTD_dictLoadMethod_e, ZSTD_dictContentType_e, \
         const ZSTD_CCtx_params *, ZSTD_customMem), NULL,                     \
        (CK_R(a0, a1) CK_SET(2, ZSTD_dlm_byCopy) CK_OBJ(4, zcparams)),        \
-       Z_NEW(5))                                                             \
+       Z_NEW_MEM(5))                                                         \
     FN(ON, zcdict, size_t, ZSTD_freeCDict, 1, (ZSTD_CDict *), ZSTD_REFUSED,  \
        (), Z_FREE)                                                           \
     FN(ON, zcdict, size_t, ZSTD_sizeof_CDict, 1, (const ZSTD_CDict *), 0,    \
@@ -348,7 +366,7 @@
     FN(NEW, zddict, ZSTD_DDict *, ZSTD_createDDict_advanced, 5,              \
        (const void *, size_t, ZSTD_dictLoadMethod_e, ZSTD_dictContentType_e, \
         ZSTD_customMem), NULL, (CK_R(a0, a1) CK_SET(2, ZSTD_dlm_byCopy)),    \
-       Z_NEW(4))                                                             \
+       Z_NEW_MEM(4))                                                         \
     FN(ON, zddict, size_t, ZSTD_freeDDict, 1, (ZSTD_DDict *), ZSTD_REFUSED,  \
        (), Z_FREE)                                                           \
     FN(ON, zddict, size_t, ZSTD_sizeof_DDict, 1, (const ZSTD_DDict *), 0,    \
@@ -359,7 +377,7 @@
     FN(NEW, zcparams, ZSTD_CCtx_params *, ZSTD_createCCtxParams, 0, (), NULL, \
        (), Z_NEW(-1))                                                        \
     FN(ON, zcparams, size_t, ZSTD_freeCCtxParams, 1, (ZSTD_CCtx_params *),   \
-       ZSTD_REFUSED, (), Z_FREE)                                             \
+       ZSTD_REFUSED, (), Z_FREE_PARAMS)                                      \
     FN(ON, zcparams, size_t, ZSTD_CCtxParams_init, 2,                        \
        (ZSTD_CCtx_params *, int), ZSTD_REFUSED, (), Z_ON)                    \
     FN(ON, zcparams, size_t, ZSTD_CCtxParams_init_advanced, 2,               \

@@ -17,11 +17,15 @@
  * twin and the old compressStream/flushStream/endStream; every dictionary
  * trainer, finalizeDictionary and addEntropyTablesFromBuffer; digested
  * dictionaries, loaded and referenced ones, prefixes; the magicless
- * format; copied contexts; sequences generated (on a context of the
- * program's allocator: the guest's libzstd) and compressed; two worker
+ * format; copied contexts; sequences generated (on a context in the
+ * program's workspace: the guest's libzstd) and compressed; two worker
  * threads with a fixed job size; a 128 MB window (windowLog 27,
  * long distance matching) against the decoder's window limits; contexts
- * on the program's own allocator; and errors: corrupt, truncated and
+ * on the program's own allocator, and the contexts, streams,
+ * dictionaries, sequences and workers above again with every object made
+ * on it (a counting allocator, whose blocks must all come back; not the
+ * copies, which the host refuses for such contexts: libs/zstd/spec.h);
+ * and errors: corrupt, truncated and
  * foreign data, small destinations, parameters out of their bounds and
  * changed mid-frame. Where the GTL has its objects on the host, a
  * dictionary is freed while a context still references it (the host
@@ -65,6 +69,80 @@ static uint8_t frame[ROOM], back[ROOM];
 
 #define SHOWN 3            /* calls of a stream printed in full */
 #define MAX_CALLS 400000   /* a stream that never ends is stopped here */
+
+/* The program's own allocator, counting its blocks (atomically: the
+ * guest's libzstd calls it from its worker threads too). */
+typedef struct Tally {
+    long allocs, frees;
+} Tally;
+
+static void *tally_alloc(void *opaque, size_t size)
+{
+    __atomic_add_fetch(&((Tally *)opaque)->allocs, 1, __ATOMIC_RELAXED);
+    return malloc(size);
+}
+
+static void tally_free(void *opaque, void *p)
+{
+    if (p) {
+        __atomic_add_fetch(&((Tally *)opaque)->frees, 1, __ATOMIC_RELAXED);
+    }
+    free(p);
+}
+
+/*
+ * The allocator the objects below are made with: libzstd's (NULL), or in
+ * the second pass the program's, so that every call on them runs with
+ * it (on the host: the calls that pause for it).
+ */
+static const ZSTD_customMem *own_mem;
+
+static ZSTD_customMem mem_now(void)
+{
+    return own_mem ? *own_mem : ZSTD_defaultCMem;
+}
+
+static ZSTD_CCtx *new_cctx(void)
+{
+    return own_mem ? ZSTD_createCCtx_advanced(*own_mem) : ZSTD_createCCtx();
+}
+
+static ZSTD_DCtx *new_dctx(void)
+{
+    return own_mem ? ZSTD_createDCtx_advanced(*own_mem) : ZSTD_createDCtx();
+}
+
+static ZSTD_CStream *new_cstream(void)
+{
+    return own_mem ? ZSTD_createCStream_advanced(*own_mem)
+                   : ZSTD_createCStream();
+}
+
+static ZSTD_DStream *new_dstream(void)
+{
+    return own_mem ? ZSTD_createDStream_advanced(*own_mem)
+                   : ZSTD_createDStream();
+}
+
+static ZSTD_CDict *new_cdict(const void *dict, size_t size, int level)
+{
+    if (!own_mem) {
+        return ZSTD_createCDict(dict, size, level);
+    }
+    return ZSTD_createCDict_advanced(dict, size, ZSTD_dlm_byCopy,
+                                     ZSTD_dct_auto,
+                                     ZSTD_getCParams(level, 0, size),
+                                     *own_mem);
+}
+
+static ZSTD_DDict *new_ddict(const void *dict, size_t size)
+{
+    if (!own_mem) {
+        return ZSTD_createDDict(dict, size);
+    }
+    return ZSTD_createDDict_advanced(dict, size, ZSTD_dlm_byCopy,
+                                     ZSTD_dct_auto, *own_mem);
+}
 
 /* The GTL's host objects are handles with bit 63 set. */
 static int on_host(const void *obj)
@@ -348,7 +426,7 @@ static void set_param(const char *what, ZSTD_CCtx *c, ZSTD_cParameter p,
  */
 static void contexts(const Input *in, const Input *dict)
 {
-    ZSTD_CCtx *c = ZSTD_createCCtx();
+    ZSTD_CCtx *c = new_cctx();
     ZSTD_parameters params;
     char what[96];
     size_t r;
@@ -447,8 +525,8 @@ static void contexts(const Input *in, const Input *dict)
  * checksums ignored, a copied context. */
 static void decompression_contexts(const Input *in)
 {
-    ZSTD_DCtx *d = ZSTD_createDCtx(), *twin = ZSTD_createDCtx();
-    ZSTD_CCtx *c = ZSTD_createCCtx();
+    ZSTD_DCtx *d = new_dctx(), *twin = new_dctx();
+    ZSTD_CCtx *c = new_cctx();
     int v = -1;
     size_t n, r;
 
@@ -524,8 +602,8 @@ static const int plan_levels[] = { 1, LEVEL, -1, LEVEL, HIGH_LEVEL, 1 };
 
 static void streams(const Input *in)
 {
-    ZSTD_CCtx *c = ZSTD_createCStream();
-    ZSTD_DCtx *d = ZSTD_createDStream();
+    ZSTD_CCtx *c = new_cstream();
+    ZSTD_DCtx *d = new_dstream();
     char what[128];
 
     for (size_t i = 0; i < sizeof(plans) / sizeof(plans[0]); i++) {
@@ -569,10 +647,10 @@ static void streams(const Input *in)
 static void old_streams(const Input *in, const Input *dict)
 {
     static const Steps st = { 5000, 3000, 0, VIA_OLD };
-    ZSTD_CStream *c = ZSTD_createCStream();
-    ZSTD_DStream *d = ZSTD_createDStream();
-    ZSTD_CDict *cdict = ZSTD_createCDict(dict->data, dict->len, LEVEL);
-    ZSTD_DDict *ddict = ZSTD_createDDict(dict->data, dict->len);
+    ZSTD_CStream *c = new_cstream();
+    ZSTD_DStream *d = new_dstream();
+    ZSTD_CDict *cdict = new_cdict(dict->data, dict->len, LEVEL);
+    ZSTD_DDict *ddict = new_ddict(dict->data, dict->len);
     ZSTD_parameters params = ZSTD_getParams(1, in->len, 0);
     ZSTD_frameParameters fparams = { 1, 1, 0 };
     size_t n;
@@ -782,8 +860,8 @@ static void trainers(Input *out)
  */
 static void dictionaries(const Input *in, const Input *dict)
 {
-    ZSTD_CCtx *c = ZSTD_createCCtx();
-    ZSTD_DCtx *d = ZSTD_createDCtx();
+    ZSTD_CCtx *c = new_cctx();
+    ZSTD_DCtx *d = new_dctx();
     ZSTD_CCtx_params *cp = ZSTD_createCCtxParams();
     ZSTD_compressionParameters cparams = ZSTD_getCParams(1, 0, dict->len);
     ZSTD_frameParameters fparams = { 1, 1, 1 };
@@ -793,24 +871,24 @@ static void dictionaries(const Input *in, const Input *dict)
     char what[96];
     size_t n, r;
 
-    cdicts[0] = ZSTD_createCDict(dict->data, dict->len, LEVEL);
+    cdicts[0] = new_cdict(dict->data, dict->len, LEVEL);
     cdicts[1] = ZSTD_createCDict_byReference(dict->data, dict->len,
                                              HIGH_LEVEL);
     cdicts[2] = ZSTD_createCDict_advanced(dict->data, dict->len,
                                           ZSTD_dlm_byRef, ZSTD_dct_auto,
-                                          cparams, ZSTD_defaultCMem);
+                                          cparams, mem_now());
     ZSTD_CCtxParams_init(cp, LEVEL);
     ZSTD_CCtxParams_setParameter(cp, ZSTD_c_checksumFlag, 1);
     ZSTD_CCtx_setParameter(c, ZSTD_c_compressionLevel, LEVEL);
     cdicts[3] = ZSTD_createCDict_advanced2(dict->data, dict->len,
                                            ZSTD_dlm_byCopy,
                                            ZSTD_dct_fullDict, cp,
-                                           ZSTD_defaultCMem);
-    ddicts[0] = ZSTD_createDDict(dict->data, dict->len);
+                                           mem_now());
+    ddicts[0] = new_ddict(dict->data, dict->len);
     ddicts[1] = ZSTD_createDDict_byReference(dict->data, dict->len);
     ddicts[2] = ZSTD_createDDict_advanced(dict->data, dict->len,
                                           ZSTD_dlm_byRef, ZSTD_dct_auto,
-                                          ZSTD_defaultCMem);
+                                          mem_now());
     for (int i = 0; i < 4; i++) {
         snprintf(what, sizeof(what), "cdict %d", i);
         emit("%s: made %d id %u", what, cdicts[i] != NULL,
@@ -950,8 +1028,8 @@ static void freed_dictionaries(const Input *in, const Input *dict)
 {
     static uint8_t want[ROOM];
     static const Steps st = { 10000, 10000, 0, VIA_OLD };
-    ZSTD_CCtx *c = ZSTD_createCCtx();
-    ZSTD_DCtx *d = ZSTD_createDCtx();
+    ZSTD_CCtx *c = new_cctx();
+    ZSTD_DCtx *d = new_dctx();
     ZSTD_CDict *cdict;
     ZSTD_DDict *ddict;
     size_t wn, n;
@@ -962,7 +1040,7 @@ static void freed_dictionaries(const Input *in, const Input *dict)
         ZSTD_freeDCtx(d);
         return;
     }
-    cdict = ZSTD_createCDict(dict->data, dict->len, LEVEL);
+    cdict = new_cdict(dict->data, dict->len, LEVEL);
     wn = ZSTD_compress_usingCDict(c, want, sizeof(want), in->data, in->len,
                                   cdict);
     ZSTD_CCtx_refCDict(c, cdict);
@@ -971,7 +1049,7 @@ static void freed_dictionaries(const Input *in, const Input *dict)
     if (n != wn || memcmp(frame, want, n)) {
         emit("freed cdict, refCDict: frame %s differs", res(n));
     }
-    cdict = ZSTD_createCDict(dict->data, dict->len, LEVEL);
+    cdict = new_cdict(dict->data, dict->len, LEVEL);
     ZSTD_initCStream_usingCDict(c, cdict);
     ZSTD_freeCDict(cdict);
     trace_start(&t, "freed cdict, stream");
@@ -982,7 +1060,7 @@ static void freed_dictionaries(const Input *in, const Input *dict)
                                   dict->data, dict->len) != in->len) {
         emit("freed cdict, initCStream_usingCDict: %s", res(n));
     }
-    ddict = ZSTD_createDDict(dict->data, dict->len);
+    ddict = new_ddict(dict->data, dict->len);
     ZSTD_DCtx_refDDict(d, ddict);
     ZSTD_freeDDict(ddict);
     n = ZSTD_decompressDCtx(d, back, sizeof(back), want, wn);
@@ -998,7 +1076,7 @@ static void freed_dictionaries(const Input *in, const Input *dict)
 static void parameter_objects(const Input *in)
 {
     ZSTD_CCtx_params *p = ZSTD_createCCtxParams();
-    ZSTD_CCtx *c = ZSTD_createCCtx();
+    ZSTD_CCtx *c = new_cctx();
     ZSTD_parameters params = ZSTD_getParams(1, in->len, 0);
     int v = -1;
     size_t r;
@@ -1087,8 +1165,8 @@ static const Named dparams_named[] = {
 
 static void bounds(void)
 {
-    ZSTD_CCtx *c = ZSTD_createCCtx();
-    ZSTD_DCtx *d = ZSTD_createDCtx();
+    ZSTD_CCtx *c = new_cctx();
+    ZSTD_DCtx *d = new_dctx();
 
     for (size_t i = 0; i < sizeof(cparams_named) / sizeof(cparams_named[0]);
          i++) {
@@ -1144,8 +1222,8 @@ static void bounds(void)
 static void bad_data(const Input *in)
 {
     static const Steps st = { 3000, 5000, 0, VIA_STREAM2 };
-    ZSTD_CCtx *c = ZSTD_createCCtx();
-    ZSTD_DCtx *d = ZSTD_createDCtx();
+    ZSTD_CCtx *c = new_cctx();
+    ZSTD_DCtx *d = new_dctx();
     uint8_t copy[ROOM / 4];
     size_t n, r;
 
@@ -1251,37 +1329,17 @@ static void bad_data(const Input *in)
     ZSTD_freeDCtx(d);
 }
 
-/* The program's own allocator, counting its blocks: its objects are the
- * guest's, never the host's. */
-typedef struct Tally {
-    long allocs, frees;
-} Tally;
-
-static void *tally_alloc(void *opaque, size_t size)
-{
-    ((Tally *)opaque)->allocs++;
-    return malloc(size);
-}
-
-static void tally_free(void *opaque, void *p)
-{
-    if (p) {
-        ((Tally *)opaque)->frees++;
-    }
-    free(p);
-}
-
 /* Sequences: generated from a context's parse, compressed back, and a
  * sequence producer cleared (registering none). */
 static void sequences(const Input *in)
 {
     size_t bound = ZSTD_sequenceBound(in->len);
     ZSTD_Sequence *seqs = calloc(bound, sizeof(*seqs));
-    /* A context of the program's own allocator: generateSequences runs on
+    /* A context in the program's workspace: generateSequences runs on
      * the guest's libzstd (libs/zstd/spec.h says why). */
-    Tally tally = { 0, 0 };
-    ZSTD_customMem mem = { tally_alloc, tally_free, &tally };
-    ZSTD_CCtx *c = ZSTD_createCCtx_advanced(mem);
+    size_t space = ZSTD_estimateCCtxSize(LEVEL);
+    void *workspace = malloc(space);
+    ZSTD_CCtx *c = ZSTD_initStaticCCtx(workspace, space);
     size_t nseq, r;
 
     /* The context goes with its sequences: 1.5.4 keeps collecting into
@@ -1293,8 +1351,8 @@ static void sequences(const Input *in)
     if (ZSTD_isError(nseq)) {
         nseq = 0;
     }
-    ZSTD_freeCCtx(c);
-    c = ZSTD_createCCtx();
+    free(workspace);
+    c = new_cctx();
     ZSTD_CCtx_setParameter(c, ZSTD_c_compressionLevel, LEVEL);
     ZSTD_CCtx_setParameter(c, ZSTD_c_blockDelimiters,
                            ZSTD_sf_explicitBlockDelimiters);
@@ -1335,7 +1393,7 @@ static void sequences(const Input *in)
  */
 static void copies(const Input *in)
 {
-    ZSTD_CCtx *a = ZSTD_createCCtx(), *b = ZSTD_createCCtx();
+    ZSTD_CCtx *a = new_cctx(), *b = new_cctx();
     ZSTD_inBuffer ib = { in->data, 1000, 0 };
     ZSTD_outBuffer ob = { frame, sizeof(frame), 0 };
     size_t r;
@@ -1362,7 +1420,7 @@ static void copies(const Input *in)
  * on their timing. */
 static void workers(const Input *big)
 {
-    ZSTD_CCtx *c = ZSTD_createCCtx();
+    ZSTD_CCtx *c = new_cctx();
     ZSTD_inBuffer ib = { big->data, 0, 0 };
     ZSTD_outBuffer ob = { frame, sizeof(frame), 0 };
     int v = -1;
@@ -1403,8 +1461,8 @@ static void workers(const Input *big)
 static void long_window(const Input *big)
 {
     static const Steps st = { 1 << 20, 1 << 20, 0, VIA_STREAM2 };
-    ZSTD_CCtx *c = ZSTD_createCCtx();
-    ZSTD_DCtx *d = ZSTD_createDCtx();
+    ZSTD_CCtx *c = new_cctx();
+    ZSTD_DCtx *d = new_dctx();
     ZSTD_frameHeader fh;
     Trace t;
     size_t n, h;
@@ -1541,6 +1599,24 @@ int main(int argc, char **argv)
     workers(&big);
     long_window(&big);
     allocators(&inputs[4], &dict);
+    {
+        Tally tally = { 0, 0 };
+        const ZSTD_customMem mem = { tally_alloc, tally_free, &tally };
+
+        emit("again, every object on the program's allocator");
+        own_mem = &mem;
+        streams(&inputs[4]);
+        contexts(&inputs[2], &dict);
+        decompression_contexts(&inputs[4]);
+        old_streams(&inputs[4], &dict);
+        dictionaries(&inputs[4], &dict);
+        freed_dictionaries(&inputs[4], &dict);
+        sequences(&inputs[4]);
+        workers(&big);
+        own_mem = NULL;
+        emit("program's allocator: used %d, all given back %d",
+             tally.allocs > 0, tally.allocs == tally.frees);
+    }
     printf("END\n");
     return 0;
 }

@@ -114,6 +114,13 @@ static int on_host(const void *obj)
     return (int)((uintptr_t)obj >> 63);
 }
 
+/* Bit 62 too: made with the program's allocator, whose calls that may
+ * allocate take NAME_ga_HTL (not counted as NAME_HTL). */
+static int plain_host(const void *obj)
+{
+    return ((uintptr_t)obj >> 62) == 2;
+}
+
 /* A handle no object has (with the host's bit). */
 static void *forged(void)
 {
@@ -135,13 +142,13 @@ static ZSTD_CCtx *level1_cctx(void)
  * mid-frame, it is one of the last attacks (trusted_lengths). */
 static void poke_cctx(ZSTD_CCtx *c, ZSTD_outBuffer *out, ZSTD_inBuffer *in)
 {
-    int host = on_host(c), v;
+    int host = on_host(c), plain = plain_host(c), v;
 
-    ignore(COUNT(E_COMPRESS2, host,
+    ignore(COUNT(E_COMPRESS2, plain,
                  ZSTD_compress2(c, sink, sizeof(sink), text, 3000)));
-    ignore(COUNT(E_CSTREAM2, host,
+    ignore(COUNT(E_CSTREAM2, plain,
                  ZSTD_compressStream2(c, out, in, ZSTD_e_continue)));
-    ignore(COUNT(E_CSTREAM2, host,
+    ignore(COUNT(E_CSTREAM2, plain,
                  ZSTD_compressStream2(c, out, in, ZSTD_e_end)));
     ignore(ZSTD_compressStream(c, out, in));
     ignore(ZSTD_flushStream(c, out));
@@ -161,10 +168,10 @@ static void poke_cctx(ZSTD_CCtx *c, ZSTD_outBuffer *out, ZSTD_inBuffer *in)
 
 static void poke_dctx(ZSTD_DCtx *d, ZSTD_outBuffer *out, ZSTD_inBuffer *in)
 {
-    int host = on_host(d), v;
+    int v;
 
     ignore(ZSTD_decompressDCtx(d, sink, sizeof(sink), packed, packed_len));
-    ignore(COUNT(E_DSTREAM, host, ZSTD_decompressStream(d, out, in)));
+    ignore(COUNT(E_DSTREAM, plain_host(d), ZSTD_decompressStream(d, out, in)));
     ignore(ZSTD_decompressStream_simpleArgs(d, sink, 100, &out->pos,
                                             packed, packed_len, &in->pos));
     ignore(ZSTD_DCtx_setParameter(d, ZSTD_d_windowLogMax, 20));
@@ -670,21 +677,77 @@ static void bad_training(void)
 }
 
 /*
- * Allocators: libzstd's own asked for with a garbage opaque (it goes to
- * the host, which uses no allocator of the guest's); a real one of the
- * program's (its objects stay in the guest) mixed in calls with the
- * host's objects; half of one (refused by libzstd itself).
+ * Allocators. libzstd's own asked for with a garbage opaque (the host
+ * uses no allocator of the guest's); the program's, whose objects are
+ * the host's too (each block asked of it through a paused call), mixed
+ * in calls with plain host objects and with guest objects (in the
+ * program's workspace); half of one (refused, as libzstd does); one that
+ * gives nothing, one that gives garbage addresses (the host never writes
+ * the guest's blocks: it holds them), and one that, asked for a block,
+ * makes and frees objects of its own (nested paused calls) and tries to
+ * free the context whose call is paused (refused: that call has it).
+ * The counting allocator's blocks must all come back.
  */
+static long real_blocks;
+
 static void *real_alloc(void *opaque, size_t size)
 {
     (void)opaque;
+    __atomic_add_fetch(&real_blocks, 1, __ATOMIC_RELAXED);
     return malloc(size);
 }
 
 static void real_free(void *opaque, void *p)
 {
     (void)opaque;
+    if (p) {
+        __atomic_sub_fetch(&real_blocks, 1, __ATOMIC_RELAXED);
+    }
     free(p);
+}
+
+static void *no_alloc(void *opaque, size_t size)
+{
+    (void)opaque;
+    (void)size;
+    return NULL;
+}
+
+static void *garbage_alloc(void *opaque, size_t size)
+{
+    static uintptr_t next = 0x10;
+
+    (void)opaque;
+    (void)size;
+    next += 0x1000;
+    return test_rand(&seed) & 1 ? (void *)next : unmapped;
+}
+
+static void garbage_free(void *opaque, void *p)
+{
+    (void)opaque;
+    (void)p;
+}
+
+/* The context a nested allocator tries to free mid-call. */
+static ZSTD_CCtx *paused_ctx;
+static int nesting;
+
+static void *nested_alloc(void *opaque, size_t size)
+{
+    if (nesting++ < 2) {
+        ZSTD_customMem again = { nested_alloc, real_free, opaque };
+        ZSTD_CCtx *c = ZSTD_createCCtx_advanced(again);
+
+        ignore(ZSTD_compress2(c, sink, sizeof(sink), text, 3000));
+        ignore(ZSTD_freeCCtx(c));
+        if (paused_ctx) {
+            CHECK(ZSTD_isError(ZSTD_freeCCtx(paused_ctx)),
+                  "a context freed by its allocator in its own call");
+        }
+    }
+    nesting--;
+    return real_alloc(opaque, size);
 }
 
 static void allocators(void)
@@ -692,6 +755,13 @@ static void allocators(void)
     ZSTD_compressionParameters cparams = ZSTD_getCParams(1, 0, 4096);
     ZSTD_customMem mine = { real_alloc, real_free, NULL };
     ZSTD_customMem half = { NULL, real_free, NULL };
+    ZSTD_customMem nothing = { no_alloc, real_free, NULL };
+    ZSTD_customMem garbage = { garbage_alloc, garbage_free, NULL };
+    ZSTD_customMem nested = { nested_alloc, real_free, NULL };
+    size_t cspace = ZSTD_estimateCCtxSize(3), dspace = ZSTD_estimateDCtxSize();
+    size_t cdspace = ZSTD_estimateCDictSize_advanced(4096, cparams,
+                                                     ZSTD_dlm_byCopy);
+    void *cws = malloc(cspace), *dws = malloc(dspace), *cdws = malloc(cdspace);
 
     for (int i = 0; i < 20; i++) {
         ZSTD_customMem none = { NULL, NULL, forged() };
@@ -712,7 +782,17 @@ static void allocators(void)
                                                     ZSTD_dlm_byCopy,
                                                     ZSTD_dct_auto, cparams,
                                                     mine);
+        /* The guest's own: in the program's workspaces. */
+        ZSTD_CCtx *sc = ZSTD_initStaticCCtx(cws, cspace);
+        ZSTD_DCtx *sd = ZSTD_initStaticDCtx(dws, dspace);
+        const ZSTD_CDict *scd = ZSTD_initStaticCDict(
+            cdws, cdspace, text, 4096, ZSTD_dlm_byCopy, ZSTD_dct_auto,
+            cparams);
 
+        CHECK(plain_host(c) && !plain_host(gc) && on_host(gc) &&
+              !on_host(sc) && !on_host(scd),
+              "objects: %p (garbage opaque), %p (allocator), %p (workspace)",
+              (void *)c, (void *)gc, (void *)sc);
         ignore(ZSTD_compress_usingCDict(c, sink, sizeof(sink), text, 5000,
                                         cd));
         ignore(ZSTD_compress_usingCDict(cs, sink, sizeof(sink), text, 5000,
@@ -721,7 +801,8 @@ static void allocators(void)
                                    packed_len));
         ignore(ZSTD_decompress_usingDDict(ds, sink, sizeof(sink), packed,
                                           packed_len, dd));
-        /* The program's objects with the host's, and the reverse. */
+        /* The allocator's objects with plain host ones, and with the
+         * guest's own; each kind given for the others. */
         ignore(ZSTD_compress_usingCDict(gc, sink, sizeof(sink), text, 5000,
                                         cd));
         ignore(ZSTD_CCtx_refCDict(gc, cd));
@@ -729,21 +810,56 @@ static void allocators(void)
                                         gcd));
         ignore(ZSTD_CCtx_refCDict(c, gcd));
         ignore(ZSTD_initCStream_usingCDict(c, gcd));
+        ignore(ZSTD_compress_usingCDict(gc, sink, sizeof(sink), text, 5000,
+                                        scd));
+        ignore(ZSTD_compress_usingCDict(sc, sink, sizeof(sink), text, 5000,
+                                        gcd));
+        ignore(ZSTD_CCtx_refCDict(sc, gcd));
         ignore(ZSTD_decompress_usingDDict(gd, sink, sizeof(sink), packed,
                                           packed_len, dd));
         ignore(ZSTD_DCtx_refDDict(gd, dd));
         ignore(ZSTD_copyCCtx(c, gc, 0));
         ignore(ZSTD_copyCCtx(gc, c, 0));
+        ignore(ZSTD_copyCCtx(sc, gc, 0));
+        ignore(ZSTD_copyCCtx(gc, sc, 0));
         ZSTD_copyDCtx(d, gd);
         ZSTD_copyDCtx(gd, d);
+        ZSTD_copyDCtx(sd, gd);
+        ignore(ZSTD_freeCCtx((ZSTD_CCtx *)gcd) + ZSTD_freeCDict((void *)gc));
         ignore((size_t)ZSTD_createCCtx_advanced(half));
         drop_ddict(ZSTD_createDDict_advanced(text, 4096, ZSTD_dlm_byCopy,
                                              ZSTD_dct_auto, half));
+        CHECK(!ZSTD_createCCtx_advanced(nothing) &&
+              !ZSTD_createDCtx_advanced(nothing),
+              "objects from an allocator that gives nothing");
+        {
+            ZSTD_CCtx *bad = ZSTD_createCCtx_advanced(garbage);
+            ZSTD_DDict *bad_dd = ZSTD_createDDict_advanced(
+                text, 4096, ZSTD_dlm_byCopy, ZSTD_dct_auto, garbage);
+
+            ignore(ZSTD_compress2(bad, sink, sizeof(sink), text, 5000));
+            ignore(ZSTD_decompress_usingDDict(d, sink, sizeof(sink), packed,
+                                              packed_len, bad_dd));
+            ignore(ZSTD_freeCCtx(bad) + ZSTD_freeDDict(bad_dd));
+        }
+        {
+            ZSTD_CCtx *n = ZSTD_createCCtx_advanced(nested);
+
+            paused_ctx = n;
+            ignore(ZSTD_compress2(n, sink, sizeof(sink), text, 9000));
+            paused_ctx = NULL;
+            ignore(ZSTD_freeCCtx(n));
+        }
         ignore(ZSTD_freeCCtx(c) + ZSTD_freeCStream(cs) + ZSTD_freeDCtx(d) +
                ZSTD_freeDStream(ds) + ZSTD_freeCDict(cd) +
                ZSTD_freeDDict(dd));
         ignore(ZSTD_freeCCtx(gc) + ZSTD_freeDCtx(gd) + ZSTD_freeCDict(gcd));
     }
+    CHECK(real_blocks == 0, "%ld blocks of the program's allocator kept",
+          real_blocks);
+    free(cws);
+    free(dws);
+    free(cdws);
 }
 
 /*

@@ -10,12 +10,16 @@
  * by copy, by reference, as CDict and DDict, referenced, loaded, as a
  * prefix, and freed while a context still references it; CCtx_params;
  * corrupt, truncated and foreign input, too small an output, a --long
- * frame beyond a decoder's window limit; and a stream pair with its own
- * allocator, which stays on the guest. Plain-made objects must be host
- * handles (bit 63) when the host runs libzstd. It prints "expect <entry>
- * <n>" for the host entries it reached, which the test script compares
- * with the plugin's stats; exit status 0 and "PASS" only if every check
- * held.
+ * frame beyond a decoder's window limit; and the program's own
+ * allocators (ZSTD_customMem): a stream pair and a dictionary on a
+ * block pool, freed while a context references it, and a two-worker
+ * context on a counting allocator, which on the host are handles with
+ * bit 62 set too, each block asked of the allocator and all given back.
+ * Plain-made objects must be host handles (bit 63) when the host runs
+ * libzstd. It prints "expect <entry> <n>" for the host entries it
+ * reached (<NAME>_ga_HTL: calls on an object with the program's
+ * allocator), which the test script compares with the plugin's stats;
+ * exit status 0 and "PASS" only if every check held.
  */
 #define ZSTD_STATIC_LINKING_ONLY
 #define ZDICT_STATIC_LINKING_ONLY
@@ -57,18 +61,23 @@ static int failures;
     X(ZSTD_DCtx_refPrefix) X(ZSTD_createCCtxParams) X(ZSTD_freeCCtxParams)  \
     X(ZSTD_CCtxParams_init) X(ZSTD_CCtxParams_setParameter)                 \
     X(ZSTD_CCtxParams_getParameter)                                         \
-    X(ZSTD_CCtx_setParametersUsingCCtxParams)
+    X(ZSTD_CCtx_setParametersUsingCCtxParams) X(ZSTD_createCCtx_advanced)  \
+    X(ZSTD_createCStream_advanced) X(ZSTD_createDStream_advanced)          \
+    X(ZSTD_createCDict_advanced)
 
 #define AS_ENUM(f) E_##f,
 #define AS_NAME(f) #f,
 enum { HOST_ENTRIES(AS_ENUM) E_COUNT };
 static const char *const entry_names[E_COUNT] = { HOST_ENTRIES(AS_NAME) };
-static unsigned long counts[E_COUNT];
+static unsigned long counts[E_COUNT], ga_counts[E_COUNT];
 
 /* H(f, ...): a call of f, counted for its host entry; AS(entry, f, ...):
- * one the GTL makes through another function's entry. */
+ * one the GTL makes through another function's entry; GA(f, ...): one
+ * with the program's allocator (its own, or its object's), counted for
+ * f's NAME_ga_HTL where libzstd runs on the host. */
 #define H(f, ...) (counts[E_##f]++, f(__VA_ARGS__))
 #define AS(entry, f, ...) (counts[E_##entry]++, f(__VA_ARGS__))
+#define GA(f, ...) (ga_counts[E_##f] += on_host, f(__VA_ARGS__))
 
 /* Whether libzstd runs on the host: plain-made objects are handles. */
 static bool on_host;
@@ -76,6 +85,12 @@ static bool on_host;
 static bool handle_bit(const void *obj)
 {
     return (uintptr_t)obj >> 63;
+}
+
+/* A host object made with the program's allocator has bit 62 too. */
+static bool ga_bit(const void *obj)
+{
+    return ((uintptr_t)obj >> 62) == 3;
 }
 
 static ZSTD_CCtx *new_cctx(void)
@@ -798,7 +813,7 @@ static void errors(const uint8_t *src, size_t n)
     free(back);
 }
 
-/* A guest allocator: such objects stay on the guest, no host call. */
+/* The program's block pool (test_data.h) as a ZSTD_customMem. */
 static void *pool_alloc(void *opaque, size_t size)
 {
     return pool_give(opaque, size, "zstd");
@@ -809,26 +824,110 @@ static void pool_free(void *opaque, void *block)
     pool_take(opaque, block);
 }
 
-static void own_allocator(const uint8_t *src, size_t n)
+/* A counting allocator for libzstd's worker threads (the guest's own
+ * libzstd calls it from them). */
+typedef struct Tally {
+    long allocs, frees;
+} Tally;
+
+static void *tally_alloc(void *opaque, size_t size)
+{
+    __atomic_add_fetch(&((Tally *)opaque)->allocs, 1, __ATOMIC_RELAXED);
+    return malloc(size);
+}
+
+static void tally_free(void *opaque, void *block)
+{
+    __atomic_add_fetch(&((Tally *)opaque)->frees, 1, __ATOMIC_RELAXED);
+    free(block);
+}
+
+/* A stream round trip through the calls the GA entries count. */
+static void ga_stream_trip(ZSTD_CStream *c, ZSTD_DStream *d,
+                           const uint8_t *src, size_t n, const char *what)
+{
+    size_t cap = bound(n), r;
+    uint8_t *comp = malloc(cap), *back = malloc(n + 1);
+    ZSTD_outBuffer out = { comp, cap, 0 };
+    ZSTD_inBuffer in = { src, n, 0 };
+
+    do {
+        r = GA(ZSTD_compressStream2, c, &out, &in, ZSTD_e_end);
+    } while (ok(r) && r);
+    CHECK(r == 0, "%s: compressStream2: %s", what, ZSTD_getErrorName(r));
+    in = (ZSTD_inBuffer){ comp, out.pos, 0 };
+    out = (ZSTD_outBuffer){ back, n + 1, 0 };
+    r = GA(ZSTD_decompressStream, d, &out, &in);
+    CHECK(r == 0 && same(src, n, back, out.pos), "%s: %zu of %zu bytes (%s)",
+          what, out.pos, n, ZSTD_getErrorName(r));
+    free(comp);
+    free(back);
+}
+
+/*
+ * The program's allocators: on the host, its objects' blocks are asked
+ * of them (paused calls) and all given back; a dictionary freed while a
+ * context references it gives its blocks back then, as the guest's own
+ * libzstd would, though the host keeps it for the context.
+ */
+static void own_allocator(const uint8_t *src, size_t n, const uint8_t *big,
+                          size_t big_n)
 {
     static Pool pool;
     ZSTD_customMem mem = { pool_alloc, pool_free, &pool };
+    Tally tally = { 0, 0 };
+    ZSTD_customMem counting = { tally_alloc, tally_free, &tally };
+    ZSTD_compressionParameters cp = ZSTD_getCParams(3, 0, 4096);
     ZSTD_CStream *c;
     ZSTD_DStream *d;
+    ZSTD_CCtx *w;
+    ZSTD_CDict *cd;
+    size_t cap = bound(big_n), r;
+    uint8_t *comp = malloc(cap), *back = malloc(big_n);
+    int before;
 
     pool_init(&pool, 0);
-    c = ZSTD_createCStream_advanced(mem);
-    d = ZSTD_createDStream_advanced(mem);
-    CHECK(c && d && !handle_bit(c) && !handle_bit(d),
+    c = GA(ZSTD_createCStream_advanced, mem);
+    d = GA(ZSTD_createDStream_advanced, mem);
+    CHECK(c && d && handle_bit(c) == on_host && handle_bit(d) == on_host &&
+          ga_bit(c) == on_host && ga_bit(d) == on_host,
           "objects with an allocator: %p, %p", c, d);
-    CHECK(ok(ZSTD_CCtx_setParameter(c, ZSTD_c_compressionLevel, 6)) &&
-          ok(ZSTD_CCtx_setParameter(c, ZSTD_c_checksumFlag, 1)),
-          "setParameter on the guest");
-    stream_trip(c, d, API_GUEST, src, n, 3001, "own allocator");
-    CHECK(pool.given > 0, "the allocator saw no request");
-    CHECK(ZSTD_freeCStream(c) == 0 && ZSTD_freeDStream(d) == 0,
-          "freeing the guest's streams");
+    set_cparam(c, ZSTD_c_compressionLevel, 6);
+    set_cparam(c, ZSTD_c_checksumFlag, 1);
+    ga_stream_trip(c, d, src, n, "own allocator");
+    CHECK(pool.given > 0 && pool.live > 0,
+          "the allocator saw %d requests, %d blocks held", pool.given,
+          pool.live);
+    before = pool.live;
+    cd = GA(ZSTD_createCDict_advanced, src, 4096, ZSTD_dlm_byCopy,
+            ZSTD_dct_auto, cp, mem);
+    CHECK(cd && ga_bit(cd) == on_host && pool.live > before,
+          "a dictionary on the pool: %p, %d blocks", cd, pool.live - before);
+    CHECK(ok(GA(ZSTD_CCtx_refCDict, c, cd)), "refCDict");
+    CHECK(GA(ZSTD_freeCDict, cd) == 0 && pool.live == before,
+          "a referenced dictionary freed: %d of its blocks held",
+          pool.live - before);
+    CHECK(ok(GA(ZSTD_CCtx_refCDict, c, NULL)) && pool.live == before,
+          "its reference dropped: %d blocks more", pool.live - before);
+    CHECK(GA(ZSTD_freeCStream, c) == 0 && GA(ZSTD_freeDStream, d) == 0,
+          "freeing the streams");
     CHECK(pool.live == 0, "%d blocks not given back", pool.live);
+
+    /* Two workers, whose own blocks the host's threads take. */
+    w = GA(ZSTD_createCCtx_advanced, counting);
+    CHECK(w && ga_bit(w) == on_host, "a context to counting blocks: %p", w);
+    set_cparam(w, ZSTD_c_compressionLevel, 3);
+    set_cparam(w, ZSTD_c_nbWorkers, 2);
+    r = GA(ZSTD_compress2, w, comp, cap, big, big_n);
+    CHECK(ok(r) && same(big, big_n, back,
+                        H(ZSTD_decompress, back, big_n, comp, r)),
+          "two workers on counted blocks: %s", ZSTD_getErrorName(r));
+    CHECK(GA(ZSTD_freeCCtx, w) == 0, "freeing it");
+    CHECK(tally.allocs > 0 && tally.allocs == tally.frees,
+          "counted blocks: %ld taken, %ld given back", tally.allocs,
+          tally.frees);
+    free(comp);
+    free(back);
 }
 
 int main(void)
@@ -863,10 +962,13 @@ int main(void)
     cctx_params(text, text_len);
     errors(text, text_len);
     long_window(text, text_len);
-    own_allocator(text, text_len);
+    own_allocator(text, text_len, big, big_len);
 
     for (int e = 0; e < E_COUNT; e++) {
         printf("expect %s_HTL %lu\n", entry_names[e], counts[e]);
+        if (ga_counts[e]) {
+            printf("expect %s_ga_HTL %lu\n", entry_names[e], ga_counts[e]);
+        }
     }
     printf("%s\n", failures ? "FAIL" : "PASS");
     free(text);
