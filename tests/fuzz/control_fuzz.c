@@ -148,9 +148,13 @@ static const char *const names[] = {
     "BZ2_bzCompressInit_ga_HTL", "BZ2_bzCompressEnd_ga_HTL",
     "BZ2_bzDecompressInit_ga_HTL", "BZ2_bzDecompress_ga_HTL",
     "BZ2_bzDecompressEnd_ga_HTL", "BZ2_bzlibVersion_HTL", "BZ2_bzRead_HTL",
-    /* libzstd: its HTL, its entries, and functions that run on the guest
-     * (a query, the buffer-less ones). */
+    /* libzstd: its HTL, its entries (with the program's allocator too),
+     * and functions that run on the guest (a query, the buffer-less
+     * ones). */
     "libzstd.so", "libzstd.so.1", "ZSTD_compress_HTL", "ZSTD_decompress_HTL",
+    "ZSTD_createCCtx_advanced_ga_HTL", "ZSTD_compressStream2_ga_HTL",
+    "ZSTD_freeCCtx_ga_HTL", "ZSTD_createDDict_advanced_ga_HTL",
+    "ZSTD_decompressStream_ga_HTL", "ZSTD_freeDDict_ga_HTL",
     "ZSTD_createCCtx_HTL", "ZSTD_createCStream_HTL",
     "ZSTD_createCCtx_advanced_HTL", "ZSTD_createCStream_advanced_HTL",
     "ZSTD_freeCCtx_HTL", "ZSTD_freeCStream_HTL", "ZSTD_compressCCtx_HTL",
@@ -2306,6 +2310,12 @@ static const Model models[] = {
     { "BZ2_bzDecompressInit_ga_HTL", NULL, MODEL_RAW_ONLY },
     { "BZ2_bzDecompress_ga_HTL", NULL, MODEL_RAW_ONLY },
     { "BZ2_bzDecompressEnd_ga_HTL", NULL, MODEL_RAW_ONLY },
+    { "ZSTD_createCCtx_advanced_ga_HTL", NULL, MODEL_RAW_ONLY },
+    { "ZSTD_compressStream2_ga_HTL", NULL, MODEL_RAW_ONLY },
+    { "ZSTD_freeCCtx_ga_HTL", NULL, MODEL_RAW_ONLY },
+    { "ZSTD_createDDict_advanced_ga_HTL", NULL, MODEL_RAW_ONLY },
+    { "ZSTD_decompressStream_ga_HTL", NULL, MODEL_RAW_ONLY },
+    { "ZSTD_freeDDict_ga_HTL", NULL, MODEL_RAW_ONLY },
     { "ZSTD_compress_HTL", model_zstd_buffers, BOTH, ZG_CCTX },
     { "ZSTD_decompress_HTL", model_zstd_buffers, BOTH, ZG_DCTX },
     { "ZSTD_createCCtx_HTL", model_zstd_new, SAFE, ZG_CCTX },
