@@ -213,13 +213,23 @@ best() {
     sort -g | head -n 1
 }
 
+# Empty input, compressed by Debian's amd64 programs: each program's
+# start-up (QEMU's, the libraries' loading, the plugin's and GTLs' set-up)
+# with a single call of its library, the rows' fixed cost.
+: > "$tmp/empty"
+env LD_LIBRARY_PATH=/lib/x86_64-linux-gnu "$bench_dir/minigzip_x86_64" < /dev/null > "$tmp/empty.gz"
+env LD_LIBRARY_PATH=/lib/x86_64-linux-gnu "$debian/amd64/usr/bin/xz" -c < /dev/null > "$tmp/empty.xz"
+env LD_LIBRARY_PATH=/lib/x86_64-linux-gnu "$(bin_of "$debian/amd64" bzip2)" -c < /dev/null > "$tmp/empty.bz2"
+env LD_LIBRARY_PATH=/lib/x86_64-linux-gnu "$debian/amd64/usr/bin/zstd" -q -c < /dev/null > "$tmp/empty.zst"
+
 tsv=$out/program.tsv
 printf 'arch\top\tbytes\tconfig\tseconds\thost_calls\n' > "$tsv"
 load_start=$(bench_load)
 start=$(date +%s)
 for arch in "${bench_arches[@]}"; do
     echo "program: $arch" >&2
-    ops=(compress decompress optipng xz6 xzd xzT2 bzip9 bzipd zstd3 zstdd zstdT2)
+    ops=(compress decompress optipng xz6 xzd xzT2 bzip9 bzipd zstd3 zstdd zstdT2
+         start_minigzip start_xz start_bzip2 start_zstd)
     # Frames of a libzstd other than the host's (riscv64's 1.5.7) differ.
     zwant=same
     [ "$(basename "$(readlink -f "$(lib_dir "$debian/$(debian_arch "$arch")" "$arch" libzstd.so.1)/libzstd.so.1")")" = \
@@ -246,11 +256,15 @@ for arch in "${bench_arches[@]}"; do
         three zstd3 zstd "$zinput" "$tmp/z3" "$zwant" -3 -T1 -c
         three zstdd zstd "$tmp/z3.native" "$tmp/z3d" "$zinput" -d -c
         three zstdT2 zstd "$zinput" "$tmp/zt" "$zwant" -3 -T2 -c
+        three start_minigzip minigzip "$tmp/empty.gz" "$tmp/s" "$tmp/empty" -d
+        three start_xz xz "$tmp/empty.xz" "$tmp/s" "$tmp/empty" -d -T1 -c
+        three start_bzip2 bzip2 "$tmp/empty.bz2" "$tmp/s" "$tmp/empty" -d -c
+        three start_zstd zstd "$tmp/empty.zst" "$tmp/s" "$tmp/empty" -d -c
     done
     for op in "${ops[@]}"; do
         n=$bytes
         [ "$op" != optipng ] || n=$image_bytes
-        case $op in zstd*) n=$zbytes ;; esac
+        case $op in zstd*) n=$zbytes ;; start_*) n=0 ;; esac
         for config in native emulated passthrough; do
             calls=-
             [ "$config" != passthrough ] || calls=$(cat "$tmp/$arch.$op.calls")
@@ -309,8 +323,14 @@ md=$out/program.md
     fi
     [ "$bench_quick" = 0 ] || echo "Quick run: 1 MiB of the corpus, once; not a measurement."
     echo
-    echo "| guest | program | native s | emulated s | passthrough s | pt/nat | emu/pt | bench emu/pt | host calls |"
-    echo "|---|---|---:|---:|---:|---:|---:|---:|---:|"
+    echo "**start** rows: the program on an empty input (one call of its"
+    echo "library): its start-up, QEMU's included, which no passthrough can"
+    echo "take off (emulation pays it too). **net pt/nat**: the row's"
+    echo "passthrough over native time with its program's start-up taken off"
+    echo "both: what passthrough costs per byte."
+    echo
+    echo "| guest | program | native s | emulated s | passthrough s | pt/nat | net pt/nat | emu/pt | bench emu/pt | host calls |"
+    echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"
     awk -F'\t' -v table="$out/throughput_table.tsv" -v chart="$out/data/program.dat" '
         BEGIN {
             labels["compress"] = "minigzip -6"; labels["decompress"] = "minigzip -d"
@@ -319,6 +339,13 @@ md=$out/program.md
             labels["bzip9"] = "bzip2 -9"; labels["bzipd"] = "bzip2 -d"
             labels["zstd3"] = "zstd -3"; labels["zstdd"] = "zstd -d"
             labels["zstdT2"] = "zstd -3 -T2"
+            labels["start_minigzip"] = "minigzip start"
+            labels["start_xz"] = "xz start"; labels["start_bzip2"] = "bzip2 start"
+            labels["start_zstd"] = "zstd start"
+            prog["compress"] = prog["decompress"] = "minigzip"
+            prog["xz6"] = prog["xzd"] = prog["xzT2"] = "xz"
+            prog["bzip9"] = prog["bzipd"] = "bzip2"
+            prog["zstd3"] = prog["zstdd"] = prog["zstdT2"] = "zstd"
             while ((getline line < table) > 0) {
                 split(line, f, "\t")
                 if (f[2] == "corpus" && f[5] == 6) { bench[f[1], f[4]] = f[10] }
@@ -333,10 +360,20 @@ md=$out/program.md
                 nat = t[a, op, "native"]; emu = t[a, op, "emulated"]; pt = t[a, op, "passthrough"]
                 b = op == "compress" ? bench[a, "compress2"] : op == "decompress" ? bench[a, "uncompress"] : ""
                 label = labels[op]
-                printf "| %s | %s | %.2f | %.2f | %.2f | %.3f | %.2f | %s | %d |\n",
-                    a, label, nat, emu, pt,
-                    pt / nat, emu / pt, b != "" ? sprintf("%.2f", b) : "-", calls[a, op]
-                printf "\"%s\\n%s\" %.4f %.4f\n", label, a, emu / nat, pt / nat > chart
+                # Net of start-up: the same program on an empty input.
+                net = "-"
+                s = "start_" prog[op]
+                if ((a, s, "native") in t) {
+                    sn = t[a, s, "native"]; sp = t[a, s, "passthrough"]
+                    if (nat - sn > 0) net = sprintf("%.3f", (pt - sp) / (nat - sn))
+                }
+                ratio = "-"
+                if (nat > 0) ratio = sprintf("%.3f", pt / nat)
+                printf "| %s | %s | %.2f | %.2f | %.2f | %s | %s | %.2f | %s | %d |\n",
+                    a, label, nat, emu, pt, ratio, net, emu / pt,
+                    b != "" ? sprintf("%.2f", b) : "-", calls[a, op]
+                if (nat > 0 && op !~ /^start_/)
+                    printf "\"%s\\n%s\" %.4f %.4f\n", label, a, emu / nat, pt / nat > chart
             }
         }' "$tsv"
     echo
