@@ -64,4 +64,16 @@ void pool_init(Pool *p, int refuse_at);
 void *pool_give(void *opaque, size_t bytes, const char *what);
 void pool_take(void *opaque, void *block);
 
+/*
+ * A counting allocator (its opaque a Tally; malloc's blocks), for
+ * libraries whose worker threads call it too: the counts are atomic.
+ */
+typedef struct Tally {
+    long allocs, frees;
+} Tally;
+
+void *tally_alloc(void *opaque, size_t size);
+/* A block given back (NULL: not counted). */
+void tally_free(void *opaque, void *block);
+
 #endif

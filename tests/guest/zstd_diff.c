@@ -70,26 +70,6 @@ static uint8_t frame[ROOM], back[ROOM];
 #define SHOWN 3            /* calls of a stream printed in full */
 #define MAX_CALLS 400000   /* a stream that never ends is stopped here */
 
-/* The program's own allocator, counting its blocks (atomically: the
- * guest's libzstd calls it from its worker threads too). */
-typedef struct Tally {
-    long allocs, frees;
-} Tally;
-
-static void *tally_alloc(void *opaque, size_t size)
-{
-    __atomic_add_fetch(&((Tally *)opaque)->allocs, 1, __ATOMIC_RELAXED);
-    return malloc(size);
-}
-
-static void tally_free(void *opaque, void *p)
-{
-    if (p) {
-        __atomic_add_fetch(&((Tally *)opaque)->frees, 1, __ATOMIC_RELAXED);
-    }
-    free(p);
-}
-
 /*
  * The allocator the objects below are made with: libzstd's (NULL), or in
  * the second pass the program's, so that every call on them runs with
@@ -535,12 +515,12 @@ static void decompression_contexts(const Input *in)
               ZSTD_decompressDCtx(d, back, sizeof(back), frame, n), in);
     size_line("sizeof_DCtx", ZSTD_sizeof_DCtx(d));
     size_line("sizeof_DStream", ZSTD_sizeof_DStream(d));
-    r = ZSTD_DCtx_setParameter(d, ZSTD_d_windowLogMax, 20);
-    emit("dctx windowLogMax 20: %s", res(r));
+    emit("dctx windowLogMax 20: %s",
+         res(ZSTD_DCtx_setParameter(d, ZSTD_d_windowLogMax, 20)));
     r = ZSTD_DCtx_getParameter(d, ZSTD_d_windowLogMax, &v);
     emit("dctx windowLogMax read back: %s: %d", res(r), v);
-    r = ZSTD_DCtx_setParameter(d, ZSTD_d_windowLogMax, 5);
-    emit("dctx windowLogMax 5: %s", res(r));
+    emit("dctx windowLogMax 5: %s",
+         res(ZSTD_DCtx_setParameter(d, ZSTD_d_windowLogMax, 5)));
     emit("dctx reset parameters: %s",
          res(ZSTD_DCtx_reset(d, ZSTD_reset_parameters)));
     ZSTD_DCtx_getParameter(d, ZSTD_d_windowLogMax, &v);
@@ -780,36 +760,34 @@ static void trainers(Input *out)
     dict_line("trainFromBuffer", r, dict);
 
     /* The entropy tables' statistics come from frames at a level. */
-    memset(&cover, 0, sizeof(cover));
-    cover.k = 200;
-    cover.d = 8;
-    cover.zParams.compressionLevel = LEVEL;
-    r = ZDICT_trainFromBuffer_cover(dict, 4096, samples, sample_sizes,
-                                    SAMPLES, cover);
-    dict_line("trainFromBuffer_cover k 200 d 8", r, dict);
+    cover = (ZDICT_cover_params_t){
+        .k = 200, .d = 8, .zParams = { .compressionLevel = LEVEL },
+    };
+    dict_line("trainFromBuffer_cover k 200 d 8",
+              ZDICT_trainFromBuffer_cover(dict, 4096, samples, sample_sizes,
+                                          SAMPLES, cover), dict);
     cover.steps = 1;
     cover.nbThreads = 1;
-    r = ZDICT_optimizeTrainFromBuffer_cover(dict, 4096, samples,
-                                            sample_sizes, SAMPLES, &cover);
-    dict_line("optimizeTrainFromBuffer_cover", r, dict);
+    dict_line("optimizeTrainFromBuffer_cover",
+              ZDICT_optimizeTrainFromBuffer_cover(dict, 4096, samples,
+                                                  sample_sizes, SAMPLES,
+                                                  &cover), dict);
     emit("optimizeTrainFromBuffer_cover: k %u d %u steps %u", cover.k,
          cover.d, cover.steps);
 
-    memset(&fast, 0, sizeof(fast));
-    fast.k = 200;
-    fast.d = 8;
-    fast.f = 16;
-    fast.accel = 2;
-    fast.zParams.compressionLevel = LEVEL;
-    r = ZDICT_trainFromBuffer_fastCover(dict, 4096, samples, sample_sizes,
-                                        SAMPLES, fast);
-    dict_line("trainFromBuffer_fastCover k 200 d 8 f 16", r, dict);
-    fast.steps = 1;
-    fast.nbThreads = 1;
-    r = ZDICT_optimizeTrainFromBuffer_fastCover(dict, 4096, samples,
-                                                sample_sizes, SAMPLES,
-                                                &fast);
-    dict_line("optimizeTrainFromBuffer_fastCover", r, dict);
+    fast = (ZDICT_fastCover_params_t){
+        .k = 200, .d = 8, .f = 16, .accel = 2, .steps = 1, .nbThreads = 1,
+        .zParams = { .compressionLevel = LEVEL },
+    };
+    /* steps and nbThreads: only the optimizer reads them. */
+    dict_line("trainFromBuffer_fastCover k 200 d 8 f 16",
+              ZDICT_trainFromBuffer_fastCover(dict, 4096, samples,
+                                              sample_sizes, SAMPLES, fast),
+              dict);
+    dict_line("optimizeTrainFromBuffer_fastCover",
+              ZDICT_optimizeTrainFromBuffer_fastCover(dict, 4096, samples,
+                                                      sample_sizes, SAMPLES,
+                                                      &fast), dict);
     emit("optimizeTrainFromBuffer_fastCover: k %u d %u f %u", fast.k,
          fast.d, fast.f);
 
@@ -851,6 +829,28 @@ static void trainers(Input *out)
     r = ZDICT_addEntropyTablesFromBuffer(dict, 2048, sizeof(dict), samples,
                                          sample_sizes, SAMPLES);
     dict_line("addEntropyTablesFromBuffer", r, dict);
+}
+
+/* A call's result on a decompression context, then the frame of n bytes
+ * decoded with it. */
+static void then_decode(const char *what, size_t r, ZSTD_DCtx *d, size_t n,
+                        const Input *in)
+{
+    emit("%s: %s", what, res(r));
+    data_line(what, ZSTD_decompressDCtx(d, back, sizeof(back), frame, n), in);
+}
+
+/* A call's result on a compression context, then a frame made with it;
+ * its size. */
+static size_t then_compress(const char *what, size_t r, ZSTD_CCtx *c,
+                            const Input *in)
+{
+    size_t n;
+
+    emit("%s: %s", what, res(r));
+    n = ZSTD_compress2(c, frame, sizeof(frame), in->data, in->len);
+    frame_line(what, n, frame);
+    return n;
 }
 
 /*
@@ -927,82 +927,59 @@ static void dictionaries(const Input *in, const Input *dict)
                                         wrong, sizeof(wrong)), in);
 
     /* Referenced and loaded dictionaries on the contexts. */
-    emit("refCDict: %s", res(ZSTD_CCtx_refCDict(c, cdicts[0])));
-    n = ZSTD_compress2(c, frame, sizeof(frame), in->data, in->len);
-    frame_line("refCDict", n, frame);
-    emit("refDDict: %s", res(ZSTD_DCtx_refDDict(d, ddicts[0])));
-    data_line("refDDict", ZSTD_decompressDCtx(d, back, sizeof(back), frame,
-                                              n), in);
-    emit("refDDict NULL: %s", res(ZSTD_DCtx_refDDict(d, NULL)));
-    data_line("refDDict NULL", ZSTD_decompressDCtx(d, back, sizeof(back),
-                                                   frame, n), in);
-    emit("DCtx_loadDictionary: %s",
-         res(ZSTD_DCtx_loadDictionary(d, dict->data, dict->len)));
-    data_line("DCtx_loadDictionary",
-              ZSTD_decompressDCtx(d, back, sizeof(back), frame, n), in);
-    emit("DCtx_loadDictionary_advanced: %s",
-         res(ZSTD_DCtx_loadDictionary_advanced(d, dict->data, dict->len,
-                                               ZSTD_dlm_byRef,
-                                               ZSTD_dct_fullDict)));
-    data_line("DCtx_loadDictionary_advanced",
-              ZSTD_decompressDCtx(d, back, sizeof(back), frame, n), in);
-    emit("DCtx_loadDictionary_byReference: %s",
-         res(ZSTD_DCtx_loadDictionary_byReference(d, dict->data,
-                                                  dict->len)));
-    data_line("DCtx_loadDictionary_byReference",
-              ZSTD_decompressDCtx(d, back, sizeof(back), frame, n), in);
-    emit("refCDict NULL: %s", res(ZSTD_CCtx_refCDict(c, NULL)));
-    n = ZSTD_compress2(c, frame, sizeof(frame), in->data, in->len);
-    frame_line("refCDict NULL", n, frame);
+    n = then_compress("refCDict", ZSTD_CCtx_refCDict(c, cdicts[0]), c, in);
+    then_decode("refDDict", ZSTD_DCtx_refDDict(d, ddicts[0]), d, n, in);
+    then_decode("refDDict NULL", ZSTD_DCtx_refDDict(d, NULL), d, n, in);
+    then_decode("DCtx_loadDictionary",
+                ZSTD_DCtx_loadDictionary(d, dict->data, dict->len), d, n,
+                in);
+    then_decode("DCtx_loadDictionary_advanced",
+                ZSTD_DCtx_loadDictionary_advanced(d, dict->data, dict->len,
+                                                  ZSTD_dlm_byRef,
+                                                  ZSTD_dct_fullDict),
+                d, n, in);
+    then_decode("DCtx_loadDictionary_byReference",
+                ZSTD_DCtx_loadDictionary_byReference(d, dict->data,
+                                                     dict->len),
+                d, n, in);
+    n = then_compress("refCDict NULL", ZSTD_CCtx_refCDict(c, NULL), c, in);
 
-    emit("CCtx_loadDictionary: %s",
-         res(ZSTD_CCtx_loadDictionary(c, dict->data, dict->len)));
-    frame_line("CCtx_loadDictionary",
-               ZSTD_compress2(c, frame, sizeof(frame), in->data, in->len),
-               frame);
-    emit("CCtx_loadDictionary_advanced raw: %s",
-         res(ZSTD_CCtx_loadDictionary_advanced(c, dict->data, dict->len,
-                                               ZSTD_dlm_byRef,
-                                               ZSTD_dct_rawContent)));
-    n = ZSTD_compress2(c, frame, sizeof(frame), in->data, in->len);
-    frame_line("CCtx_loadDictionary_advanced raw", n, frame);
-    emit("DCtx_loadDictionary_advanced raw: %s",
-         res(ZSTD_DCtx_loadDictionary_advanced(d, dict->data, dict->len,
-                                               ZSTD_dlm_byCopy,
-                                               ZSTD_dct_rawContent)));
-    data_line("DCtx_loadDictionary_advanced raw",
-              ZSTD_decompressDCtx(d, back, sizeof(back), frame, n), in);
-    emit("CCtx_loadDictionary_byReference: %s",
-         res(ZSTD_CCtx_loadDictionary_byReference(c, dict->data,
-                                                  dict->len)));
-    frame_line("CCtx_loadDictionary_byReference",
-               ZSTD_compress2(c, frame, sizeof(frame), in->data, in->len),
-               frame);
+    then_compress("CCtx_loadDictionary",
+                  ZSTD_CCtx_loadDictionary(c, dict->data, dict->len), c, in);
+    n = then_compress("CCtx_loadDictionary_advanced raw",
+                      ZSTD_CCtx_loadDictionary_advanced(
+                          c, dict->data, dict->len, ZSTD_dlm_byRef,
+                          ZSTD_dct_rawContent),
+                      c, in);
+    then_decode("DCtx_loadDictionary_advanced raw",
+                ZSTD_DCtx_loadDictionary_advanced(d, dict->data, dict->len,
+                                                  ZSTD_dlm_byCopy,
+                                                  ZSTD_dct_rawContent),
+                d, n, in);
+    then_compress("CCtx_loadDictionary_byReference",
+                  ZSTD_CCtx_loadDictionary_byReference(c, dict->data,
+                                                       dict->len),
+                  c, in);
     emit("CCtx_loadDictionary NULL: %s",
          res(ZSTD_CCtx_loadDictionary(c, NULL, 0)));
     emit("DCtx_loadDictionary NULL: %s",
          res(ZSTD_DCtx_loadDictionary(d, NULL, 0)));
 
     /* Prefixes: for one frame only, the same on both sides. */
-    emit("CCtx_refPrefix: %s",
-         res(ZSTD_CCtx_refPrefix(c, samples, 6000)));
-    n = ZSTD_compress2(c, frame, sizeof(frame), in->data, in->len);
-    frame_line("CCtx_refPrefix", n, frame);
-    emit("DCtx_refPrefix: %s", res(ZSTD_DCtx_refPrefix(d, samples, 6000)));
-    data_line("DCtx_refPrefix",
-              ZSTD_decompressDCtx(d, back, sizeof(back), frame, n), in);
+    n = then_compress("CCtx_refPrefix", ZSTD_CCtx_refPrefix(c, samples, 6000),
+                      c, in);
+    then_decode("DCtx_refPrefix", ZSTD_DCtx_refPrefix(d, samples, 6000), d,
+                n, in);
     data_line("prefix gone", ZSTD_decompressDCtx(d, back, sizeof(back),
                                                  frame, n), in);
-    emit("CCtx_refPrefix_advanced: %s",
-         res(ZSTD_CCtx_refPrefix_advanced(c, dict->data, dict->len,
-                                          ZSTD_dct_rawContent)));
-    n = ZSTD_compress2(c, frame, sizeof(frame), in->data, in->len);
-    frame_line("CCtx_refPrefix_advanced", n, frame);
-    emit("DCtx_refPrefix_advanced: %s",
-         res(ZSTD_DCtx_refPrefix_advanced(d, dict->data, dict->len,
-                                          ZSTD_dct_rawContent)));
-    data_line("DCtx_refPrefix_advanced",
-              ZSTD_decompressDCtx(d, back, sizeof(back), frame, n), in);
+    n = then_compress("CCtx_refPrefix_advanced",
+                      ZSTD_CCtx_refPrefix_advanced(c, dict->data, dict->len,
+                                                   ZSTD_dct_rawContent),
+                      c, in);
+    then_decode("DCtx_refPrefix_advanced",
+                ZSTD_DCtx_refPrefix_advanced(d, dict->data, dict->len,
+                                             ZSTD_dct_rawContent),
+                d, n, in);
     frame_line("after the prefix",
                ZSTD_compress2(c, frame, sizeof(frame), in->data, in->len),
                frame);
@@ -1082,14 +1059,14 @@ static void parameter_objects(const Input *in)
     size_t r;
 
     emit("CCtxParams_init: %s", res(ZSTD_CCtxParams_init(p, LEVEL)));
-    r = ZSTD_CCtxParams_setParameter(p, ZSTD_c_windowLog, 19);
-    emit("CCtxParams windowLog 19: %s", res(r));
+    emit("CCtxParams windowLog 19: %s",
+         res(ZSTD_CCtxParams_setParameter(p, ZSTD_c_windowLog, 19)));
     r = ZSTD_CCtxParams_getParameter(p, ZSTD_c_windowLog, &v);
     emit("CCtxParams windowLog read back: %s: %d", res(r), v);
-    r = ZSTD_CCtxParams_setParameter(p, ZSTD_c_hashLog, 60);
-    emit("CCtxParams hashLog 60: %s", res(r));
-    r = ZSTD_CCtxParams_setParameter(p, (ZSTD_cParameter)9999, 1);
-    emit("CCtxParams parameter 9999: %s", res(r));
+    emit("CCtxParams hashLog 60: %s",
+         res(ZSTD_CCtxParams_setParameter(p, ZSTD_c_hashLog, 60)));
+    emit("CCtxParams parameter 9999: %s",
+         res(ZSTD_CCtxParams_setParameter(p, (ZSTD_cParameter)9999, 1)));
     ZSTD_CCtxParams_setParameter(p, ZSTD_c_checksumFlag, 1);
     size_line("estimateCCtxSize_usingCCtxParams",
               ZSTD_estimateCCtxSize_usingCCtxParams(p));

@@ -824,24 +824,6 @@ static void pool_free(void *opaque, void *block)
     pool_take(opaque, block);
 }
 
-/* A counting allocator for libzstd's worker threads (the guest's own
- * libzstd calls it from them). */
-typedef struct Tally {
-    long allocs, frees;
-} Tally;
-
-static void *tally_alloc(void *opaque, size_t size)
-{
-    __atomic_add_fetch(&((Tally *)opaque)->allocs, 1, __ATOMIC_RELAXED);
-    return malloc(size);
-}
-
-static void tally_free(void *opaque, void *block)
-{
-    __atomic_add_fetch(&((Tally *)opaque)->frees, 1, __ATOMIC_RELAXED);
-    free(block);
-}
-
 /* A stream round trip through the calls the GA entries count. */
 static void ga_stream_trip(ZSTD_CStream *c, ZSTD_DStream *d,
                            const uint8_t *src, size_t n, const char *what)
