@@ -8,9 +8,8 @@
 #include "log.h"
 
 static PtGuestRanges *ranges;
-static bool seeded;           /* ranges hold a seed (set once) */
+static bool seeded;           /* updates go into the table (set once) */
 static bool stale;            /* reload before the next answer */
-static uint64_t changes;      /* updates applied, to spot a racing reload */
 static uint64_t refusals;
 static uint64_t reloads;
 static uint64_t misses;       /* "yes" read from the maps, the table full */
@@ -28,48 +27,32 @@ typedef struct HotRange {
 static __thread HotRange hot[N_HOT];
 static __thread unsigned hot_next;
 
+static char *read_maps(void)
+{
+    char *text = NULL;
+
+    return g_file_get_contents("/proc/self/maps", &text, NULL, NULL) ? text
+                                                                      : NULL;
+}
+
+/*
+ * The table from the maps, read under its writers' lock
+ * (pt_ranges_reload): an update waits for it. Updates are taken from the
+ * moment the first reload begins, so that one landing during it is
+ * applied after it, never lost.
+ */
 static void reload(void)
 {
-    g_autofree char *text = NULL;
-
     g_mutex_lock(&reload_lock);
     if (!ranges) {
         ranges = pt_ranges_new(0);
     }
-    /*
-     * Text read before an update landed must not replace the table the
-     * update went into: for a moment, other threads would be refused
-     * memory that is there (a new thread's stack, in pigz). So it is
-     * published only if no update was counted since the read began; else
-     * read again (a few tries; past them, publish and stay stale).
-     */
-    for (int tries = 0; tries < 4; tries++) {
-        uint64_t before = __atomic_load_n(&changes, __ATOMIC_SEQ_CST);
-        int n;
-
-        __atomic_store_n(&stale, false, __ATOMIC_RELAXED);
-        g_clear_pointer(&text, g_free);
-        if (!g_file_get_contents("/proc/self/maps", &text, NULL, NULL)) {
-            n = -1;
-        } else if (tries < 3) {
-            n = pt_ranges_load_maps_unless_changed(ranges, text, &changes,
-                                                   before);
-        } else {
-            n = pt_ranges_load_maps(ranges, text);
-        }
-        if (n == -1) {
-            pt_log("cannot read /proc/self/maps: guest pointers are refused");
-            pt_ranges_load_maps(ranges, "");
-        }
-        __atomic_fetch_add(&reloads, 1, __ATOMIC_RELAXED);
-        if (n != -2) {
-            __atomic_store_n(&seeded, true, __ATOMIC_SEQ_CST);
-        }
-        if (n != -2 && __atomic_load_n(&changes, __ATOMIC_SEQ_CST) == before) {
-            break;
-        }
-        __atomic_store_n(&stale, true, __ATOMIC_RELAXED);
+    __atomic_store_n(&seeded, true, __ATOMIC_SEQ_CST);
+    __atomic_store_n(&stale, false, __ATOMIC_SEQ_CST);
+    if (pt_ranges_reload(ranges, read_maps) == -1) {
+        pt_log("cannot read /proc/self/maps: guest pointers are refused");
     }
+    __atomic_fetch_add(&reloads, 1, __ATOMIC_RELAXED);
     g_mutex_unlock(&reload_lock);
 }
 
@@ -205,14 +188,10 @@ const PtHtlHostApi *pt_guest_check_api(void)
     return &api;
 }
 
-/*
- * Updates: nothing to apply before the seed, which will see them; but
- * counted even then, so a seed that read the maps before one landed reads
- * them again (else a thread's new stack could be missing for good).
- */
+/* Updates: nothing to apply before the first reload, which will see
+ * them in the maps. */
 static bool tracking(void)
 {
-    __atomic_fetch_add(&changes, 1, __ATOMIC_SEQ_CST);
     return __atomic_load_n(&seeded, __ATOMIC_SEQ_CST);
 }
 

@@ -184,18 +184,11 @@ void pt_ranges_remap(PtGuestRanges *r, uint64_t old_start, uint64_t old_len,
     }
 }
 
-int pt_ranges_load_maps(PtGuestRanges *r, const char *text)
-{
-    return pt_ranges_load_maps_unless_changed(r, text, NULL, 0);
-}
-
-int pt_ranges_load_maps_unless_changed(PtGuestRanges *r, const char *text,
-                                       const uint64_t *counter,
-                                       uint64_t expect)
+/* The mappings of /proc/<pid>/maps text, in order; NULL if malformed. */
+static GArray *parse_maps(const char *text)
 {
     GArray *list = g_array_new(false, false, sizeof(Range));
     const char *line = text;
-    int n;
 
     while (line && *line) {
         const char *next = strchr(line, '\n');
@@ -207,7 +200,7 @@ int pt_ranges_load_maps_unless_changed(PtGuestRanges *r, const char *text,
             end <= start || strlen(perms) != 4) {
             if (next || *line) {
                 g_array_free(list, true);
-                return -1;
+                return NULL;
             }
             break;
         }
@@ -219,18 +212,55 @@ int pt_ranges_load_maps_unless_changed(PtGuestRanges *r, const char *text,
         g_array_append_val(list, range);
         line = next ? next + 1 : NULL;
     }
-    n = list->len;
-    g_mutex_lock(&r->lock);
-    if (counter && __atomic_load_n(counter, __ATOMIC_SEQ_CST) != expect) {
-        n = -2;
-    } else if (n > r->cap) {
+    return list;
+}
+
+/* Under the lock: the table becomes the list's mappings (none: empty). */
+static int load_locked(PtGuestRanges *r, GArray *list)
+{
+    int n = list ? (int)list->len : 0;
+
+    if (n > r->cap) {
         publish(r, NULL, n);
     } else {
-        memcpy(r->scratch, list->data, n * sizeof(Range));
+        if (n) {
+            memcpy(r->scratch, list->data, n * sizeof(Range));
+        }
         publish(r, r->scratch, merge(r->scratch, n));
     }
+    return list ? n : -1;
+}
+
+int pt_ranges_load_maps(PtGuestRanges *r, const char *text)
+{
+    GArray *list = parse_maps(text);
+    int n;
+
+    if (!list) {
+        return -1;   /* table unchanged */
+    }
+    g_mutex_lock(&r->lock);
+    n = load_locked(r, list);
     g_mutex_unlock(&r->lock);
     g_array_free(list, true);
+    return n;
+}
+
+int pt_ranges_reload(PtGuestRanges *r, char *(*read)(void))
+{
+    GArray *list;
+    char *text;
+    int n;
+
+    g_mutex_lock(&r->lock);
+    text = read();
+    list = text ? parse_maps(text) : NULL;
+    n = load_locked(r, list);
+    g_mutex_unlock(&r->lock);
+    if (list) {
+        g_array_free(list, true);
+    }
+    g_free(text);
     return n;
 }
 

@@ -57,14 +57,13 @@ void pt_ranges_remap(PtGuestRanges *r, uint64_t old_start, uint64_t old_len,
  */
 int pt_ranges_load_maps(PtGuestRanges *r, const char *text);
 /*
- * The same, but only if *counter still reads expect under the writers'
- * lock; else -2, table unchanged. A reader of the maps counts its updates
- * there before applying them: text read before one of them landed is not
- * published over it.
+ * The same from the text read() returns (g_free'd here; NULL: it could not
+ * read), read while the writers' lock is held: an update waits for the
+ * table it must go into, so the table never loses one that landed after
+ * the text was read. -1 if there is no text or it is malformed: the table
+ * is then empty.
  */
-int pt_ranges_load_maps_unless_changed(PtGuestRanges *r, const char *text,
-                                       const uint64_t *counter,
-                                       uint64_t expect);
+int pt_ranges_reload(PtGuestRanges *r, char *(*read)(void));
 
 /* Whether every byte of [addr, addr + len) is mapped with all of prot. */
 PtRangeAnswer pt_ranges_check(PtGuestRanges *r, uint64_t addr, uint64_t len,

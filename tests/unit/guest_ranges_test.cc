@@ -2,6 +2,7 @@
 // The mapping cache: updates as the syscalls would make them, checks of
 // ranges across mappings, reloading from /proc/self/maps, overflow, readers
 // racing a writer, and what a check costs.
+#include <glib.h>
 #include <gtest/gtest.h>
 
 #include <fcntl.h>
@@ -150,21 +151,32 @@ TEST_F(RangesTest, LoadsProcSelfMaps)
     munmap(p, 3 * K);
 }
 
-// A reload whose text was read before an update landed is not published
-// over the table the update went into.
-TEST_F(RangesTest, LoadUnlessChangedKeepsANewerTable)
-{
-    uint64_t counter = 7;
+// A reload reads its text under the writers' lock: an update made while
+// it reads (a mapping the text cannot have) waits, and lands after it.
+PtGuestRanges *reloading;
+std::thread updater;
 
-    pt_ranges_map(r_, 10 * K, K, R | W);
-    EXPECT_EQ(pt_ranges_load_maps_unless_changed(
-                  r_, "1000-2000 r--p 0 0:0 0\n", &counter, 6), -2);
-    EXPECT_EQ(Check(10 * K, K, R | W), PT_RANGE_YES);     // kept
-    EXPECT_EQ(Check(0x1000, 1, R), PT_RANGE_NO);
-    EXPECT_EQ(pt_ranges_load_maps_unless_changed(
-                  r_, "1000-2000 r--p 0 0:0 0\n", &counter, 7), 1);
-    EXPECT_EQ(Check(10 * K, 1, R), PT_RANGE_NO);           // replaced
-    EXPECT_EQ(Check(0x1000, 1, R), PT_RANGE_YES);
+char *ReadWhileAnUpdateWaits()
+{
+    updater = std::thread([] { pt_ranges_map(reloading, 10 * K, K, R | W); });
+    usleep(50 * 1000);   // long enough for it to reach the lock
+    return g_strdup("1000-2000 r--p 0 0:0 0\n");
+}
+
+char *ReadNothing()
+{
+    return nullptr;
+}
+
+TEST_F(RangesTest, ReloadKeepsAnUpdateMadeWhileItReads)
+{
+    reloading = r_;
+    EXPECT_EQ(pt_ranges_reload(r_, ReadWhileAnUpdateWaits), 1);
+    updater.join();
+    EXPECT_EQ(Check(0x1000, 1, R), PT_RANGE_YES);          // the text's
+    EXPECT_EQ(Check(10 * K, K, R | W), PT_RANGE_YES);     // and the update
+    EXPECT_EQ(pt_ranges_reload(r_, ReadNothing), -1);
+    EXPECT_EQ(Check(0x1000, 1, R), PT_RANGE_NO);           // nothing known
 }
 
 TEST(Ranges, OverflowMakesEveryAnswerUnknown)
