@@ -45,21 +45,28 @@ debs=("$host_root"/debs/"$package"_*_amd64.deb)
 deb=${debs[-1]}
 native_dpkg_deb=(env LD_LIBRARY_PATH=/lib/x86_64-linux-gnu "$host_root/usr/bin/dpkg-deb")
 
-# The package's tree (its control files too), timestamps fixed so that
-# every build makes the same tar.
-"${native_dpkg_deb[@]}" -R "$deb" "$tmp/tree"
-find "$tmp/tree" -exec touch -h -d @1700000000 {} +
+# The package's tree (its control files too), and a tiny one (a control
+# file and one line: each operation's start-up, dpkg-deb's and QEMU's),
+# timestamps fixed so that every build makes the same tar.
+"${native_dpkg_deb[@]}" -R "$deb" "$tmp/tree.full"
+mkdir -p "$tmp/tree.start/DEBIAN" "$tmp/tree.start/usr/share/tiny"
+printf 'Package: tiny\nVersion: 1.0\nArchitecture: all\nMaintainer: T <t@example.org>\nDescription: tiny\n a package of one line\n' \
+    > "$tmp/tree.start/DEBIAN/control"
+echo tiny > "$tmp/tree.start/usr/share/tiny/line"
+find "$tmp/tree.full" "$tmp/tree.start" -exec touch -h -d @1700000000 {} +
 export SOURCE_DATE_EPOCH=1700000000
 deb_bytes=$(stat -c %s "$deb")
 version=$("${native_dpkg_deb[@]}" --show --showformat='${Version}' "$deb")
 compressors=(xz zstd gzip)
-for comp in "${compressors[@]}"; do
-    "${native_dpkg_deb[@]}" --root-owner-group -Z"$comp" -b "$tmp/tree" \
-        "$tmp/in.$comp.deb" > /dev/null
+for kind in full start; do
+    for comp in "${compressors[@]}"; do
+        "${native_dpkg_deb[@]}" --root-owner-group -Z"$comp" -b "$tmp/tree.$kind" \
+            "$tmp/in.$kind.$comp.deb" > /dev/null
+    done
+    # The files every unpack must give: the same tar in each rebuilt .deb.
+    "${native_dpkg_deb[@]}" --fsys-tarfile "$tmp/in.$kind.xz.deb" > "$tmp/want.$kind.tar"
 done
-# The files every unpack must give: the same tar in each rebuilt .deb.
-"${native_dpkg_deb[@]}" --fsys-tarfile "$tmp/in.xz.deb" > "$tmp/want.tar"
-tar_bytes=$(stat -c %s "$tmp/want.tar")
+tar_bytes=$(stat -c %s "$tmp/want.full.tar")
 
 # The compressor's entry that must have run on the host, per operation.
 host_entry() {
@@ -72,13 +79,19 @@ host_entry() {
     esac
 }
 
+# The package an operation works on: OP_start, the tiny one.
+kind_of() {
+    case $1 in *_start) echo start ;; *) echo full ;; esac
+}
+
 # timed OP COMP CONFIG ARCH: one dpkg-deb run; prints its time in seconds
 # (CPU time of dpkg-deb and the children it waited for, or the wall
 # clock). unpack writes $tmp/tar.CONFIG, build $tmp/out.CONFIG.deb.
 timed() {
-    local op=$1 comp=$2 config=$3 arch=$4 cmd=() sysroot=() args entry n
+    local op=${1%_start} kind comp=$2 config=$3 arch=$4 cmd=() sysroot=() args
     local root=$debian/$(debian_arch "$arch") stats=$tmp/stats
-    local libs
+    local libs entry n
+    kind=$(kind_of "$1")
     [ ! -e "$root/usr/lib/$arch-linux-gnu/libc.so.6" ] || sysroot=(-L "$root")
     libs=$(lib_dir "$root" "$arch" libz.so.1):$root/usr/lib/$arch-linux-gnu
     case "$config" in
@@ -96,9 +109,9 @@ timed() {
         ;;
     esac
     if [ "$op" = unpack ]; then
-        args=(--fsys-tarfile "$tmp/in.$comp.deb")
+        args=(--fsys-tarfile "$tmp/in.$kind.$comp.deb")
     else
-        args=(--root-owner-group -Z"$comp" -b "$tmp/tree" "$tmp/out.$config.deb")
+        args=(--root-owner-group -Z"$comp" -b "$tmp/tree.$kind" "$tmp/out.$config.deb")
         rm -f "$tmp/out.$config.deb"
     fi
     TIMEFORMAT='%3R %3U %3S'
@@ -131,10 +144,10 @@ three() {
         timed "$op" "$comp" "$config" "$arch" >> "$tmp/$arch.$op.$comp.$config"
         [ "$config" != passthrough ] ||
             cp "$tmp/host_calls" "$tmp/$arch.$op.$comp.calls"
-        if [ "$op" = build ]; then
+        if [ "${op%_start}" = build ]; then
             "${native_dpkg_deb[@]}" --fsys-tarfile "$tmp/out.$config.deb" > "$tmp/tar.$config"
         fi
-        cmp -s "$tmp/want.tar" "$tmp/tar.$config" ||
+        cmp -s "$tmp/want.$(kind_of "$op").tar" "$tmp/tar.$config" ||
             bench_die "dpkg-deb $op $comp $config on $arch: not the package's files"
     done
 }
@@ -154,16 +167,20 @@ for arch in "${bench_arches[@]}"; do
         for comp in "${compressors[@]}"; do
             three unpack "$comp"
             [ "$r" != 1 ] || three build "$comp"
+            three unpack_start "$comp"
+            three build_start "$comp"
         done
     done
-    for op in unpack build; do
+    for op in unpack build unpack_start build_start; do
         for comp in "${compressors[@]}"; do
             for config in native emulated passthrough; do
                 calls=-
                 [ "$config" != passthrough ] || calls=$(cat "$tmp/$arch.$op.$comp.calls")
+                kind=$(kind_of "$op")
                 printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$arch" "$op" \
-                    "$comp" "$package" "$(stat -c %s "$tmp/in.$comp.deb")" \
-                    "$tar_bytes" "$config" \
+                    "$comp" "$([ "$kind" = full ] && echo "$package" || echo tiny)" \
+                    "$(stat -c %s "$tmp/in.$kind.$comp.deb")" \
+                    "$(stat -c %s "$tmp/want.$kind.tar")" "$config" \
                     "$(best < "$tmp/$arch.$op.$comp.$config")" "$calls" >> "$tsv"
             done
         done
@@ -189,7 +206,11 @@ md=$out/deb.md
     echo "child. Every unpack gave the package's files, every .deb built"
     echo "unpacked to them; passthrough runs counted lzma_code,"
     echo "ZSTD_decompressStream / ZSTD_compressStream2 or gzread / gzwrite on"
-    echo "the host (host calls: all, the child's included)."
+    echo "the host (host calls: all, the child's included). The **tiny** rows"
+    echo "are the same operations on a package of one line: the start-up"
+    echo "(dpkg-deb's, its child's and QEMU's), which emulation pays too;"
+    echo "**net pt/nat** takes it off both times, what passthrough costs per"
+    echo "byte."
     if [ "$bench_clock" = cpu ]; then
         echo "Times are CPU time (user + system) of dpkg-deb and its children,"
         echo "QEMU included; \`--clock=wall\` times the wall clock."
@@ -198,8 +219,8 @@ md=$out/deb.md
     fi
     [ "$bench_quick" = 0 ] || echo "Quick run: a small package, once; not a measurement."
     echo
-    echo "| guest | dpkg-deb | compressor | native s | emulated s | passthrough s | pt/nat | emu/pt | host calls |"
-    echo "|---|---|---|---:|---:|---:|---:|---:|---:|"
+    echo "| guest | dpkg-deb | compressor | native s | emulated s | passthrough s | pt/nat | net pt/nat | emu/pt | host calls |"
+    echo "|---|---|---|---:|---:|---:|---:|---:|---:|---:|"
     awk -F'\t' '
         NR > 1 { t[$1, $2, $3, $7] = $8; if ($9 != "-") calls[$1, $2, $3] = $9
                  if (!(($1, $2, $3) in seen)) { seen[$1, $2, $3] = 1
@@ -210,12 +231,18 @@ md=$out/deb.md
                 nat = t[k[1], k[2], k[3], "native"]; emu = t[k[1], k[2], k[3], "emulated"]
                 pt = t[k[1], k[2], k[3], "passthrough"]
                 # Quick runs may time 0 s: no ratio then.
-                cost = "-"; gain = "-"
+                cost = "-"; gain = "-"; net = "-"
                 if (nat > 0) cost = sprintf("%.3f", pt / nat)
                 if (pt > 0) gain = sprintf("%.2f", emu / pt)
-                printf "| %s | %s | %s | %.2f | %.2f | %.2f | %s | %s | %d |\n",
-                    k[1], k[2] == "unpack" ? "--fsys-tarfile" : "-b", k[3],
-                    nat, emu, pt, cost, gain, calls[k[1], k[2], k[3]]
+                s = k[2] "_start"
+                sn = t[k[1], s, k[3], "native"]; sp = t[k[1], s, k[3], "passthrough"]
+                if (k[2] !~ /_start$/ && nat - sn > 0)
+                    net = sprintf("%.3f", (pt - sp) / (nat - sn))
+                label = k[2] ~ /^unpack/ ? "--fsys-tarfile" : "-b"
+                if (k[2] ~ /_start$/) label = label ", tiny"
+                printf "| %s | %s | %s | %.2f | %.2f | %.2f | %s | %s | %s | %d |\n",
+                    k[1], label, k[3], nat, emu, pt, cost, net, gain,
+                    calls[k[1], k[2], k[3]]
             }
         }' "$tsv"
     echo

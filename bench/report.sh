@@ -70,18 +70,23 @@ headline() {
 # building, per compressor.
 deb_headline() {
     awk -F'\t' -v quick="$(cat "$dir/.quick_deb" 2>/dev/null || echo 0)" '
-    NR > 1 { t[$1, $2, $3, $7] = $8; pkg = $4; mib = $6 / 1048576
+    NR > 1 { t[$1, $2, $3, $7] = $8
+             if ($2 == "unpack") { pkg = $4; mib = $6 / 1048576 }
              if (a == "" || $1 == "aarch64") a = $1 }
     # Quick runs may time 0 s: "-" then.
     function ratio(x, y) {
         return (y > 0 ? sprintf("%.2fx", x / y) : "-")
     }
-    function per(op, what,    c, s, i, r, comps) {
+    function per(op, what,    c, s, s0, i, r, comps) {
         split("xz zstd gzip", comps, " ")
         for (i = 1; i <= 3; i++) {
             c = comps[i]
+            s0 = op "_start"
             if (what == "speed-up") {
                 r = ratio(t[a, op, c, "emulated"], t[a, op, c, "passthrough"])
+            } else if (what == "net") {
+                r = ratio(t[a, op, c, "passthrough"] - t[a, s0, c, "passthrough"],
+                          t[a, op, c, "native"] - t[a, s0, c, "native"])
             } else {
                 r = ratio(t[a, op, c, "passthrough"], t[a, op, c, "native"])
             }
@@ -90,9 +95,10 @@ deb_headline() {
         return s
     }
     END {
-        printf "**dpkg-deb**: on the %s guest, passthrough unpacks %s (`dpkg-deb --fsys-tarfile`, %.1f MiB of files) %s faster than emulation at %s native time (xz / zstd / gzip); it builds it (`-b`) %s faster at %s native time.%s\n",
+        printf "**dpkg-deb**: on the %s guest, passthrough unpacks %s (`dpkg-deb --fsys-tarfile`, %.1f MiB of files) %s faster than emulation at %s native time (xz / zstd / gzip; %s net of start-up); it builds it (`-b`) %s faster at %s native time (%s net).%s\n",
             a, pkg, mib, per("unpack", "speed-up"), per("unpack", "cost"),
-            per("build", "speed-up"), per("build", "cost"),
+            per("unpack", "net"), per("build", "speed-up"),
+            per("build", "cost"), per("build", "net"),
             (quick == 1 ? " (Quick run: a small package, not a measurement.)" : "")
     }' "$debs"
 }
