@@ -285,6 +285,7 @@ static void brk_syscall(PtControl *ctl, uint64_t a)
 typedef struct PendingSyscall {
     int64_t num;          /* -1: none */
     uint64_t a[6];
+    uint64_t reloads;     /* the pointer table's reloads before it began */
 } PendingSyscall;
 
 static __thread PendingSyscall pending = { .num = -1 };
@@ -343,6 +344,7 @@ void pt_control_memory_syscall(PtControl *ctl, int64_t num,
     }
     pending.num = num;
     memcpy(pending.a, a, sizeof(pending.a));
+    pending.reloads = pt_guest_check_reloads();
     if (num == m->munmap) {
         taken(ctl, a[0], a[1]);
     } else if (num == m->mprotect || num == m->pkey_mprotect) {
@@ -391,10 +393,16 @@ void pt_control_memory_syscall_ret(PtControl *ctl, int64_t num, int64_t ret)
          * followed exactly: the next check reads the maps again. */
         pt_guest_check_stale();
     } else if (num == m->munmap) {
-        /* Again: a reload may have read the maps before the kernel had
-         * unmapped, and published them after the entry's removal. */
-        page_range(a[0], a[1], &start, &plen);
-        pt_guest_check_unmap(start, plen);
+        /*
+         * Removed at entry. A reload since may have read the maps before
+         * the kernel unmapped, and put the range back: read them again.
+         * Not removed again here: another thread may have mapped the
+         * same addresses meanwhile (the kernel reuses them at once), and
+         * its mapping is in the table now.
+         */
+        if (pt_guest_check_reloads() != pending.reloads) {
+            pt_guest_check_stale();
+        }
     } else if (num == m->mmap) {
         page_range((uint64_t)ret, a[1], &start, &plen);
         pt_guest_check_map(start, plen, a[2] & G_PROT_MASK);

@@ -8,7 +8,8 @@
 #include "log.h"
 
 static PtGuestRanges *ranges;
-static bool seeded;           /* updates go into the table (set once) */
+static bool updating;         /* updates go into the table (set once) */
+static bool seeded;           /* and it holds a reload's mappings (once) */
 static bool stale;            /* reload before the next answer */
 static uint64_t refusals;
 static uint64_t reloads;
@@ -39,7 +40,7 @@ static char *read_maps(void)
  * The table from the maps, read under its writers' lock
  * (pt_ranges_reload): an update waits for it. Updates are taken from the
  * moment the first reload begins, so that one landing during it is
- * applied after it, never lost.
+ * applied after it, never lost; answers, once it is published.
  */
 static void reload(void)
 {
@@ -47,12 +48,13 @@ static void reload(void)
     if (!ranges) {
         ranges = pt_ranges_new(0);
     }
-    __atomic_store_n(&seeded, true, __ATOMIC_SEQ_CST);
+    __atomic_store_n(&updating, true, __ATOMIC_SEQ_CST);
     __atomic_store_n(&stale, false, __ATOMIC_SEQ_CST);
     if (pt_ranges_reload(ranges, read_maps) == -1) {
         pt_log("cannot read /proc/self/maps: guest pointers are refused");
     }
     __atomic_fetch_add(&reloads, 1, __ATOMIC_RELAXED);
+    __atomic_store_n(&seeded, true, __ATOMIC_SEQ_CST);
     g_mutex_unlock(&reload_lock);
 }
 
@@ -192,7 +194,7 @@ const PtHtlHostApi *pt_guest_check_api(void)
  * them in the maps. */
 static bool tracking(void)
 {
-    return __atomic_load_n(&seeded, __ATOMIC_SEQ_CST);
+    return __atomic_load_n(&updating, __ATOMIC_SEQ_CST);
 }
 
 void pt_guest_check_unmap(uint64_t start, uint64_t len)
