@@ -157,16 +157,16 @@ void pool_take(void *opaque, void *block)
     free(block);
 }
 
-void *tally_alloc(void *opaque, size_t size)
+void *counted_alloc(void *opaque, size_t size)
 {
-    __atomic_add_fetch(&((Tally *)opaque)->allocs, 1, __ATOMIC_RELAXED);
+    __atomic_add_fetch(&((Counts *)opaque)->allocs, 1, __ATOMIC_RELAXED);
     return malloc(size);
 }
 
-void tally_free(void *opaque, void *block)
+void counted_free(void *opaque, void *block)
 {
     if (block) {
-        __atomic_add_fetch(&((Tally *)opaque)->frees, 1, __ATOMIC_RELAXED);
+        __atomic_add_fetch(&((Counts *)opaque)->frees, 1, __ATOMIC_RELAXED);
     }
     free(block);
 }

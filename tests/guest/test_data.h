@@ -65,15 +65,15 @@ void *pool_give(void *opaque, size_t bytes, const char *what);
 void pool_take(void *opaque, void *block);
 
 /*
- * A counting allocator (its opaque a Tally; malloc's blocks), for
+ * A counting allocator (its opaque a Counts: malloc's blocks), for
  * libraries whose worker threads call it too: the counts are atomic.
  */
-typedef struct Tally {
+typedef struct Counts {
     long allocs, frees;
-} Tally;
+} Counts;
 
-void *tally_alloc(void *opaque, size_t size);
+void *counted_alloc(void *opaque, size_t size);
 /* A block given back (NULL: not counted). */
-void tally_free(void *opaque, void *block);
+void counted_free(void *opaque, void *block);
 
 #endif

@@ -1486,9 +1486,9 @@ static void long_window(const Input *big)
 static void allocators(const Input *in, const Input *dict)
 {
     static const Steps st = { 7000, 9000, 0, VIA_STREAM2 };
-    Tally tally = { 0, 0 };
-    ZSTD_customMem mine = { tally_alloc, tally_free, &tally };
-    ZSTD_customMem half = { tally_alloc, NULL, &tally };
+    Counts tally = { 0, 0 };
+    ZSTD_customMem mine = { counted_alloc, counted_free, &tally };
+    ZSTD_customMem half = { counted_alloc, NULL, &tally };
     ZSTD_compressionParameters cparams = ZSTD_getCParams(LEVEL, 0,
                                                          dict->len);
 
@@ -1577,8 +1577,8 @@ int main(int argc, char **argv)
     long_window(&big);
     allocators(&inputs[4], &dict);
     {
-        Tally tally = { 0, 0 };
-        const ZSTD_customMem mem = { tally_alloc, tally_free, &tally };
+        Counts tally = { 0, 0 };
+        const ZSTD_customMem mem = { counted_alloc, counted_free, &tally };
 
         emit("again, every object on the program's allocator");
         own_mem = &mem;

@@ -857,8 +857,8 @@ static void own_allocator(const uint8_t *src, size_t n, const uint8_t *big,
 {
     static Pool pool;
     ZSTD_customMem mem = { pool_alloc, pool_free, &pool };
-    Tally tally = { 0, 0 };
-    ZSTD_customMem counting = { tally_alloc, tally_free, &tally };
+    Counts tally = { 0, 0 };
+    ZSTD_customMem counting = { counted_alloc, counted_free, &tally };
     ZSTD_compressionParameters cp = ZSTD_getCParams(3, 0, 4096);
     ZSTD_CStream *c;
     ZSTD_DStream *d;
