@@ -19,6 +19,7 @@
 
 extern "C" {
 #include "control.h"
+#include "guest_check.h"
 #include "passthrough_protocol.h"
 }
 
@@ -624,6 +625,33 @@ TEST_F(MailboxTest, UnmappedOrProtectedMailboxesAreDroppedFirst)
     pt_control_gate(&ctl_, 0);
     EXPECT_EQ(mb->status, PT_OK);
     EXPECT_EQ(ret, 1u);
+}
+
+// A munmap in flight while another thread maps the same addresses (the
+// kernel hands them out again at once): the new mapping stays checkable
+// after the munmap's return, whichever thread's syscall returns last.
+TEST_F(MailboxTest, AMappingMadeWhileAnUnmapIsInFlightStays)
+{
+    char *p = (char *)Page();
+
+    pt_guest_check_stale();   // the table learns of p from the maps
+    ASSERT_TRUE(pt_guest_check(U(p), 4096, PT_HTL_READ | PT_HTL_WRITE));
+    Syscall(11 /* munmap */, U(p), 4096);
+    ASSERT_EQ(munmap(p, 4096), 0);
+    EXPECT_FALSE(pt_guest_check(U(p), 4096, PT_HTL_READ));
+    std::thread other([&] {
+        void *q = mmap(p, 4096, PROT_READ | PROT_WRITE,
+                       MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1,
+                       0);
+        ASSERT_EQ(q, (void *)p);
+        Syscall(9 /* mmap */, U(p), 4096, PROT_READ | PROT_WRITE,
+                MAP_PRIVATE | MAP_ANONYMOUS);
+        pt_control_memory_syscall_ret(&ctl_, 9, (int64_t)U(q));
+    });
+    other.join();
+    pt_control_memory_syscall_ret(&ctl_, 11, 0);
+    EXPECT_TRUE(pt_guest_check(U(p), 4096, PT_HTL_READ | PT_HTL_WRITE));
+    munmap(p, 4096);
 }
 
 TEST_F(MailboxTest, RangesCountInWholePages)
