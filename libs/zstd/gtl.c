@@ -133,9 +133,17 @@ static void zstd_mem_add(const void *obj, const ZSTD_customMem *mem)
 
     pthread_mutex_lock(&zstd_mems_lock);
     if ((zstd_mems_used + 1) * 2 > zstd_mems_size) {
-        /* Grown, its freed slots dropped. */
-        size_t size = zstd_mems_size ? zstd_mems_size * 2 : 64;
-        ZstdMem *table = calloc(size, sizeof(*table));
+        /* Made again, its freed slots dropped: four slots a live one. */
+        size_t live = 1, size = 64;
+        ZstdMem *table;
+
+        for (size_t i = 0; i < zstd_mems_size; i++) {
+            live += zstd_mems[i].handle > ZSTD_MEM_FREED;
+        }
+        while (size < live * 4) {
+            size *= 2;
+        }
+        table = calloc(size, sizeof(*table));
 
         if (table) {
             zstd_mems_used = 0;
@@ -282,14 +290,14 @@ static inline void zstd_after_new(int route, void **args, int mem,
 /*
  * ON, COPY, GUEST: the host if an object of the call is there (which
  * refuses the call if the other is not, or if the row has no entry);
- * through NAME_ga_HTL if the row has one and the object the call may
- * allocate for (a copy's destination) has the program's allocator.
+ * through NAME_ga_HTL if the row has one and the object has the program's
+ * allocator. (A copy has none: the host refuses it for such contexts.)
  */
 static inline int zstd_route_on(void **args, int pos, bool ga, int id)
 {
-    const void *obj = *(void **)args[id == GTL_ID_ZSTD_copyCCtx ? 0 : pos];
+    const void *obj = *(void **)args[pos];
 
-    if (!zstd_on_host(*(void **)args[pos]) && !zstd_second_on_host(args, id)) {
+    if (!zstd_on_host(obj) && !zstd_second_on_host(args, id)) {
         return GTL_GUEST;
     }
     if (ga && gtl_is_ga_handle(obj)) {
