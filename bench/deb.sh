@@ -9,6 +9,8 @@
 #   unpack   dpkg-deb --fsys-tarfile PKG.deb > data.tar, what unpacking a
 #            package decompresses (best of 3, interleaved);
 #   build    dpkg-deb -b -ZCOMP TREE PKG.deb (once: xz takes a while).
+# Each also on a package of one line (OP_start rows, every round): the
+# start-up, which the table's net pt/nat takes off both sides.
 # Native: Debian's amd64 dpkg-deb on the host's libraries; emulated: the
 # guest's dpkg-deb (riscv64's from Debian 13) on Debian's libraries for
 # the guest; passthrough: the same with the four GTLs first. dpkg-deb
