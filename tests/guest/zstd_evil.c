@@ -688,23 +688,7 @@ static void bad_training(void)
  * free the context whose call is paused (refused: that call has it).
  * The counting allocator's blocks must all come back.
  */
-static long real_blocks;
-
-static void *real_alloc(void *opaque, size_t size)
-{
-    (void)opaque;
-    __atomic_add_fetch(&real_blocks, 1, __ATOMIC_RELAXED);
-    return malloc(size);
-}
-
-static void real_free(void *opaque, void *p)
-{
-    (void)opaque;
-    if (p) {
-        __atomic_sub_fetch(&real_blocks, 1, __ATOMIC_RELAXED);
-    }
-    free(p);
-}
+static Counts real;   /* test_data's counting allocator, its opaque */
 
 static void *no_alloc(void *opaque, size_t size)
 {
@@ -736,7 +720,7 @@ static int nesting;
 static void *nested_alloc(void *opaque, size_t size)
 {
     if (nesting++ < 2) {
-        ZSTD_customMem again = { nested_alloc, real_free, opaque };
+        ZSTD_customMem again = { nested_alloc, counted_free, opaque };
         ZSTD_CCtx *c = ZSTD_createCCtx_advanced(again);
 
         ignore(ZSTD_compress2(c, sink, sizeof(sink), text, 3000));
@@ -747,17 +731,17 @@ static void *nested_alloc(void *opaque, size_t size)
         }
     }
     nesting--;
-    return real_alloc(opaque, size);
+    return counted_alloc(opaque, size);
 }
 
 static void allocators(void)
 {
     ZSTD_compressionParameters cparams = ZSTD_getCParams(1, 0, 4096);
-    ZSTD_customMem mine = { real_alloc, real_free, NULL };
-    ZSTD_customMem half = { NULL, real_free, NULL };
-    ZSTD_customMem nothing = { no_alloc, real_free, NULL };
+    ZSTD_customMem mine = { counted_alloc, counted_free, &real };
+    ZSTD_customMem half = { NULL, counted_free, &real };
+    ZSTD_customMem nothing = { no_alloc, counted_free, &real };
     ZSTD_customMem garbage = { garbage_alloc, garbage_free, NULL };
-    ZSTD_customMem nested = { nested_alloc, real_free, NULL };
+    ZSTD_customMem nested = { nested_alloc, counted_free, &real };
     size_t cspace = ZSTD_estimateCCtxSize(3), dspace = ZSTD_estimateDCtxSize();
     size_t cdspace = ZSTD_estimateCDictSize_advanced(4096, cparams,
                                                      ZSTD_dlm_byCopy);
@@ -855,8 +839,9 @@ static void allocators(void)
                ZSTD_freeDDict(dd));
         ignore(ZSTD_freeCCtx(gc) + ZSTD_freeDCtx(gd) + ZSTD_freeCDict(gcd));
     }
-    CHECK(real_blocks == 0, "%ld blocks of the program's allocator kept",
-          real_blocks);
+    CHECK(real.allocs == real.frees,
+          "%ld blocks of the program's allocator kept",
+          real.allocs - real.frees);
     free(cws);
     free(dws);
     free(cdws);
