@@ -949,57 +949,52 @@ static uint64_t filter_chain(Input *in)
     return U(f);
 }
 
-/* lzma_easy_encoder (strm, preset, check). */
-static void model_easy_encoder(Call *c)
-{
-    c->val[0] = new_stream_arg(c, &lzma_kind);
-    c->val[1] = lzma_preset(c->in);
-    c->val[2] = lzma_check_id(c->in);
-}
+/*
+ * An lzma_*_encoder or _decoder's arguments after the stream: param lists
+ * them, a nibble each, the first lowest (LZMA_ARGS).
+ */
+enum {
+    LA_END, LA_PRESET, LA_CHECK, LA_FILTERS, LA_LZMA1, LA_MEMLIMIT,
+    LA_FLAGS, LA_SIZE, LA_BIT, LA_DICT,
+};
+#define LZMA_ARGS(a, b, c, d) ((a) | (b) << 4 | (c) << 8 | (d) << 12)
 
-/* lzma_stream_encoder (strm, filters, check). */
-static void model_stream_encoder(Call *c)
+static uint64_t lzma_init_arg(Input *in, int kind)
 {
-    c->val[0] = new_stream_arg(c, &lzma_kind);
-    c->val[1] = filter_chain(c->in);
-    c->val[2] = lzma_check_id(c->in);
-}
-
-/* lzma_raw_encoder, lzma_raw_decoder (strm, filters). */
-static void model_raw_coder(Call *c)
-{
-    c->val[0] = new_stream_arg(c, &lzma_kind);
-    c->val[1] = filter_chain(c->in);
-}
-
-/* lzma_alone_encoder, lzma_microlzma_encoder (strm, options). */
-static void model_alone_encoder(Call *c)
-{
+    /* LZMA1's options at the arena's end, clear of the filter chains. */
     lzma_options_lzma *room = (lzma_options_lzma *)(arena + ARENA_SIZE -
                                                     sizeof(*room));
 
-    c->val[0] = new_stream_arg(c, &lzma_kind);
-    c->val[1] = lzma_options_arg(c->in, LZMA_FILTER_LZMA1, room);
+    switch (kind) {
+    case LA_PRESET:
+        return lzma_preset(in);
+    case LA_CHECK:
+        return lzma_check_id(in);
+    case LA_FILTERS:
+        return filter_chain(in);
+    case LA_LZMA1:
+        return lzma_options_arg(in, LZMA_FILTER_LZMA1, room);
+    case LA_MEMLIMIT:
+        return lzma_memlimit(in);
+    case LA_FLAGS:
+        return lzma_decoder_flags(in);
+    case LA_SIZE:
+        return take(in, 2);
+    case LA_BIT:
+        return take(in, 1) & 1;
+    default:   /* LA_DICT: small, as microlzma's decoder takes */
+        return LZMA_DICT_SIZE_MIN << (take(in, 1) % 7);
+    }
 }
 
-/* lzma_stream_decoder, lzma_auto_decoder, lzma_lzip_decoder (strm,
- * memlimit, flags); lzma_alone_decoder (strm, memlimit). */
-static void model_decoder(Call *c)
+static void model_lzma_init(Call *c)
 {
-    c->val[0] = new_stream_arg(c, &lzma_kind);
-    c->val[1] = lzma_memlimit(c->in);
-    c->val[2] = lzma_decoder_flags(c->in);
-}
+    int args = c->param;
 
-/* lzma_microlzma_decoder (strm, comp_size, uncomp_size,
- * uncomp_size_is_exact, dict_size): a small dictionary. */
-static void model_microlzma_decoder(Call *c)
-{
     c->val[0] = new_stream_arg(c, &lzma_kind);
-    c->val[1] = take(c->in, 2);
-    c->val[2] = take(c->in, 2);
-    c->val[3] = take(c->in, 1) & 1;
-    c->val[4] = LZMA_DICT_SIZE_MIN << (take(c->in, 1) % 7);
+    for (int i = 1; args & 15; i++, args >>= 4) {
+        c->val[i] = lzma_init_arg(c->in, args & 15);
+    }
 }
 
 /* lzma_code (strm, action): the stream's buffers from the input. */
@@ -2257,6 +2252,15 @@ typedef struct Model {
 #define SAFE MODEL_SAFE_ONLY
 #define CD ZG_PAIR(ZG_CCTX, ZG_CDICT)
 #define DD ZG_PAIR(ZG_DCTX, ZG_DDICT)
+#define CP ZG_PAIR(ZG_CCTX, ZG_PARAMS)
+#define CC ZG_PAIR(ZG_CCTX, ZG_CCTX)
+#define DC ZG_PAIR(ZG_DCTX, ZG_DCTX)
+/* An lzma_*_encoder or _decoder's row. */
+#define LZ(fn, args) { "lzma_" #fn "_HTL", model_lzma_init, MODEL_BOTH, args }
+#define RAW(fn) { #fn "_HTL", NULL, MODEL_RAW_ONLY }
+/* A libzstd entry's row: ZSTD_fn_HTL, built by model_zstd_build. */
+#define ZS(fn, build, mode, param) \
+    { "ZSTD_" #fn "_HTL", model_zstd_##build, mode, param }
 
 static const Model models[] = {
     { "crc32_HTL", model_zlib_checksum },
@@ -2267,25 +2271,25 @@ static const Model models[] = {
     { "uncompress_HTL", model_compress },
     { "zlibVersion_HTL", NULL },
     { "own_HTL", NULL, MODEL_SAFE_ONLY },
-    { "inflateInit__ga_HTL", NULL, MODEL_RAW_ONLY },
-    { "deflateEnd_ga_HTL", NULL, MODEL_RAW_ONLY },
-    { "ga_resume_HTL", NULL, MODEL_RAW_ONLY },
+    RAW(inflateInit__ga),
+    RAW(deflateEnd_ga),
+    RAW(ga_resume),
     { "lzma_easy_buffer_encode_HTL", model_easy_buffer_encode },
     { "lzma_stream_buffer_encode_HTL", model_stream_buffer_encode },
     { "lzma_stream_buffer_decode_HTL", model_stream_buffer_decode },
     { "lzma_raw_buffer_encode_HTL", model_raw_buffer_encode },
     { "lzma_raw_buffer_decode_HTL", model_raw_buffer_decode },
-    { "lzma_easy_encoder_HTL", model_easy_encoder },
-    { "lzma_stream_encoder_HTL", model_stream_encoder },
-    { "lzma_raw_encoder_HTL", model_raw_coder },
-    { "lzma_raw_decoder_HTL", model_raw_coder },
-    { "lzma_alone_encoder_HTL", model_alone_encoder },
-    { "lzma_alone_decoder_HTL", model_decoder },
-    { "lzma_microlzma_encoder_HTL", model_alone_encoder },
-    { "lzma_microlzma_decoder_HTL", model_microlzma_decoder },
-    { "lzma_stream_decoder_HTL", model_decoder },
-    { "lzma_auto_decoder_HTL", model_decoder },
-    { "lzma_lzip_decoder_HTL", model_decoder },
+    LZ(easy_encoder, LZMA_ARGS(LA_PRESET, LA_CHECK, 0, 0)),
+    LZ(stream_encoder, LZMA_ARGS(LA_FILTERS, LA_CHECK, 0, 0)),
+    LZ(raw_encoder, LZMA_ARGS(LA_FILTERS, 0, 0, 0)),
+    LZ(raw_decoder, LZMA_ARGS(LA_FILTERS, 0, 0, 0)),
+    LZ(alone_encoder, LZMA_ARGS(LA_LZMA1, 0, 0, 0)),
+    LZ(alone_decoder, LZMA_ARGS(LA_MEMLIMIT, LA_FLAGS, 0, 0)),
+    LZ(microlzma_encoder, LZMA_ARGS(LA_LZMA1, 0, 0, 0)),
+    LZ(microlzma_decoder, LZMA_ARGS(LA_SIZE, LA_SIZE, LA_BIT, LA_DICT)),
+    LZ(stream_decoder, LZMA_ARGS(LA_MEMLIMIT, LA_FLAGS, 0, 0)),
+    LZ(auto_decoder, LZMA_ARGS(LA_MEMLIMIT, LA_FLAGS, 0, 0)),
+    LZ(lzip_decoder, LZMA_ARGS(LA_MEMLIMIT, LA_FLAGS, 0, 0)),
     { "lzma_code_HTL", model_lzma_code },
     { "lzma_end_HTL", model_on_stream },
     { "lzma_memusage_HTL", model_on_stream },
@@ -2295,8 +2299,8 @@ static const Model models[] = {
     { "lzma_filters_update_HTL", model_filters_update },
     { "lzma_crc32_HTL", model_lzma_checksum },
     { "lzma_crc64_HTL", model_lzma_checksum },
-    { "lzma_code_ga_HTL", NULL, MODEL_RAW_ONLY },
-    { "lzma_easy_encoder_ga_HTL", NULL, MODEL_RAW_ONLY },
+    RAW(lzma_code_ga),
+    RAW(lzma_easy_encoder_ga),
     { "BZ2_bzCompressInit_HTL", model_bz_compress_init },
     { "BZ2_bzCompress_HTL", model_bz_compress },
     { "BZ2_bzCompressEnd_HTL", model_bz_end },
@@ -2305,130 +2309,111 @@ static const Model models[] = {
     { "BZ2_bzDecompressEnd_HTL", model_bz_end },
     { "BZ2_bzBuffToBuffCompress_HTL", model_bz_buff_compress },
     { "BZ2_bzBuffToBuffDecompress_HTL", model_bz_buff_decompress },
-    { "BZ2_bzCompressInit_ga_HTL", NULL, MODEL_RAW_ONLY },
-    { "BZ2_bzCompressEnd_ga_HTL", NULL, MODEL_RAW_ONLY },
-    { "BZ2_bzDecompressInit_ga_HTL", NULL, MODEL_RAW_ONLY },
-    { "BZ2_bzDecompress_ga_HTL", NULL, MODEL_RAW_ONLY },
-    { "BZ2_bzDecompressEnd_ga_HTL", NULL, MODEL_RAW_ONLY },
-    { "ZSTD_createCCtx_advanced_ga_HTL", NULL, MODEL_RAW_ONLY },
-    { "ZSTD_compressStream2_ga_HTL", NULL, MODEL_RAW_ONLY },
-    { "ZSTD_freeCCtx_ga_HTL", NULL, MODEL_RAW_ONLY },
-    { "ZSTD_createDDict_advanced_ga_HTL", NULL, MODEL_RAW_ONLY },
-    { "ZSTD_decompressStream_ga_HTL", NULL, MODEL_RAW_ONLY },
-    { "ZSTD_freeDDict_ga_HTL", NULL, MODEL_RAW_ONLY },
-    { "ZSTD_compress_HTL", model_zstd_buffers, BOTH, ZG_CCTX },
-    { "ZSTD_decompress_HTL", model_zstd_buffers, BOTH, ZG_DCTX },
-    { "ZSTD_createCCtx_HTL", model_zstd_new, SAFE, ZG_CCTX },
-    { "ZSTD_createCStream_HTL", model_zstd_new, SAFE, ZG_CCTX },
-    { "ZSTD_createCCtx_advanced_HTL", model_zstd_new, SAFE, ZG_CCTX },
-    { "ZSTD_createCStream_advanced_HTL", model_zstd_new, SAFE, ZG_CCTX },
-    { "ZSTD_freeCCtx_HTL", model_zstd_on, BOTH, ZG_CCTX },
-    { "ZSTD_freeCStream_HTL", model_zstd_on, BOTH, ZG_CCTX },
-    { "ZSTD_compressCCtx_HTL", model_zstd_ctx_io, BOTH, ZG_CCTX },
-    { "ZSTD_compress2_HTL", model_zstd_ctx_io, BOTH, ZG_CCTX },
-    { "ZSTD_compress_usingDict_HTL", model_zstd_ctx_io_dict, BOTH, ZG_CCTX },
-    { "ZSTD_compress_advanced_HTL", model_zstd_compress_advanced, BOTH,
-      ZG_CCTX },
-    { "ZSTD_compress_usingCDict_HTL", model_zstd_ctx_io_obj, BOTH, CD },
-    { "ZSTD_compress_usingCDict_advanced_HTL", model_zstd_ctx_io_obj, BOTH,
-      CD },
-    { "ZSTD_CCtx_setParameter_HTL", model_zstd_set_param, SAFE, ZG_CCTX },
-    { "ZSTD_CCtx_getParameter_HTL", model_zstd_get_param, BOTH, ZG_CCTX },
-    { "ZSTD_CCtx_setPledgedSrcSize_HTL", model_zstd_size, BOTH, ZG_CCTX },
-    { "ZSTD_CCtx_reset_HTL", model_zstd_on, BOTH, ZG_CCTX },
-    { "ZSTD_CCtx_setCParams_HTL", model_zstd_params, BOTH, ZG_CCTX },
-    { "ZSTD_CCtx_setParametersUsingCCtxParams_HTL", model_zstd_pair, BOTH,
-      ZG_PAIR(ZG_CCTX, ZG_PARAMS) },
-    { "ZSTD_CCtx_loadDictionary_HTL", model_zstd_dict, BOTH, ZG_CCTX },
-    { "ZSTD_CCtx_loadDictionary_advanced_HTL", model_zstd_dict, BOTH,
-      ZG_CCTX },
-    { "ZSTD_CCtx_refCDict_HTL", model_zstd_pair, BOTH, CD },
-    { "ZSTD_CCtx_refPrefix_HTL", model_zstd_dict, BOTH, ZG_CCTX },
-    { "ZSTD_CCtx_refPrefix_advanced_HTL", model_zstd_dict, BOTH, ZG_CCTX },
-    { "ZSTD_compressStream2_HTL", model_zstd_stream, BOTH, ZG_CCTX },
-    { "ZSTD_compressStream2_simpleArgs_HTL", model_zstd_simple_args, BOTH,
-      ZG_CCTX },
-    { "ZSTD_compressStream_HTL", model_zstd_stream, BOTH, ZG_CCTX },
-    { "ZSTD_flushStream_HTL", model_zstd_stream, BOTH, ZG_CCTX },
-    { "ZSTD_endStream_HTL", model_zstd_stream, BOTH, ZG_CCTX },
-    { "ZSTD_initCStream_HTL", model_zstd_level, BOTH, ZG_CCTX },
-    { "ZSTD_initCStream_srcSize_HTL", model_zstd_level, BOTH, ZG_CCTX },
-    { "ZSTD_initCStream_usingDict_HTL", model_zstd_dict, BOTH, ZG_CCTX },
-    { "ZSTD_initCStream_advanced_HTL", model_zstd_init_advanced, BOTH,
-      ZG_CCTX },
-    { "ZSTD_initCStream_usingCDict_HTL", model_zstd_pair, BOTH, CD },
-    { "ZSTD_initCStream_usingCDict_advanced_HTL", model_zstd_pair_advanced,
-      0, CD },
-    { "ZSTD_resetCStream_HTL", model_zstd_size, BOTH, ZG_CCTX },
-    { "ZSTD_sizeof_CCtx_HTL", model_zstd_on, BOTH, ZG_CCTX },
-    { "ZSTD_sizeof_CStream_HTL", model_zstd_on, BOTH, ZG_CCTX },
-    { "ZSTD_getFrameProgression_HTL", model_zstd_on, BOTH, ZG_CCTX },
-    { "ZSTD_toFlushNow_HTL", model_zstd_on, BOTH, ZG_CCTX },
-    { "ZSTD_getBlockSize_HTL", model_zstd_on, BOTH, ZG_CCTX },
-    { "ZSTD_registerSequenceProducer_HTL", model_zstd_seq_producer, BOTH,
-      ZG_CCTX },
-    { "ZSTD_generateSequences_HTL", model_zstd_generate_sequences, BOTH,
-      ZG_CCTX },
-    { "ZSTD_compressSequences_HTL", model_zstd_compress_sequences, BOTH,
-      ZG_CCTX },
-    { "ZSTD_copyCCtx_HTL", model_zstd_pair, BOTH, ZG_PAIR(ZG_CCTX, ZG_CCTX) },
-    { "ZSTD_createDCtx_HTL", model_zstd_new, SAFE, ZG_DCTX },
-    { "ZSTD_createDStream_HTL", model_zstd_new, SAFE, ZG_DCTX },
-    { "ZSTD_createDCtx_advanced_HTL", model_zstd_new, SAFE, ZG_DCTX },
-    { "ZSTD_createDStream_advanced_HTL", model_zstd_new, SAFE, ZG_DCTX },
-    { "ZSTD_freeDCtx_HTL", model_zstd_on, BOTH, ZG_DCTX },
-    { "ZSTD_freeDStream_HTL", model_zstd_on, BOTH, ZG_DCTX },
-    { "ZSTD_decompressDCtx_HTL", model_zstd_ctx_io, BOTH, ZG_DCTX },
-    { "ZSTD_decompress_usingDict_HTL", model_zstd_ctx_io_dict, BOTH, ZG_DCTX },
-    { "ZSTD_decompress_usingDDict_HTL", model_zstd_ctx_io_obj, BOTH, DD },
-    { "ZSTD_DCtx_setParameter_HTL", model_zstd_set_param, SAFE, ZG_DCTX },
-    { "ZSTD_DCtx_getParameter_HTL", model_zstd_get_param, BOTH, ZG_DCTX },
-    { "ZSTD_DCtx_reset_HTL", model_zstd_on, BOTH, ZG_DCTX },
-    { "ZSTD_DCtx_setFormat_HTL", model_zstd_on, BOTH, ZG_DCTX },
-    { "ZSTD_DCtx_setMaxWindowSize_HTL", model_zstd_size, BOTH, ZG_DCTX },
-    { "ZSTD_DCtx_loadDictionary_HTL", model_zstd_dict, BOTH, ZG_DCTX },
-    { "ZSTD_DCtx_loadDictionary_advanced_HTL", model_zstd_dict, BOTH,
-      ZG_DCTX },
-    { "ZSTD_DCtx_refDDict_HTL", model_zstd_pair, BOTH, DD },
-    { "ZSTD_DCtx_refPrefix_HTL", model_zstd_dict, BOTH, ZG_DCTX },
-    { "ZSTD_DCtx_refPrefix_advanced_HTL", model_zstd_dict, BOTH, ZG_DCTX },
-    { "ZSTD_decompressStream_HTL", model_zstd_stream, BOTH, ZG_DCTX },
-    { "ZSTD_decompressStream_simpleArgs_HTL", model_zstd_simple_args, BOTH,
-      ZG_DCTX },
-    { "ZSTD_initDStream_HTL", model_zstd_on, BOTH, ZG_DCTX },
-    { "ZSTD_initDStream_usingDict_HTL", model_zstd_dict, BOTH, ZG_DCTX },
-    { "ZSTD_initDStream_usingDDict_HTL", model_zstd_pair, BOTH, DD },
-    { "ZSTD_resetDStream_HTL", model_zstd_on, BOTH, ZG_DCTX },
-    { "ZSTD_sizeof_DCtx_HTL", model_zstd_on, BOTH, ZG_DCTX },
-    { "ZSTD_sizeof_DStream_HTL", model_zstd_on, BOTH, ZG_DCTX },
-    { "ZSTD_copyDCtx_HTL", model_zstd_pair, BOTH, ZG_PAIR(ZG_DCTX, ZG_DCTX) },
-    { "ZSTD_createCDict_HTL", model_zstd_cdict, SAFE, ZG_CDICT },
-    { "ZSTD_createCDict_advanced_HTL", model_zstd_cdict_advanced, SAFE,
-      ZG_CDICT },
-    { "ZSTD_createCDict_advanced2_HTL", model_zstd_cdict_advanced2, SAFE,
-      ZG_CDICT },
-    { "ZSTD_freeCDict_HTL", model_zstd_on, BOTH, ZG_CDICT },
-    { "ZSTD_sizeof_CDict_HTL", model_zstd_on, BOTH, ZG_CDICT },
-    { "ZSTD_getDictID_fromCDict_HTL", model_zstd_on, BOTH, ZG_CDICT },
-    { "ZSTD_createDDict_HTL", model_zstd_ddict, SAFE, ZG_DDICT },
-    { "ZSTD_createDDict_advanced_HTL", model_zstd_ddict, SAFE, ZG_DDICT },
-    { "ZSTD_freeDDict_HTL", model_zstd_on, BOTH, ZG_DDICT },
-    { "ZSTD_sizeof_DDict_HTL", model_zstd_on, BOTH, ZG_DDICT },
-    { "ZSTD_getDictID_fromDDict_HTL", model_zstd_on, BOTH, ZG_DDICT },
-    { "ZSTD_createCCtxParams_HTL", model_zstd_new, SAFE, ZG_PARAMS },
-    { "ZSTD_freeCCtxParams_HTL", model_zstd_on, BOTH, ZG_PARAMS },
-    { "ZSTD_CCtxParams_init_HTL", model_zstd_level, BOTH, ZG_PARAMS },
-    { "ZSTD_CCtxParams_init_advanced_HTL", model_zstd_params, BOTH,
-      ZG_PARAMS },
-    { "ZSTD_CCtxParams_reset_HTL", model_zstd_on, BOTH, ZG_PARAMS },
-    { "ZSTD_CCtxParams_setParameter_HTL", model_zstd_set_param, SAFE,
-      ZG_PARAMS },
-    { "ZSTD_CCtxParams_getParameter_HTL", model_zstd_get_param, BOTH,
-      ZG_PARAMS },
-    { "ZSTD_estimateCCtxSize_usingCCtxParams_HTL", model_zstd_on, BOTH,
-      ZG_PARAMS },
-    { "ZSTD_estimateCStreamSize_usingCCtxParams_HTL", model_zstd_on, BOTH,
-      ZG_PARAMS },
+    RAW(BZ2_bzCompressInit_ga),
+    RAW(BZ2_bzCompressEnd_ga),
+    RAW(BZ2_bzDecompressInit_ga),
+    RAW(BZ2_bzDecompress_ga),
+    RAW(BZ2_bzDecompressEnd_ga),
+    RAW(ZSTD_createCCtx_advanced_ga),
+    RAW(ZSTD_compressStream2_ga),
+    RAW(ZSTD_freeCCtx_ga),
+    RAW(ZSTD_createDDict_advanced_ga),
+    RAW(ZSTD_decompressStream_ga),
+    RAW(ZSTD_freeDDict_ga),
+    ZS(compress, buffers, BOTH, ZG_CCTX),
+    ZS(decompress, buffers, BOTH, ZG_DCTX),
+    ZS(createCCtx, new, SAFE, ZG_CCTX),
+    ZS(createCStream, new, SAFE, ZG_CCTX),
+    ZS(createCCtx_advanced, new, SAFE, ZG_CCTX),
+    ZS(createCStream_advanced, new, SAFE, ZG_CCTX),
+    ZS(freeCCtx, on, BOTH, ZG_CCTX),
+    ZS(freeCStream, on, BOTH, ZG_CCTX),
+    ZS(compressCCtx, ctx_io, BOTH, ZG_CCTX),
+    ZS(compress2, ctx_io, BOTH, ZG_CCTX),
+    ZS(compress_usingDict, ctx_io_dict, BOTH, ZG_CCTX),
+    ZS(compress_advanced, compress_advanced, BOTH, ZG_CCTX),
+    ZS(compress_usingCDict, ctx_io_obj, BOTH, CD),
+    ZS(compress_usingCDict_advanced, ctx_io_obj, BOTH, CD),
+    ZS(CCtx_setParameter, set_param, SAFE, ZG_CCTX),
+    ZS(CCtx_getParameter, get_param, BOTH, ZG_CCTX),
+    ZS(CCtx_setPledgedSrcSize, size, BOTH, ZG_CCTX),
+    ZS(CCtx_reset, on, BOTH, ZG_CCTX),
+    ZS(CCtx_setCParams, params, BOTH, ZG_CCTX),
+    ZS(CCtx_setParametersUsingCCtxParams, pair, BOTH, CP),
+    ZS(CCtx_loadDictionary, dict, BOTH, ZG_CCTX),
+    ZS(CCtx_loadDictionary_advanced, dict, BOTH, ZG_CCTX),
+    ZS(CCtx_refCDict, pair, BOTH, CD),
+    ZS(CCtx_refPrefix, dict, BOTH, ZG_CCTX),
+    ZS(CCtx_refPrefix_advanced, dict, BOTH, ZG_CCTX),
+    ZS(compressStream2, stream, BOTH, ZG_CCTX),
+    ZS(compressStream2_simpleArgs, simple_args, BOTH, ZG_CCTX),
+    ZS(compressStream, stream, BOTH, ZG_CCTX),
+    ZS(flushStream, stream, BOTH, ZG_CCTX),
+    ZS(endStream, stream, BOTH, ZG_CCTX),
+    ZS(initCStream, level, BOTH, ZG_CCTX),
+    ZS(initCStream_srcSize, level, BOTH, ZG_CCTX),
+    ZS(initCStream_usingDict, dict, BOTH, ZG_CCTX),
+    ZS(initCStream_advanced, init_advanced, BOTH, ZG_CCTX),
+    ZS(initCStream_usingCDict, pair, BOTH, CD),
+    ZS(initCStream_usingCDict_advanced, pair_advanced, BOTH, CD),
+    ZS(resetCStream, size, BOTH, ZG_CCTX),
+    ZS(sizeof_CCtx, on, BOTH, ZG_CCTX),
+    ZS(sizeof_CStream, on, BOTH, ZG_CCTX),
+    ZS(getFrameProgression, on, BOTH, ZG_CCTX),
+    ZS(toFlushNow, on, BOTH, ZG_CCTX),
+    ZS(getBlockSize, on, BOTH, ZG_CCTX),
+    ZS(registerSequenceProducer, seq_producer, BOTH, ZG_CCTX),
+    ZS(generateSequences, generate_sequences, BOTH, ZG_CCTX),
+    ZS(compressSequences, compress_sequences, BOTH, ZG_CCTX),
+    ZS(copyCCtx, pair, BOTH, CC),
+    ZS(createDCtx, new, SAFE, ZG_DCTX),
+    ZS(createDStream, new, SAFE, ZG_DCTX),
+    ZS(createDCtx_advanced, new, SAFE, ZG_DCTX),
+    ZS(createDStream_advanced, new, SAFE, ZG_DCTX),
+    ZS(freeDCtx, on, BOTH, ZG_DCTX),
+    ZS(freeDStream, on, BOTH, ZG_DCTX),
+    ZS(decompressDCtx, ctx_io, BOTH, ZG_DCTX),
+    ZS(decompress_usingDict, ctx_io_dict, BOTH, ZG_DCTX),
+    ZS(decompress_usingDDict, ctx_io_obj, BOTH, DD),
+    ZS(DCtx_setParameter, set_param, SAFE, ZG_DCTX),
+    ZS(DCtx_getParameter, get_param, BOTH, ZG_DCTX),
+    ZS(DCtx_reset, on, BOTH, ZG_DCTX),
+    ZS(DCtx_setFormat, on, BOTH, ZG_DCTX),
+    ZS(DCtx_setMaxWindowSize, size, BOTH, ZG_DCTX),
+    ZS(DCtx_loadDictionary, dict, BOTH, ZG_DCTX),
+    ZS(DCtx_loadDictionary_advanced, dict, BOTH, ZG_DCTX),
+    ZS(DCtx_refDDict, pair, BOTH, DD),
+    ZS(DCtx_refPrefix, dict, BOTH, ZG_DCTX),
+    ZS(DCtx_refPrefix_advanced, dict, BOTH, ZG_DCTX),
+    ZS(decompressStream, stream, BOTH, ZG_DCTX),
+    ZS(decompressStream_simpleArgs, simple_args, BOTH, ZG_DCTX),
+    ZS(initDStream, on, BOTH, ZG_DCTX),
+    ZS(initDStream_usingDict, dict, BOTH, ZG_DCTX),
+    ZS(initDStream_usingDDict, pair, BOTH, DD),
+    ZS(resetDStream, on, BOTH, ZG_DCTX),
+    ZS(sizeof_DCtx, on, BOTH, ZG_DCTX),
+    ZS(sizeof_DStream, on, BOTH, ZG_DCTX),
+    ZS(copyDCtx, pair, BOTH, DC),
+    ZS(createCDict, cdict, SAFE, ZG_CDICT),
+    ZS(createCDict_advanced, cdict_advanced, SAFE, ZG_CDICT),
+    ZS(createCDict_advanced2, cdict_advanced2, SAFE, ZG_CDICT),
+    ZS(freeCDict, on, BOTH, ZG_CDICT),
+    ZS(sizeof_CDict, on, BOTH, ZG_CDICT),
+    ZS(getDictID_fromCDict, on, BOTH, ZG_CDICT),
+    ZS(createDDict, ddict, SAFE, ZG_DDICT),
+    ZS(createDDict_advanced, ddict, SAFE, ZG_DDICT),
+    ZS(freeDDict, on, BOTH, ZG_DDICT),
+    ZS(sizeof_DDict, on, BOTH, ZG_DDICT),
+    ZS(getDictID_fromDDict, on, BOTH, ZG_DDICT),
+    ZS(createCCtxParams, new, SAFE, ZG_PARAMS),
+    ZS(freeCCtxParams, on, BOTH, ZG_PARAMS),
+    ZS(CCtxParams_init, level, BOTH, ZG_PARAMS),
+    ZS(CCtxParams_init_advanced, params, BOTH, ZG_PARAMS),
+    ZS(CCtxParams_reset, on, BOTH, ZG_PARAMS),
+    ZS(CCtxParams_setParameter, set_param, SAFE, ZG_PARAMS),
+    ZS(CCtxParams_getParameter, get_param, BOTH, ZG_PARAMS),
+    ZS(estimateCCtxSize_usingCCtxParams, on, BOTH, ZG_PARAMS),
+    ZS(estimateCStreamSize_usingCCtxParams, on, BOTH, ZG_PARAMS),
     { "ZDICT_trainFromBuffer_HTL", model_zdict_train, SAFE, ZDICT_NONE },
     { "ZDICT_trainFromBuffer_cover_HTL", model_zdict_train, SAFE,
       ZDICT_COVER },

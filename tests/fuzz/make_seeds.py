@@ -313,6 +313,19 @@ def dlsyms(lib, entries):
         for i, n in enumerate(entries)]
 
 
+def gate_set_up(lib, entries):
+    """dlsyms(lib, entries), then a gate registered and mailbox 0 bound."""
+    n = len(entries) + 1
+    return dlsyms(lib, entries) + [with_reply(REG_GATE, n % 8, arena(4096)),
+                                   with_reply(BIND, (n + 1) % 8, mailbox(0))]
+
+
+def gate_call(tok):
+    """A well-formed call of the tok-th token kept, through the gate."""
+    return bytes([GATE, 1]) + token(tok) + arena(512) + arena(1024) + \
+        WELL_FORMED
+
+
 # libzstd's models (model_zstd_* in control_fuzz.c).
 HANDLE_HOW = ["other", "ga", "gen", "next", "null", "guest", "forged", "raw"]
 
@@ -480,13 +493,8 @@ SEEDS = {
         control(HELLO, reply(2, bad_magic=7), raw(1), raw(5)),
         with_reply(HELLO, 3, raw(1), raw(5), raw(9)),
     ],
-    "gate_mailbox": [
-        with_reply(LOAD, 0, name("libz.so.1")),
-        with_reply(DLSYM, 1, handle(0), name("compress2_HTL")),
-        with_reply(REG_GATE, 2, arena(4096)),
-        with_reply(BIND, 3, mailbox(0)),
-        bytes([GATE, 1]) + token(0) + arena(512) + arena(1024) +
-        WELL_FORMED + compress_model(),
+    "gate_mailbox": gate_set_up("libz.so.1", ["compress2_HTL"]) + [
+        gate_call(0) + compress_model(),
         control(MB_CALL),
         bytes([GATE, 0]),
         bytes([GATE, 1]) + ping() + null() + null(),
@@ -606,17 +614,11 @@ SEEDS = {
         invoke(2) + stream(2, copy_at=12000, forge=0) + memlimit(),
     ],
     # liblzma through the gate: an encoder set up and run from the mailbox.
-    "lzma_gate": [
-        with_reply(LOAD, 0, name("liblzma.so")),
-        with_reply(DLSYM, 1, handle(0), name("lzma_easy_encoder_HTL")),
-        with_reply(DLSYM, 2, handle(0), name("lzma_code_HTL")),
-        with_reply(REG_GATE, 3, arena(4096)),
-        with_reply(BIND, 4, mailbox(0)),
-    ] + pokes(0, TEXT) + [
-        bytes([GATE, 1]) + token(0) + arena(512) + arena(1024) +
-        WELL_FORMED + u8(3) + preset(1) + u8(CHECK_NONE),
-        bytes([GATE, 1]) + token(1) + arena(512) + arena(1024) +
-        WELL_FORMED + stream(3) + io(0, len(TEXT), 0, 1024) + u8(FINISH),
+    "lzma_gate": gate_set_up(
+        "liblzma.so", ["lzma_easy_encoder_HTL", "lzma_code_HTL"]) +
+    pokes(0, TEXT) + [
+        gate_call(0) + u8(3) + preset(1) + u8(CHECK_NONE),
+        gate_call(1) + stream(3) + io(0, len(TEXT), 0, 1024) + u8(FINISH),
     ],
     # liblzma filter chains: good ones, and ones the HTL or liblzma refuse.
     "lzma_filters": dlsyms("liblzma.so", [
@@ -777,16 +779,10 @@ SEEDS = {
     ],
     # libbz2 through the gate: two blocks decoded in pieces, from the
     # mailbox.
-    "bz2_gate": [
-        with_reply(LOAD, 0, name("libbz2.so")),
-        with_reply(DLSYM, 1, handle(0), name("BZ2_bzDecompressInit_HTL")),
-        with_reply(DLSYM, 2, handle(0), name("BZ2_bzDecompress_HTL")),
-        with_reply(REG_GATE, 3, arena(4096)),
-        with_reply(BIND, 4, mailbox(0)),
-        bytes([GATE, 1]) + token(0) + arena(512) + arena(1024) +
-        WELL_FORMED + bz_decompress_init(3),
-    ] + [bytes([GATE, 1]) + token(1) + arena(512) + arena(1024) +
-         WELL_FORMED + stream(3) + io(0, 200, 0, 1024) +
+    "bz2_gate": gate_set_up(
+        "libbz2.so", ["BZ2_bzDecompressInit_HTL", "BZ2_bzDecompress_HTL"]) + [
+        gate_call(0) + bz_decompress_init(3),
+    ] + [gate_call(1) + stream(3) + io(0, 200, 0, 1024) +
          bz_data("continue", 2) for _ in range(10)],
     # libzstd buffer to buffer: one-shot, on contexts, with a dictionary;
     # the harness's frames whole, changed, cut; what the HTL refuses.
