@@ -24,19 +24,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <unistd.h>
 
 #include "check.h"
+#include "hostile.h"
 #include "test_data.h"
 
 static int failures;
 
-static size_t page;
-static char *ro_page;     /* PROT_READ, zeros */
-static char *edge_page;   /* read-write, followed by gone_page */
-static char *gone_page;   /* PROT_NONE */
-static char *unmapped;    /* was mapped, is not any more */
 static char text[1 << 16], sink[1 << 17];
 static char packed[1 << 14];   /* text[0..8191] compressed */
 static unsigned int packed_len;
@@ -251,10 +246,10 @@ static void misused_streams(void)
 /* next_in and next_out where libbz2 must not go. */
 static void bad_buffers(void)
 {
-    char *bad_in[] = { NULL, gone_page, unmapped, (char *)(uintptr_t)16,
+    void *bad_in[] = { NULL, gone_page, unmapped, (void *)(uintptr_t)16,
                        edge_page + page - 100 };
-    char *bad_out[] = { NULL, ro_page, gone_page, unmapped,
-                        (char *)(uintptr_t)16, edge_page + page - 100 };
+    void *bad_out[] = { NULL, ro_page, gone_page, unmapped,
+                        (void *)(uintptr_t)16, edge_page + page - 100 };
 
     for (int round = 0; round < 10; round++) {
         for (int i = 0; i < 5; i++) {
@@ -299,7 +294,7 @@ static void bad_buffers(void)
 /* The buffer functions with each of their pointers bad in turn. */
 static void bad_buffer_calls(void)
 {
-    char *bad[] = { gone_page, unmapped, (char *)(uintptr_t)16, ro_page,
+    void *bad[] = { gone_page, unmapped, (void *)(uintptr_t)16, ro_page,
                     edge_page + page - 2 };
     unsigned int *bad_len[] = { (unsigned int *)gone_page,
                                 (unsigned int *)unmapped,
@@ -514,22 +509,19 @@ static void roundtrip(int host)
     free(back);
 }
 
+/* The host-only hostile calls, in turn. */
+static HostileStep *const steps[] = {
+    forged_states, misused_streams, bad_buffers, bad_buffer_calls,
+    garbage_allocator, racing_threads, NULL,
+};
+
 int main(void)
 {
     bz_stream probe;
     int host;
 
     setvbuf(stdout, NULL, _IOLBF, 0);
-    page = (size_t)sysconf(_SC_PAGESIZE);
-    ro_page = mmap(NULL, page, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1,
-                   0);
-    edge_page = mmap(NULL, 2 * page, PROT_READ | PROT_WRITE,
-                     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    gone_page = edge_page + page;
-    mprotect(gone_page, page, PROT_NONE);
-    unmapped = mmap(NULL, 1 << 20, PROT_READ | PROT_WRITE,
-                    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    munmap(unmapped, 1 << 20);
+    map_bad_memory();
     fill_text((uint8_t *)text, sizeof(text));
 
     /* Valid compressed data for decompressors, made on streams whose
@@ -543,20 +535,6 @@ int main(void)
     packed_len = probe.total_out_lo32;
     BZ2_bzCompressEnd(&probe);
 
-    if (host) {
-        forged_states();
-        misused_streams();
-        bad_buffers();
-        bad_buffer_calls();
-        garbage_allocator();
-        racing_threads();
-        printf("libbz2 hostile calls: %ld, QEMU still up\n", hostile_calls);
-    } else {
-        printf("libbz2 streams are not on the host: host-only hostile calls "
-               "skipped\n");
-    }
-
-    roundtrip(host);
-    printf("%s\n", failures ? "FAIL" : "PASS");
-    return failures ? 1 : 0;
+    return run_hostile("libbz2", "streams", host, steps, &hostile_calls,
+                       roundtrip, &failures);
 }

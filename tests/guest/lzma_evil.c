@@ -23,18 +23,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 
 #include "check.h"
+#include "hostile.h"
 #include "test_data.h"
 
 static int failures;
 
-#define PAGE 4096
-
-static uint8_t *ro_page;    /* PROT_READ */
-static uint8_t *edge_page;  /* RW, followed by gone_page */
-static uint8_t *gone_page;  /* PROT_NONE */
 static uint8_t text[65536], out[65536 + 4096];
 static long hostile_calls;
 
@@ -106,13 +101,11 @@ static void forged_streams(void)
 
 static void bad_buffers(void)
 {
-    uint8_t *area = mmap(NULL, 1 << 20, PROT_READ | PROT_WRITE,
-                         MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    uint8_t *bad_in[] = { gone_page, (uint8_t *)(uintptr_t)16, area,
-                          edge_page + PAGE - 100 };
-    uint8_t *bad_out[] = { ro_page, gone_page, area, edge_page + PAGE - 100 };
+    uint8_t *bad_in[] = { gone_page, (uint8_t *)(uintptr_t)16, unmapped,
+                          edge_page + page - 100 };
+    uint8_t *bad_out[] = { ro_page, gone_page, unmapped,
+                           edge_page + page - 100 };
 
-    munmap(area, 1 << 20);   /* now unmapped */
     for (int i = 0; i < 4; i++) {
         for (int dec = 0; dec < 2; dec++) {
             lzma_stream s = LZMA_STREAM_INIT;
@@ -144,7 +137,7 @@ static void bad_filters(void)
     /* Unterminated: DELTA entries up to the end of a page before the
      * inaccessible one. */
     size_t n = 4 * sizeof(lzma_filter);
-    lzma_filter *unterminated = (lzma_filter *)(edge_page + PAGE - n);
+    lzma_filter *unterminated = (lzma_filter *)(edge_page + page - n);
     lzma_filter unknown[] = { { 0x7777, &opt }, { LZMA_VLI_UNKNOWN, NULL } };
     lzma_filter gone_opts[] = { { LZMA_FILTER_LZMA2, gone_page },
                                 { LZMA_VLI_UNKNOWN, NULL } };
@@ -198,7 +191,7 @@ static void bad_filters(void)
     /* A block running into unmapped memory, and one in read-only memory
      * (liblzma writes the sizes back). */
     {
-        lzma_block *edge = (lzma_block *)(edge_page + PAGE -
+        lzma_block *edge = (lzma_block *)(edge_page + page -
                                           sizeof(lzma_block) / 2);
         size_t pos = 0;
 
@@ -302,7 +295,8 @@ static void racing_threads(void)
     }
 }
 
-static void roundtrip(void)
+/* A round trip that must work, on either side (host unused). */
+static void roundtrip(int host)
 {
     const size_t n = 256 << 10;
     uint8_t *src = malloc(n), *comp, *back = malloc(n);
@@ -310,6 +304,7 @@ static void roundtrip(void)
     uint64_t limit = UINT64_MAX;
     lzma_ret rc;
 
+    (void)host;
     for (size_t i = 0; i < n; i++) {
         src[i] = (uint8_t)("evil guests still get their data back "[i % 38]);
     }
@@ -332,6 +327,12 @@ static void roundtrip(void)
     free(back);
 }
 
+/* The host-only hostile calls, in turn. */
+static HostileStep *const steps[] = {
+    forged_streams, bad_buffers, bad_filters, garbage_allocator,
+    racing_threads, NULL,
+};
+
 int main(void)
 {
     lzma_stream probe = LZMA_STREAM_INIT;
@@ -339,11 +340,7 @@ int main(void)
 
     setvbuf(stdout, NULL, _IOLBF, 0);
 
-    ro_page = mmap(NULL, PAGE, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    edge_page = mmap(NULL, 2 * PAGE, PROT_READ | PROT_WRITE,
-                     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    gone_page = edge_page + PAGE;
-    mprotect(gone_page, PAGE, PROT_NONE);
+    map_bad_memory();
     for (size_t i = 0; i < sizeof(text); i++) {
         text[i] = (uint8_t)("hostile but well-formed text "[i % 29]);
     }
@@ -352,19 +349,6 @@ int main(void)
           "probe easy_encoder");
     host = on_host(&probe);
     lzma_end(&probe);
-    if (host) {
-        forged_streams();
-        bad_buffers();
-        bad_filters();
-        garbage_allocator();
-        racing_threads();
-        printf("liblzma hostile calls: %ld, QEMU still up\n", hostile_calls);
-    } else {
-        printf("liblzma streams are not on the host: host-only hostile calls "
-               "skipped\n");
-    }
-
-    roundtrip();
-    printf("%s\n", failures ? "FAIL" : "PASS");
-    return failures ? 1 : 0;
+    return run_hostile("liblzma", "streams", host, steps, &hostile_calls,
+                       roundtrip, &failures);
 }

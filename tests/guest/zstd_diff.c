@@ -385,18 +385,34 @@ static void one_shot(const Input *in)
     }
 }
 
-/* One parameter set on c, and what c reads back. */
-static void set_param(const char *what, ZSTD_CCtx *c, ZSTD_cParameter p,
-                      const char *name, int v)
+/* One parameter set to v (setting it gave r), and what reading it back
+ * gave (g, and the value got). */
+static void param_line(const char *what, const char *name, int v, size_t r,
+                       size_t g, int got)
 {
-    int got = -12345;
-    size_t r = ZSTD_CCtx_setParameter(c, p, v);
-    size_t g = ZSTD_CCtx_getParameter(c, p, &got);
-
     emit("%s: set %s=%d: %s, get %s: %d", what, name, v, res(r), res(g),
          got);
 }
-#define SET_PARAM(what, c, p, v) set_param(what, c, p, #p, v)
+
+/* Parameter p set on obj through set, and read back through get. */
+#define SET_PARAM_OF(what, set, get, obj, p, v)                             \
+    do {                                                                    \
+        int got_ = -12345;                                                  \
+        size_t r_ = set(obj, p, v);                                         \
+        size_t g_ = get(obj, p, &got_);                                     \
+                                                                            \
+        param_line(what, #p, v, r_, g_, got_);                              \
+    } while (0)
+/* On a compression context, a decompression one, parameters. */
+#define SET_PARAM(what, c, p, v)                                            \
+    SET_PARAM_OF(what, ZSTD_CCtx_setParameter, ZSTD_CCtx_getParameter, c,   \
+                 p, v)
+#define SET_DPARAM(what, d, p, v)                                           \
+    SET_PARAM_OF(what, ZSTD_DCtx_setParameter, ZSTD_DCtx_getParameter, d,   \
+                 p, v)
+#define SET_PPARAM(what, o, p, v)                                           \
+    SET_PARAM_OF(what, ZSTD_CCtxParams_setParameter,                        \
+                 ZSTD_CCtxParams_getParameter, o, p, v)
 
 /*
  * Compression contexts: every one-shot compressor of a context, the
@@ -508,19 +524,15 @@ static void decompression_contexts(const Input *in)
     ZSTD_DCtx *d = new_dctx(), *twin = new_dctx();
     ZSTD_CCtx *c = new_cctx();
     int v = -1;
-    size_t n, r;
+    size_t n;
 
     n = ZSTD_compress(frame, sizeof(frame), in->data, in->len, 1);
     data_line("decompressDCtx",
               ZSTD_decompressDCtx(d, back, sizeof(back), frame, n), in);
     size_line("sizeof_DCtx", ZSTD_sizeof_DCtx(d));
     size_line("sizeof_DStream", ZSTD_sizeof_DStream(d));
-    emit("dctx windowLogMax 20: %s",
-         res(ZSTD_DCtx_setParameter(d, ZSTD_d_windowLogMax, 20)));
-    r = ZSTD_DCtx_getParameter(d, ZSTD_d_windowLogMax, &v);
-    emit("dctx windowLogMax read back: %s: %d", res(r), v);
-    emit("dctx windowLogMax 5: %s",
-         res(ZSTD_DCtx_setParameter(d, ZSTD_d_windowLogMax, 5)));
+    SET_DPARAM("dctx", d, ZSTD_d_windowLogMax, 20);
+    SET_DPARAM("dctx", d, ZSTD_d_windowLogMax, 5);
     emit("dctx reset parameters: %s",
          res(ZSTD_DCtx_reset(d, ZSTD_reset_parameters)));
     ZSTD_DCtx_getParameter(d, ZSTD_d_windowLogMax, &v);
@@ -1059,12 +1071,8 @@ static void parameter_objects(const Input *in)
     size_t r;
 
     emit("CCtxParams_init: %s", res(ZSTD_CCtxParams_init(p, LEVEL)));
-    emit("CCtxParams windowLog 19: %s",
-         res(ZSTD_CCtxParams_setParameter(p, ZSTD_c_windowLog, 19)));
-    r = ZSTD_CCtxParams_getParameter(p, ZSTD_c_windowLog, &v);
-    emit("CCtxParams windowLog read back: %s: %d", res(r), v);
-    emit("CCtxParams hashLog 60: %s",
-         res(ZSTD_CCtxParams_setParameter(p, ZSTD_c_hashLog, 60)));
+    SET_PPARAM("CCtxParams", p, ZSTD_c_windowLog, 19);
+    SET_PPARAM("CCtxParams", p, ZSTD_c_hashLog, 60);
     emit("CCtxParams parameter 9999: %s",
          res(ZSTD_CCtxParams_setParameter(p, (ZSTD_cParameter)9999, 1)));
     ZSTD_CCtxParams_setParameter(p, ZSTD_c_checksumFlag, 1);

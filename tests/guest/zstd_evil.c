@@ -42,17 +42,11 @@
 #include <zstd_errors.h>
 
 #include "check.h"
+#include "hostile.h"
 #include "test_data.h"
 
 static int failures;
 
-/* Pages of one mapping (map_pages), and a hole after it. */
-static size_t page;
-static uint8_t *ro_page;     /* PROT_READ, zeros */
-static uint8_t *edge_page;   /* read-write, followed by gone_page */
-static uint8_t *gone_page;   /* PROT_NONE */
-static uint8_t *island;      /* PROT_NONE, read-write, PROT_NONE */
-static uint8_t *unmapped;    /* 1 MB, mapped no more */
 static uint8_t text[1 << 16], sink[1 << 17];
 static uint8_t packed[1 << 15];   /* text[0..16383] compressed */
 static size_t packed_len;
@@ -183,6 +177,41 @@ static void poke_dctx(ZSTD_DCtx *d, ZSTD_outBuffer *out, ZSTD_inBuffer *in)
     ignore(ZSTD_DCtx_refPrefix(d, text, 500));
 }
 
+/*
+ * Every call on handles that name no live object (c, d, cd, dd and p:
+ * forged or stale), and from the live contexts to them; then their frees.
+ */
+static void poke_bad_handles(ZSTD_CCtx *live_c, ZSTD_DCtx *live_d, void *c,
+                             void *d, void *cd, void *dd, void *p,
+                             size_t n_in)
+{
+    ZSTD_inBuffer in = { text, n_in, 0 };
+    ZSTD_outBuffer out = { sink, sizeof(sink), 0 };
+
+    poke_cctx(c, &out, &in);
+    poke_dctx(d, &out, &in);
+    ignore(ZSTD_compress_usingCDict(live_c, sink, sizeof(sink), text, 1000,
+                                    cd));
+    ignore(ZSTD_CCtx_refCDict(live_c, cd));
+    ignore(ZSTD_initCStream_usingCDict(live_c, cd));
+    ignore(ZSTD_decompress_usingDDict(live_d, sink, sizeof(sink), packed,
+                                      packed_len, dd));
+    ignore(ZSTD_DCtx_refDDict(live_d, dd));
+    ignore(ZSTD_getDictID_fromCDict(cd) + ZSTD_getDictID_fromDDict(dd));
+    ignore(ZSTD_sizeof_CDict(cd) + ZSTD_sizeof_DDict(dd));
+    ignore(ZSTD_CCtxParams_setParameter(p, ZSTD_c_checksumFlag, 1));
+    ignore(ZSTD_CCtx_setParametersUsingCCtxParams(live_c, p));
+    ignore(ZSTD_estimateCCtxSize_usingCCtxParams(p));
+    drop_cdict(ZSTD_createCDict_advanced2(text, 500, ZSTD_dlm_byCopy,
+                                          ZSTD_dct_auto, p,
+                                          ZSTD_defaultCMem));
+    ignore(ZSTD_copyCCtx(live_c, c, 0));
+    ignore(ZSTD_copyCCtx(c, live_c, 0));
+    ZSTD_copyDCtx(live_d, d);
+    ignore(ZSTD_freeCCtx(c) + ZSTD_freeDCtx(d) + ZSTD_freeCDict(cd) +
+           ZSTD_freeDDict(dd) + ZSTD_freeCCtxParams(p));
+}
+
 /* Calls on handles that name no object: every group's. */
 static void forged_handles(void)
 {
@@ -190,35 +219,8 @@ static void forged_handles(void)
     ZSTD_DCtx *real_d = ZSTD_createDCtx();
 
     for (int i = 0; i < 1500; i++) {
-        ZSTD_CDict *cd = forged();
-        ZSTD_DDict *dd = forged();
-        ZSTD_CCtx_params *p = forged();
-        ZSTD_inBuffer in = { text, (size_t)i % 700, 0 };
-        ZSTD_outBuffer out = { sink, sizeof(sink), 0 };
-
-        poke_cctx(forged(), &out, &in);
-        poke_dctx(forged(), &out, &in);
-        ignore(ZSTD_compress_usingCDict(real_c, sink, sizeof(sink), text,
-                                        1000, cd));
-        ignore(ZSTD_CCtx_refCDict(real_c, cd));
-        ignore(ZSTD_initCStream_usingCDict(real_c, cd));
-        ignore(ZSTD_decompress_usingDDict(real_d, sink, sizeof(sink),
-                                          packed, packed_len, dd));
-        ignore(ZSTD_DCtx_refDDict(real_d, dd));
-        ignore(ZSTD_getDictID_fromCDict(cd) + ZSTD_getDictID_fromDDict(dd));
-        ignore(ZSTD_sizeof_CDict(cd) + ZSTD_sizeof_DDict(dd));
-        ignore(ZSTD_CCtxParams_setParameter(p, ZSTD_c_checksumFlag, 1));
-        ignore(ZSTD_CCtx_setParametersUsingCCtxParams(real_c, p));
-        ignore(ZSTD_estimateCCtxSize_usingCCtxParams(p));
-        drop_cdict(ZSTD_createCDict_advanced2(text, 500, ZSTD_dlm_byCopy,
-                                              ZSTD_dct_auto, p,
-                                              ZSTD_defaultCMem));
-        ignore(ZSTD_copyCCtx(real_c, forged(), 0));
-        ignore(ZSTD_copyCCtx(forged(), real_c, 0));
-        ZSTD_copyDCtx(real_d, forged());
-        ignore(ZSTD_freeCDict(cd) + ZSTD_freeDDict(dd));
-        ignore(ZSTD_freeCCtxParams(p));
-        ignore(ZSTD_freeCCtx(forged()) + ZSTD_freeDCtx(forged()));
+        poke_bad_handles(real_c, real_d, forged(), forged(), forged(),
+                         forged(), forged(), (size_t)i % 700);
     }
     /* The real ones are untouched. */
     CHECK(!ZSTD_isError(COUNT(E_COMPRESS2, 1,
@@ -365,17 +367,7 @@ static void stale_handles(void)
                      ZSTD_compressStream2(c, &out, &in, ZSTD_e_continue)));
         ignore(ZSTD_freeCCtx(c) + ZSTD_freeDCtx(d) + ZSTD_freeCDict(cd) +
                ZSTD_freeDDict(dd) + ZSTD_freeCCtxParams(p));
-        in.pos = 0;
-        out.pos = 0;
-        poke_cctx(c, &out, &in);
-        poke_dctx(d, &out, &in);
-        ignore(ZSTD_compress_usingCDict(live_c, sink, sizeof(sink), text,
-                                        1000, cd));
-        ignore(ZSTD_CCtx_refCDict(live_c, cd));
-        ignore(ZSTD_DCtx_refDDict(live_d, dd));
-        ignore(ZSTD_CCtx_setParametersUsingCCtxParams(live_c, p));
-        ignore(ZSTD_freeCCtx(c) + ZSTD_freeDCtx(d) + ZSTD_freeCDict(cd) +
-               ZSTD_freeDDict(dd) + ZSTD_freeCCtxParams(p));
+        poke_bad_handles(live_c, live_d, c, d, cd, dd, p, 4000);
     }
     CHECK(ZSTD_decompressDCtx(live_d, sink, sizeof(sink), packed,
                               packed_len) == 16384,
@@ -565,19 +557,18 @@ static void bad_dictionaries(void)
             drop_ddict(ZSTD_createDDict_advanced(b, n, ZSTD_dlm_byRef,
                                                  ZSTD_dct_fullDict,
                                                  ZSTD_defaultCMem));
-            ignore(ZSTD_CCtx_loadDictionary(c, b, n));
+            /* Each as both kinds of context take it. */
+            ignore(ZSTD_CCtx_loadDictionary(c, b, n) +
+                   ZSTD_DCtx_loadDictionary(d, b, n));
             ignore(ZSTD_CCtx_loadDictionary_advanced(c, b, n, ZSTD_dlm_byRef,
+                                                     ZSTD_dct_auto) +
+                   ZSTD_DCtx_loadDictionary_advanced(d, b, n, ZSTD_dlm_byRef,
                                                      ZSTD_dct_auto));
-            ignore(ZSTD_CCtx_loadDictionary_byReference(c, b, n));
-            ignore(ZSTD_CCtx_refPrefix(c, b, n));
-            ignore(ZSTD_CCtx_refPrefix_advanced(c, b, n,
-                                                ZSTD_dct_rawContent));
-            ignore(ZSTD_DCtx_loadDictionary(d, b, n));
-            ignore(ZSTD_DCtx_loadDictionary_advanced(d, b, n, ZSTD_dlm_byRef,
-                                                     ZSTD_dct_auto));
-            ignore(ZSTD_DCtx_loadDictionary_byReference(d, b, n));
-            ignore(ZSTD_DCtx_refPrefix(d, b, n));
-            ignore(ZSTD_DCtx_refPrefix_advanced(d, b, n, ZSTD_dct_auto));
+            ignore(ZSTD_CCtx_loadDictionary_byReference(c, b, n) +
+                   ZSTD_DCtx_loadDictionary_byReference(d, b, n));
+            ignore(ZSTD_CCtx_refPrefix(c, b, n) + ZSTD_DCtx_refPrefix(d, b, n));
+            ignore(ZSTD_CCtx_refPrefix_advanced(c, b, n, ZSTD_dct_rawContent) +
+                   ZSTD_DCtx_refPrefix_advanced(d, b, n, ZSTD_dct_auto));
             ignore(ZSTD_initCStream_usingDict(c, b, n, 1));
             ignore(ZSTD_initCStream_advanced(c, b, n, params, 0));
             ignore(ZSTD_initDStream_usingDict(d, b, n));
@@ -734,6 +725,20 @@ static void *nested_alloc(void *opaque, size_t size)
     return counted_alloc(opaque, size);
 }
 
+/* Dictionaries of text's first 4 KiB, copied, with the allocator mem. */
+static ZSTD_CDict *text_cdict(ZSTD_compressionParameters cp,
+                              ZSTD_customMem mem)
+{
+    return ZSTD_createCDict_advanced(text, 4096, ZSTD_dlm_byCopy,
+                                     ZSTD_dct_auto, cp, mem);
+}
+
+static ZSTD_DDict *text_ddict(ZSTD_customMem mem)
+{
+    return ZSTD_createDDict_advanced(text, 4096, ZSTD_dlm_byCopy,
+                                     ZSTD_dct_auto, mem);
+}
+
 static void allocators(void)
 {
     ZSTD_compressionParameters cparams = ZSTD_getCParams(1, 0, 4096);
@@ -753,19 +758,11 @@ static void allocators(void)
         ZSTD_CStream *cs = ZSTD_createCStream_advanced(none);
         ZSTD_DCtx *d = ZSTD_createDCtx_advanced(none);
         ZSTD_DStream *ds = ZSTD_createDStream_advanced(none);
-        ZSTD_CDict *cd = ZSTD_createCDict_advanced(text, 4096,
-                                                   ZSTD_dlm_byCopy,
-                                                   ZSTD_dct_auto, cparams,
-                                                   none);
-        ZSTD_DDict *dd = ZSTD_createDDict_advanced(text, 4096,
-                                                   ZSTD_dlm_byCopy,
-                                                   ZSTD_dct_auto, none);
+        ZSTD_CDict *cd = text_cdict(cparams, none);
+        ZSTD_DDict *dd = text_ddict(none);
         ZSTD_CCtx *gc = ZSTD_createCCtx_advanced(mine);
         ZSTD_DCtx *gd = ZSTD_createDCtx_advanced(mine);
-        ZSTD_CDict *gcd = ZSTD_createCDict_advanced(text, 4096,
-                                                    ZSTD_dlm_byCopy,
-                                                    ZSTD_dct_auto, cparams,
-                                                    mine);
+        ZSTD_CDict *gcd = text_cdict(cparams, mine);
         /* The guest's own: in the program's workspaces. */
         ZSTD_CCtx *sc = ZSTD_initStaticCCtx(cws, cspace);
         ZSTD_DCtx *sd = ZSTD_initStaticDCtx(dws, dspace);
@@ -811,15 +808,13 @@ static void allocators(void)
         ZSTD_copyDCtx(sd, gd);
         ignore(ZSTD_freeCCtx((ZSTD_CCtx *)gcd) + ZSTD_freeCDict((void *)gc));
         ignore((size_t)ZSTD_createCCtx_advanced(half));
-        drop_ddict(ZSTD_createDDict_advanced(text, 4096, ZSTD_dlm_byCopy,
-                                             ZSTD_dct_auto, half));
+        drop_ddict(text_ddict(half));
         CHECK(!ZSTD_createCCtx_advanced(nothing) &&
               !ZSTD_createDCtx_advanced(nothing),
               "objects from an allocator that gives nothing");
         {
             ZSTD_CCtx *bad = ZSTD_createCCtx_advanced(garbage);
-            ZSTD_DDict *bad_dd = ZSTD_createDDict_advanced(
-                text, 4096, ZSTD_dlm_byCopy, ZSTD_dct_auto, garbage);
+            ZSTD_DDict *bad_dd = text_ddict(garbage);
 
             ignore(ZSTD_compress2(bad, sink, sizeof(sink), text, 5000));
             ignore(ZSTD_decompress_usingDDict(d, sink, sizeof(sink), packed,
@@ -1122,8 +1117,7 @@ static void trusted_lengths(void)
         ZSTD_CDict *cd;
 
         cp.strategy = (ZSTD_strategy)200;
-        cd = ZSTD_createCDict_advanced(text, 4096, ZSTD_dlm_byCopy,
-                                       ZSTD_dct_auto, cp, ZSTD_defaultCMem);
+        cd = text_cdict(cp, ZSTD_defaultCMem);
         c = level1_cctx();
         ignore(ZSTD_compress_usingCDict(c, sink, sizeof(sink), text, 20000,
                                         cd));
@@ -1213,36 +1207,24 @@ static void roundtrip(int host)
     free(out);
 }
 
-/*
- * Seven pages, PROT_NONE but for page 0 (read-only), 2 (read-write, its
- * end next to page 3) and 5 (read-write between 4 and 6), and 1 MB after
- * them unmapped again; the bad pointers into them.
- */
-static void map_pages(void)
+/* The bad pointers, into bad_memory.h's pages (mapped first). */
+static void set_bad_pointers(void)
 {
-    uint8_t *m;
-
-    page = (size_t)sysconf(_SC_PAGESIZE);
-    m = mmap(NULL, 7 * page + (1 << 20), PROT_NONE,
-             MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    CHECK(m != MAP_FAILED, "mmap");
-    ro_page = m;
-    edge_page = m + 2 * page;
-    gone_page = m + 3 * page;
-    island = m + 4 * page;
-    unmapped = m + 7 * page;
-    munmap(unmapped, 1 << 20);
-    mprotect(ro_page, page, PROT_READ);
-    mprotect(edge_page, page, PROT_READ | PROT_WRITE);
-    mprotect(island + page, page, PROT_READ | PROT_WRITE);
-    {
-        void *const ptrs[NBAD] = { NULL, unmapped, gone_page, ro_page,
-                                   (void *)(uintptr_t)16,
-                                   edge_page + page - 8 };
-
-        memcpy(bad, ptrs, sizeof(bad));
-    }
+    map_bad_memory();
+    bad[0] = NULL;
+    bad[1] = unmapped;
+    bad[2] = gone_page;
+    bad[3] = ro_page;
+    bad[4] = (void *)(uintptr_t)16;
+    bad[5] = edge_page + page - 8;
 }
+
+/* The host-only hostile calls, in turn. */
+static HostileStep *const steps[] = {
+    forged_handles, wrong_kinds, stale_handles, bad_stream_buffers,
+    bad_one_shot, bad_dictionaries, bad_training, allocators,
+    refused_settings, racing_threads, trusted_lengths, NULL,
+};
 
 int main(void)
 {
@@ -1250,7 +1232,7 @@ int main(void)
     int host;
 
     setvbuf(stdout, NULL, _IOLBF, 0);
-    map_pages();
+    set_bad_pointers();
     fill_text(text, sizeof(text));
     packed_len = COUNT(E_COMPRESS, 1,
                        ZSTD_compress(packed, sizeof(packed), text, 16384, 1));
@@ -1260,26 +1242,6 @@ int main(void)
     probe = ZSTD_createCCtx();
     host = on_host(probe);
     ZSTD_freeCCtx(probe);
-    if (host) {
-        forged_handles();
-        wrong_kinds();
-        stale_handles();
-        bad_stream_buffers();
-        bad_one_shot();
-        bad_dictionaries();
-        bad_training();
-        allocators();
-        refused_settings();
-        racing_threads();
-        printf("libzstd hostile calls: %ld, QEMU still up\n", hostile_calls);
-        trusted_lengths();
-        printf("libzstd calls on trusted lengths made, QEMU still up\n");
-    } else {
-        printf("libzstd objects are not on the host: host-only hostile calls "
-               "skipped\n");
-    }
-
-    roundtrip(host);
-    printf("%s\n", failures ? "FAIL" : "PASS");
-    return failures ? 1 : 0;
+    return run_hostile("libzstd", "objects", host, steps, &hostile_calls,
+                       roundtrip, &failures);
 }
