@@ -97,108 +97,202 @@ static inline bool zstd_default_mem(const ZSTD_customMem *m)
 }
 
 /*
- * Host objects made with the program's allocator (ZSTD_customMem): the
- * allocator of each, by handle, for the calls that pause to run it. A
- * table of open addressing; 0 is a free slot, 1 one freed (no handle is
- * either).
+ * What the GTL keeps of a host object, by handle: the program's allocator
+ * (ZSTD_customMem) it was made with, for the calls that pause to run it;
+ * and for a context, its shadow: the guest context that stands in for it
+ * in the buffer-less functions, whose window is the program's earlier
+ * buffers, which the host cannot hold. A table of open addressing; 0 is a
+ * free slot, 1 one freed (no handle is either).
  */
-typedef struct ZstdMem {
+typedef struct ZstdKept {
     uint64_t handle;
-    ZSTD_customMem mem;
-} ZstdMem;
+    ZSTD_customMem mem;      /* libzstd's own (NULLs) where it has none */
+    void *shadow;            /* NULL until its first buffer-less call */
+    bool dctx;               /* the shadow's kind */
+} ZstdKept;
 
-#define ZSTD_MEM_FREED 1
+#define ZSTD_KEPT_FREED 1
 
-static ZstdMem *zstd_mems;
-static size_t zstd_mems_size, zstd_mems_used;
-static pthread_mutex_t zstd_mems_lock = PTHREAD_MUTEX_INITIALIZER;
+static ZstdKept *zstd_kept;
+static size_t zstd_kept_size, zstd_kept_used;
+static pthread_mutex_t zstd_kept_lock = PTHREAD_MUTEX_INITIALIZER;
 
-static ZstdMem *zstd_mem_slot(ZstdMem *table, size_t size, uint64_t handle,
-                              bool for_new)
+static ZstdKept *zstd_kept_slot(ZstdKept *table, size_t size,
+                                uint64_t handle, bool for_new)
 {
     size_t i = (size_t)((handle * 0x9e3779b97f4a7c15ULL) >> 17) & (size - 1);
 
     for (;; i = (i + 1) & (size - 1)) {
         if (table[i].handle == handle || !table[i].handle ||
-            (for_new && table[i].handle == ZSTD_MEM_FREED)) {
+            (for_new && table[i].handle == ZSTD_KEPT_FREED)) {
             return &table[i];
         }
     }
 }
 
-static void zstd_mem_add(const void *obj, const ZSTD_customMem *mem)
+/* The handle's slot (locked): NULL if it has none. */
+static ZstdKept *zstd_kept_find(uint64_t handle)
 {
-    uint64_t handle = (uintptr_t)obj;
-    ZstdMem *slot;
+    ZstdKept *slot;
 
-    pthread_mutex_lock(&zstd_mems_lock);
-    if ((zstd_mems_used + 1) * 2 > zstd_mems_size) {
+    if (!zstd_kept_size) {
+        return NULL;
+    }
+    slot = zstd_kept_slot(zstd_kept, zstd_kept_size, handle, false);
+    return slot->handle == handle ? slot : NULL;
+}
+
+/* The handle's slot (locked), made if it has none (libzstd's allocator, no
+ * shadow); NULL if there is no room. */
+static ZstdKept *zstd_kept_put(uint64_t handle)
+{
+    ZstdKept *slot = zstd_kept_find(handle);
+
+    if (slot) {
+        return slot;
+    }
+    if ((zstd_kept_used + 1) * 2 > zstd_kept_size) {
         /* Made again, its freed slots dropped: four slots a live one. */
         size_t live = 1, size = 64;
-        ZstdMem *table;
+        ZstdKept *table;
 
-        for (size_t i = 0; i < zstd_mems_size; i++) {
-            live += zstd_mems[i].handle > ZSTD_MEM_FREED;
+        for (size_t i = 0; i < zstd_kept_size; i++) {
+            live += zstd_kept[i].handle > ZSTD_KEPT_FREED;
         }
         while (size < live * 4) {
             size *= 2;
         }
         table = calloc(size, sizeof(*table));
-
-        if (table) {
-            zstd_mems_used = 0;
-            for (size_t i = 0; i < zstd_mems_size; i++) {
-                if (zstd_mems[i].handle > ZSTD_MEM_FREED) {
-                    *zstd_mem_slot(table, size, zstd_mems[i].handle, true) =
-                        zstd_mems[i];
-                    zstd_mems_used++;
-                }
-            }
-            free(zstd_mems);
-            zstd_mems = table;
-            zstd_mems_size = size;
+        if (!table) {
+            return NULL;
         }
+        zstd_kept_used = 0;
+        for (size_t i = 0; i < zstd_kept_size; i++) {
+            if (zstd_kept[i].handle > ZSTD_KEPT_FREED) {
+                *zstd_kept_slot(table, size, zstd_kept[i].handle, true) =
+                    zstd_kept[i];
+                zstd_kept_used++;
+            }
+        }
+        free(zstd_kept);
+        zstd_kept = table;
+        /* Read unlocked by zstd_after_on, to skip the lock when empty. */
+        __atomic_store_n(&zstd_kept_size, size, __ATOMIC_RELAXED);
     }
-    if ((zstd_mems_used + 1) * 2 <= zstd_mems_size) {
-        slot = zstd_mem_slot(zstd_mems, zstd_mems_size, handle, true);
-        zstd_mems_used += slot->handle != handle;
-        *slot = (ZstdMem){ handle, *mem };
+    slot = zstd_kept_slot(zstd_kept, zstd_kept_size, handle, true);
+    zstd_kept_used += !slot->handle;
+    *slot = (ZstdKept){ .handle = handle, .mem = ZSTD_defaultCMem };
+    return slot;
+}
+
+/* A host object made with the program's allocator. With no room, its
+ * calls get no blocks (libzstd fails them). */
+static void zstd_mem_add(const void *obj, const ZSTD_customMem *mem)
+{
+    ZstdKept *slot;
+
+    pthread_mutex_lock(&zstd_kept_lock);
+    slot = zstd_kept_put((uintptr_t)obj);
+    if (slot) {
+        slot->mem = *mem;
     }
-    /* Else no room: its calls get no blocks (libzstd fails them). */
-    pthread_mutex_unlock(&zstd_mems_lock);
+    pthread_mutex_unlock(&zstd_kept_lock);
 }
 
 static bool zstd_mem_find(const void *obj, ZSTD_customMem *mem)
 {
-    uint64_t handle = (uintptr_t)obj;
-    ZstdMem *slot = NULL;
+    ZstdKept *slot;
 
-    pthread_mutex_lock(&zstd_mems_lock);
-    if (zstd_mems_size) {
-        slot = zstd_mem_slot(zstd_mems, zstd_mems_size, handle, false);
-        if (slot->handle == handle) {
-            *mem = slot->mem;
-        } else {
-            slot = NULL;
-        }
+    pthread_mutex_lock(&zstd_kept_lock);
+    slot = zstd_kept_find((uintptr_t)obj);
+    if (slot) {
+        *mem = slot->mem;
     }
-    pthread_mutex_unlock(&zstd_mems_lock);
+    pthread_mutex_unlock(&zstd_kept_lock);
     return slot != NULL;
 }
 
-static void zstd_mem_drop(const void *obj)
+/* The shadow of the host context obj, if it has one. */
+static void *zstd_shadow_of(const void *obj)
 {
-    uint64_t handle = (uintptr_t)obj;
-    ZstdMem *slot;
+    ZstdKept *slot;
+    void *shadow = NULL;
 
-    pthread_mutex_lock(&zstd_mems_lock);
-    if (zstd_mems_size) {
-        slot = zstd_mem_slot(zstd_mems, zstd_mems_size, handle, false);
-        if (slot->handle == handle) {
-            slot->handle = ZSTD_MEM_FREED;
+    pthread_mutex_lock(&zstd_kept_lock);
+    slot = zstd_kept_find((uintptr_t)obj);
+    if (slot) {
+        shadow = slot->shadow;
+    }
+    pthread_mutex_unlock(&zstd_kept_lock);
+    return shadow;
+}
+
+/*
+ * The shadow of the host context obj, made at its first buffer-less call
+ * with its allocator; NULL (the call gets its error) for a handle that
+ * names no live context of that kind (the host says: a forged or stale
+ * one gets no shadow), or if none can be made. Made outside the lock: the
+ * program's allocator may make libzstd calls of its own.
+ */
+static void *zstd_shadow(const void *obj, bool dctx)
+{
+    ZSTD_customMem mem = ZSTD_defaultCMem;
+    ZstdKept *slot;
+    void *shadow = NULL, *made;
+
+    pthread_mutex_lock(&zstd_kept_lock);
+    slot = zstd_kept_find((uintptr_t)obj);
+    if (slot) {
+        shadow = slot->shadow;
+        mem = slot->mem;
+    }
+    pthread_mutex_unlock(&zstd_kept_lock);
+    if (shadow || !(dctx ? ZSTD_sizeof_DCtx(obj) : ZSTD_sizeof_CCtx(obj))) {
+        return shadow;
+    }
+    made = dctx ? (void *)fb_ZSTD_createDCtx_advanced(mem)
+                : (void *)fb_ZSTD_createCCtx_advanced(mem);
+    if (!made) {
+        return NULL;
+    }
+    pthread_mutex_lock(&zstd_kept_lock);
+    slot = zstd_kept_put((uintptr_t)obj);
+    if (slot && !slot->shadow) {
+        slot->shadow = made;
+        slot->dctx = dctx;
+        made = NULL;
+    }
+    shadow = slot ? slot->shadow : NULL;
+    pthread_mutex_unlock(&zstd_kept_lock);
+    if (made) {
+        /* Another thread's call made one first, or no room. */
+        if (dctx) {
+            fb_ZSTD_freeDCtx(made);
+        } else {
+            fb_ZSTD_freeCCtx(made);
         }
     }
-    pthread_mutex_unlock(&zstd_mems_lock);
+    return shadow;
+}
+
+/* A host object freed: its allocator and shadow are not needed again. */
+static void zstd_kept_drop(const void *obj)
+{
+    ZstdKept *slot;
+    ZstdKept gone = { 0 };
+
+    pthread_mutex_lock(&zstd_kept_lock);
+    slot = zstd_kept_find((uintptr_t)obj);
+    if (slot) {
+        gone = *slot;
+        slot->handle = ZSTD_KEPT_FREED;
+    }
+    pthread_mutex_unlock(&zstd_kept_lock);
+    if (gone.shadow && gone.dctx) {
+        fb_ZSTD_freeDCtx(gone.shadow);
+    } else if (gone.shadow) {
+        fb_ZSTD_freeCCtx(gone.shadow);
+    }
 }
 
 /*
@@ -291,7 +385,7 @@ static inline void zstd_after_new(int route, void **args, int mem,
  * ON, COPY, GUEST: the host if an object of the call is there (which
  * refuses the call if the other is not, or if the row has no entry);
  * through NAME_ga_HTL if the row has one and the object has the program's
- * allocator. (A copy has none: the host refuses it for such contexts.)
+ * allocator.
  */
 static inline int zstd_route_on(void **args, int pos, bool ga, int id)
 {
@@ -307,7 +401,7 @@ static inline int zstd_route_on(void **args, int pos, bool ga, int id)
     return GTL_HOST_ONLY;
 }
 
-/* After a free on the host: the object's allocator is not needed again. */
+/* After a free on the host: what the GTL kept of the object goes. */
 static inline void zstd_after_on(void **args, int pos, void *ret, int id)
 {
     const void *obj = *(void **)args[pos];
@@ -319,11 +413,51 @@ static inline void zstd_after_on(void **args, int pos, void *ret, int id)
     case GTL_ID_ZSTD_freeDStream:
     case GTL_ID_ZSTD_freeCDict:
     case GTL_ID_ZSTD_freeDDict:
-        if (gtl_is_ga_handle(obj) && !ZSTD_isError(*(size_t *)ret)) {
-            zstd_mem_drop(obj);
+        if (zstd_on_host(obj) && !ZSTD_isError(*(size_t *)ret) &&
+            __atomic_load_n(&zstd_kept_size, __ATOMIC_RELAXED)) {
+            zstd_kept_drop(obj);
         }
         break;
     }
+}
+
+/*
+ * GUEST rows of contexts (the buffer-less functions): a host context runs
+ * them on its shadow, whose decompression parameters are the host
+ * context's (its format and checksum and window settings, read at each
+ * call: the program may set them between frames). A host dictionary:
+ * the row's error (the guest's libzstd cannot read it).
+ */
+static const ZSTD_dParameter zstd_shadowed_dparams[] = {
+    ZSTD_d_format, ZSTD_d_forceIgnoreChecksum, ZSTD_d_windowLogMax,
+};
+
+static inline int zstd_route_shadow(void **args, int pos, int id, bool dctx)
+{
+    void **obj = args[pos];
+    void *shadow;
+    int v;
+
+    if (zstd_second_on_host(args, id)) {
+        return GTL_HOST_ONLY;
+    }
+    if (!zstd_on_host(*obj)) {
+        return GTL_GUEST;
+    }
+    shadow = zstd_shadow(*obj, dctx);
+    if (!shadow) {
+        return GTL_HOST_ONLY;
+    }
+    for (size_t i = 0; dctx && i < sizeof(zstd_shadowed_dparams) /
+                                   sizeof(zstd_shadowed_dparams[0]); i++) {
+        if (!ZSTD_isError(ZSTD_DCtx_getParameter(*obj,
+                                                 zstd_shadowed_dparams[i],
+                                                 &v))) {
+            fb_ZSTD_DCtx_setParameter(shadow, zstd_shadowed_dparams[i], v);
+        }
+    }
+    *obj = shadow;
+    return GTL_GUEST;
 }
 
 /* The hooks gtl/wrap.h asks of each group: all groups alike. */
@@ -346,8 +480,16 @@ static inline void zstd_after_on(void **args, int pos, void *ret, int id)
     }                                                                       \
     static inline int group##_route_guest(void **args, int pos, int id)    \
     {                                                                       \
-        return zstd_route_on(args, pos, false, id);                         \
+        return ZSTD_ROUTE_GUEST_##group(args, pos, id);                     \
     }
+#define ZSTD_ROUTE_GUEST_zcctx(args, pos, id) \
+    zstd_route_shadow(args, pos, id, false)
+#define ZSTD_ROUTE_GUEST_zdctx(args, pos, id) \
+    zstd_route_shadow(args, pos, id, true)
+#define ZSTD_ROUTE_GUEST_zcdict(args, pos, id) \
+    zstd_route_on(args, pos, false, id)
+#define ZSTD_ROUTE_GUEST_zddict ZSTD_ROUTE_GUEST_zcdict
+#define ZSTD_ROUTE_GUEST_zcparams ZSTD_ROUTE_GUEST_zcdict
 ZSTD_GROUP(zcctx)
 ZSTD_GROUP(zdctx)
 ZSTD_GROUP(zcdict)
@@ -406,6 +548,89 @@ GTL_EXPORT size_t ZSTD_CCtx_refThreadPool(ZSTD_CCtx *cctx,
     }
     return fb_ZSTD_CCtx_refThreadPool(cctx, pool);
 }
+
+/*
+ * After a buffer-less begin, a host context's block size is its shadow's
+ * (the block functions' limit); otherwise the host context's.
+ */
+GTL_EXPORT size_t ZSTD_getBlockSize(const ZSTD_CCtx *cctx)
+{
+    void *args[] = { &cctx, NULL };
+    void *shadow;
+    size_t ret;
+
+    if (!zstd_on_host(cctx)) {
+        return fb_ZSTD_getBlockSize(cctx);
+    }
+    shadow = zstd_shadow_of(cctx);
+    if (shadow) {
+        return fb_ZSTD_getBlockSize(shadow);
+    }
+    return gtl_host(GTL_ID_ZSTD_getBlockSize, args, &ret) ? ret : 0;
+}
+
+/*
+ * A copy is made where its source's state is: a source begun by the
+ * buffer-less functions (a guest context, or a host one's shadow) is
+ * copied on the guest, into the destination or its shadow; a host
+ * context begun on the host, on the host (where it must be the
+ * destination's side too).
+ */
+GTL_EXPORT size_t ZSTD_copyCCtx(ZSTD_CCtx *dst, const ZSTD_CCtx *src,
+                                unsigned long long pledged)
+{
+    void *args[] = { &dst, &src, &pledged, NULL };
+    const void *from = zstd_on_host(src) ? zstd_shadow_of(src) : src;
+    void *to = dst;
+    size_t ret;
+
+    if (!from) {
+        return gtl_host(GTL_ID_ZSTD_copyCCtx, args, &ret) ? ret
+                                                          : ZSTD_REFUSED;
+    }
+    if (zstd_on_host(dst)) {
+        to = zstd_shadow(dst, false);
+    }
+    return to ? fb_ZSTD_copyCCtx(to, from, pledged) : ZSTD_REFUSED;
+}
+
+/* On the guest's libzstd: a host context's state there is its shadow's. */
+GTL_EXPORT void ZSTD_copyDCtx(ZSTD_DCtx *dst, const ZSTD_DCtx *src)
+{
+    void *to = zstd_on_host(dst) ? zstd_shadow(dst, true) : dst;
+    const void *from = zstd_on_host(src) ? zstd_shadow(src, true) : src;
+
+    if (to && from) {
+        fb_ZSTD_copyDCtx(to, from);
+    }
+}
+
+/* They read the context's parameters and dictionary, which a host
+ * context's shadow does not have: on the guest's contexts only. */
+GTL_EXPORT size_t ZSTD_generateSequences(ZSTD_CCtx *cctx, ZSTD_Sequence *seqs,
+                                         size_t n_seqs, const void *src,
+                                         size_t size)
+{
+    if (zstd_on_host(cctx)) {
+        return ZSTD_REFUSED;
+    }
+    return fb_ZSTD_generateSequences(cctx, seqs, n_seqs, src, size);
+}
+
+#if ZSTD_VERSION_NUMBER >= 10507
+GTL_EXPORT size_t ZSTD_compressSequencesAndLiterals(
+    ZSTD_CCtx *cctx, void *dst, size_t dst_size, const ZSTD_Sequence *seqs,
+    size_t n_seqs, const void *literals, size_t lit_size, size_t lit_cap,
+    size_t decompressed)
+{
+    if (zstd_on_host(cctx)) {
+        return ZSTD_REFUSED;
+    }
+    return fb_ZSTD_compressSequencesAndLiterals(cctx, dst, dst_size, seqs,
+                                                n_seqs, literals, lit_size,
+                                                lit_cap, decompressed);
+}
+#endif
 
 #if ZSTD_VERSION_NUMBER >= 10506
 /*

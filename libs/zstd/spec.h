@@ -22,22 +22,25 @@
  * frees it, through paused calls (htl/guest_alloc.h); the calls that may
  * allocate or free take their NAME_ga_HTL entry on such objects. Blocks
  * libzstd's worker threads take (ZSTD_c_nbWorkers) are the host's alone:
- * a host thread cannot pause for the guest. ZSTD_copyCCtx, which gives
- * the copy the source's allocator, is refused if either context has the
- * program's.
+ * a host thread cannot pause for the guest. ZSTD_copyCCtx on the host,
+ * which gives the copy the source's allocator, is refused if either
+ * context has the program's.
  *
  * On the guest's own libzstd (GUEST): the queries and frame parsers that
  * cost less emulated than a round trip; objects in a workspace the
  * program gives (initStatic*); thread pools; the buffer-less functions
  * (compressBegin/Continue, decompressContinue, blocks), whose window is
  * the program's own earlier buffers, which the host cannot keep a hold
- * of; ZSTD_generateSequences, after which 1.5.4's context goes on
- * writing sequences to the program's array; ZSTD_copyDCtx, whose copy
- * shares the original's loaded dictionary, which both free. A host object given to any
- * of those gets the row's error; two objects of a call on different
- * sides too. A guest thread pool given to
- * a host context leaves it with the host's own workers (the output is the
- * same); a sequence producer (guest code) is refused by a host context.
+ * of. A host context given to those runs them on a guest context that
+ * stands in for it (its shadow, made at its first such call with its
+ * allocator, freed with it: libs/zstd/gtl.c), and ZSTD_copyCCtx of a
+ * context so begun and ZSTD_copyDCtx copy shadows. A host dictionary
+ * given to them gets the row's error. ZSTD_generateSequences, after which
+ * 1.5.4's context goes on writing sequences to the program's array, runs
+ * on the guest's contexts only: a host one gets the error. A guest thread
+ * pool given to a host context leaves it with the host's own workers (the
+ * output is the same); a sequence producer (guest code) is refused by a
+ * host context.
  */
 #ifndef PASSTHROUGH_ZSTD_SPEC_H
 #define PASSTHROUGH_ZSTD_SPEC_H
@@ -196,14 +199,14 @@
     FN(ON, zcctx, ZSTD_frameProgression, ZSTD_getFrameProgression, 1,        \
        (const ZSTD_CCtx *), (ZSTD_frameProgression){ 0 }, (), Z_ON)          \
     FN(ON, zcctx, size_t, ZSTD_toFlushNow, 1, (ZSTD_CCtx *), 0, (), Z_ON)    \
-    FN(ON, zcctx, size_t, ZSTD_getBlockSize, 1, (const ZSTD_CCtx *), 0, (),  \
-       Z_ON)                                                                 \
+    FN(HAND(ON), zcctx, size_t, ZSTD_getBlockSize, 1, (const ZSTD_CCtx *),   \
+       0, (), Z_ON)                                                          \
     FN(ON, zcctx, void, ZSTD_registerSequenceProducer, 3,                    \
        (ZSTD_CCtx *, void *, ZSTD_sequenceProducer_F *), 0,                  \
        (CK_IF(!a2)), Z_ON)                                                   \
     /* 1.5.4 leaves the context collecting into the array after it returns   \
      * (1.5.5 fixed it): on the guest's contexts only. */                    \
-    FN(GUEST, zcctx, size_t, ZSTD_generateSequences, 5,                      \
+    FN(HAND(GUEST), zcctx, size_t, ZSTD_generateSequences, 5,                \
        (ZSTD_CCtx *, ZSTD_Sequence *, size_t, const void *, size_t),         \
        ZSTD_REFUSED, (), Z_GUEST)                                            \
     /* Sequences the host refuses are ones libzstd finds invalid. */         \
@@ -213,10 +216,10 @@
        (size_t)-(int)ZSTD_error_externalSequences_invalid,                   \
        (CK_IF(a2 >= ZSTD_FRAMEHEADERSIZE_MAX) CK_W(a1, a2) CK_R(a5, a6)      \
         CK_SEQUENCES(3, 4, 6)), Z_SEQUENCES)                                 \
-    FN(COPY, zcctx, size_t, ZSTD_copyCCtx, 3,                                \
+    FN(HAND(COPY), zcctx, size_t, ZSTD_copyCCtx, 3,                          \
        (ZSTD_CCtx *, const ZSTD_CCtx *, unsigned long long), ZSTD_REFUSED,   \
        (CK_PEER(0)), Z_COPY)                                                 \
-    /* Buffer-less compression: on the guest's objects only. */              \
+    /* Buffer-less compression: on the guest (a host context's shadow). */   \
     FN(GUEST, zcctx, size_t, ZSTD_compressBegin, 2, (ZSTD_CCtx *, int),      \
        ZSTD_REFUSED, (), Z_GUEST)                                            \
     FN(GUEST, zcctx, size_t, ZSTD_compressBegin_usingDict, 4,                \
@@ -315,10 +318,10 @@
     FN(ON, zdctx, size_t, ZSTD_sizeof_DStream, 1, (const ZSTD_DStream *), 0, \
        (), Z_ON)                                                             \
     /* It copies a loaded dictionary's pointer, which both then free:        \
-     * on the guest's contexts only. */                                      \
-    FN(GUEST, zdctx, void, ZSTD_copyDCtx, 2,                                 \
+     * on the guest (a host context's shadow). */                            \
+    FN(HAND(GUEST), zdctx, void, ZSTD_copyDCtx, 2,                           \
        (ZSTD_DCtx *, const ZSTD_DCtx *), 0, (CK_PEER(0)), (1))               \
-    /* Buffer-less decompression: on the guest's objects only. */            \
+    /* Buffer-less decompression: on the guest (a host context's shadow). */ \
     FN(GUEST, zdctx, size_t, ZSTD_decompressBegin, 1, (ZSTD_DCtx *),         \
        ZSTD_REFUSED, (), Z_GUEST)                                            \
     FN(GUEST, zdctx, size_t, ZSTD_decompressBegin_usingDict, 3,              \
@@ -359,7 +362,7 @@
        (), Z_ON)                                                             \
     FN(ON, zcdict, unsigned, ZSTD_getDictID_fromCDict, 1,                    \
        (const ZSTD_CDict *), 0, (), Z_ON)                                    \
-    FN(NEW, zddict, ZSTD_DDict *, ZSTD_createDDict, 2, (const void *, size_t), \
+    FN(NEW, zddict, ZSTD_DDict *, ZSTD_createDDict, 2, (const void *, size_t),\
        NULL, (CK_R(a0, a1)), Z_NEW(-1))                                      \
     FN(HAND(GUEST), zddict, ZSTD_DDict *, ZSTD_createDDict_byReference, 2,   \
        (const void *, size_t), NULL, (), Z_GUEST)                            \
@@ -374,7 +377,7 @@
     FN(ON, zddict, unsigned, ZSTD_getDictID_fromDDict, 1,                    \
        (const ZSTD_DDict *), 0, (), Z_ON)                                    \
     /* Compression parameters. */                                            \
-    FN(NEW, zcparams, ZSTD_CCtx_params *, ZSTD_createCCtxParams, 0, (), NULL, \
+    FN(NEW, zcparams, ZSTD_CCtx_params *, ZSTD_createCCtxParams, 0, (), NULL,\
        (), Z_NEW(-1))                                                        \
     FN(ON, zcparams, size_t, ZSTD_freeCCtxParams, 1, (ZSTD_CCtx_params *),   \
        ZSTD_REFUSED, (), Z_FREE_PARAMS)                                      \
@@ -508,9 +511,9 @@
     FN(GUEST, none, size_t, ZSTD_sequenceBound, 1, (size_t), 0, (), Z_GUEST) \
     FN(GUEST, none, size_t, ZSTD_mergeBlockDelimiters, 2,                    \
        (ZSTD_Sequence *, size_t), 0, (), Z_GUEST)                            \
-    FN(GUEST, none, ZSTD_bounds, ZSTD_cParam_getBounds, 1, (ZSTD_cParameter), \
+    FN(GUEST, none, ZSTD_bounds, ZSTD_cParam_getBounds, 1, (ZSTD_cParameter),\
        (ZSTD_bounds){ 0 }, (), Z_GUEST)                                      \
-    FN(GUEST, none, ZSTD_bounds, ZSTD_dParam_getBounds, 1, (ZSTD_dParameter), \
+    FN(GUEST, none, ZSTD_bounds, ZSTD_dParam_getBounds, 1, (ZSTD_dParameter),\
        (ZSTD_bounds){ 0 }, (), Z_GUEST)                                      \
     FN(GUEST, none, ZSTD_compressionParameters, ZSTD_getCParams, 3,          \
        (int, unsigned long long, size_t), (ZSTD_compressionParameters){ 0 }, \
@@ -562,7 +565,7 @@
        (ZSTD_CCtx *, ZSTD_frameParameters), ZSTD_REFUSED, (), Z_GUEST)       \
     FN(HAND(GUEST), zcctx, size_t, ZSTD_CCtx_setParams, 2,                   \
        (ZSTD_CCtx *, ZSTD_parameters), ZSTD_REFUSED, (), Z_GUEST)            \
-    FN(GUEST, zcctx, size_t, ZSTD_compressSequencesAndLiterals, 9,           \
+    FN(HAND(GUEST), zcctx, size_t, ZSTD_compressSequencesAndLiterals, 9,     \
        (ZSTD_CCtx *, void *, size_t, const ZSTD_Sequence *, size_t,          \
         const void *, size_t, size_t, size_t), ZSTD_REFUSED, (), Z_GUEST)    \
     FN(GUEST, zcparams, void, ZSTD_CCtxParams_registerSequenceProducer, 3,   \

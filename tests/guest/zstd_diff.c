@@ -1401,6 +1401,113 @@ static void copies(const Input *in)
     ZSTD_freeCCtx(b);
 }
 
+/*
+ * A buffer-less frame of in, in pieces of step bytes, into frame: its
+ * length or the first error. The context must be begun.
+ */
+static size_t bl_compress(ZSTD_CCtx *c, const Input *in, size_t step)
+{
+    size_t n = 0, pos = 0, r;
+
+    for (; in->len - pos > step; pos += step, n += r) {
+        r = ZSTD_compressContinue(c, frame + n, sizeof(frame) - n,
+                                  in->data + pos, step);
+        if (ZSTD_isError(r)) {
+            return r;
+        }
+    }
+    r = ZSTD_compressEnd(c, frame + n, sizeof(frame) - n, in->data + pos,
+                         in->len - pos);
+    return ZSTD_isError(r) ? r : n + r;
+}
+
+/* A frame of n bytes decoded into back in the steps the begun context
+ * asks for: the bytes decoded, or the first error. */
+static size_t bl_decompress(ZSTD_DCtx *d, const uint8_t *f, size_t n)
+{
+    size_t in = 0, out = 0, want, r;
+
+    while ((want = ZSTD_nextSrcSizeToDecompress(d)) != 0) {
+        if (want > n - in) {
+            return (size_t)-(int)ZSTD_error_srcSize_wrong;
+        }
+        r = ZSTD_decompressContinue(d, back + out, sizeof(back) - out,
+                                    f + in, want);
+        if (ZSTD_isError(r)) {
+            return r;
+        }
+        in += want;
+        out += r;
+    }
+    return out;
+}
+
+/*
+ * The buffer-less functions (a host context's run on its shadow, on the
+ * guest's libzstd): a frame in pieces with a dictionary, and one from a
+ * copy of the begun context; blocks; decoding in the steps libzstd asks
+ * for, of a magicless frame as the context is set, through a copy of a
+ * begun context.
+ */
+static void buffer_less(const Input *in, const Input *dict)
+{
+    ZSTD_CCtx *c = new_cctx(), *twin = new_cctx(), *m = new_cctx();
+    ZSTD_DCtx *d = new_dctx(), *dtwin = new_dctx();
+    size_t r, n, bs;
+
+    emit("compressBegin_usingDict: %s",
+         res(ZSTD_compressBegin_usingDict(c, dict->data, dict->len, LEVEL)));
+    emit("copyCCtx of the begun context: %s",
+         res(ZSTD_copyCCtx(twin, c, ZSTD_CONTENTSIZE_UNKNOWN)));
+    r = bl_compress(c, in, 7000);
+    frame_line("buffer-less with a dictionary", r, frame);
+    data_line("buffer-less with a dictionary, decoded",
+              ZSTD_isError(r) ? r
+                              : ZSTD_decompress_usingDict(
+                                    d, back, sizeof(back), frame, r,
+                                    dict->data, dict->len),
+              in);
+    r = bl_compress(twin, in, 30000);
+    frame_line("buffer-less from the copy", r, frame);
+
+    emit("decompressBegin_usingDict: %s",
+         res(ZSTD_decompressBegin_usingDict(d, dict->data, dict->len)));
+    emit("nextInputType: %d", (int)ZSTD_nextInputType(d));
+    ZSTD_copyDCtx(dtwin, d);
+    data_line("buffer-less decoded through a copy",
+              ZSTD_isError(r) ? r : bl_decompress(dtwin, frame, r), in);
+
+    /* A block, and back. */
+    emit("compressBegin: %s", res(ZSTD_compressBegin(c, LEVEL)));
+    bs = ZSTD_getBlockSize(c);
+    emit("getBlockSize after begin: %s", res(bs));
+    n = ZSTD_compressBlock(c, frame, sizeof(frame), in->data,
+                           smaller(bs, in->len));
+    frame_line("compressBlock", n, frame);
+    emit("decompressBegin: %s", res(ZSTD_decompressBegin(d)));
+    r = ZSTD_isError(n) ? n : ZSTD_decompressBlock(d, back, sizeof(back),
+                                                   frame, n);
+    emit("decompressBlock: %s, same=%d", res(r),
+         !ZSTD_isError(r) && r == smaller(bs, in->len) &&
+             !memcmp(back, in->data, r));
+
+    /* The format is the decompression context's, set on it as usual. */
+    ZSTD_CCtx_setParameter(m, ZSTD_c_format, ZSTD_f_zstd1_magicless);
+    ZSTD_CCtx_setParameter(m, ZSTD_c_compressionLevel, LEVEL);
+    n = ZSTD_compress2(m, frame, sizeof(frame), in->data, in->len);
+    emit("decompressBegin, zstd1 format: %s", res(ZSTD_decompressBegin(d)));
+    data_line("buffer-less magicless, zstd1 format",
+              ZSTD_isError(n) ? n : bl_decompress(d, frame, n), in);
+    ZSTD_DCtx_setParameter(d, ZSTD_d_format, ZSTD_f_zstd1_magicless);
+    emit("decompressBegin, magicless: %s", res(ZSTD_decompressBegin(d)));
+    data_line("buffer-less magicless",
+              ZSTD_isError(n) ? n : bl_decompress(d, frame, n), in);
+    emit("buffer-less contexts freed: %s %s %s %s %s",
+         res(ZSTD_freeCCtx(c)), res(ZSTD_freeCCtx(twin)),
+         res(ZSTD_freeCCtx(m)), res(ZSTD_freeDCtx(d)),
+         res(ZSTD_freeDCtx(dtwin)));
+}
+
 /* Two worker threads: with a fixed job size, the frame does not depend
  * on their timing. */
 static void workers(const Input *big)
@@ -1581,6 +1688,7 @@ int main(int argc, char **argv)
     bad_data(&inputs[2]);
     sequences(&inputs[4]);
     copies(&inputs[2]);
+    buffer_less(&inputs[4], &dict);
     workers(&big);
     long_window(&big);
     allocators(&inputs[4], &dict);
@@ -1597,6 +1705,7 @@ int main(int argc, char **argv)
         dictionaries(&inputs[4], &dict);
         freed_dictionaries(&inputs[4], &dict);
         sequences(&inputs[4]);
+        buffer_less(&inputs[2], &dict);
         workers(&big);
         own_mem = NULL;
         emit("program's allocator: used %d, all given back %d",

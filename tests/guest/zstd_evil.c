@@ -208,6 +208,14 @@ static void poke_bad_handles(ZSTD_CCtx *live_c, ZSTD_DCtx *live_d, void *c,
     ignore(ZSTD_copyCCtx(live_c, c, 0));
     ignore(ZSTD_copyCCtx(c, live_c, 0));
     ZSTD_copyDCtx(live_d, d);
+    /* No guest context stands in for them (libs/zstd/gtl.c's shadows). */
+    CHECK(ZSTD_isError(ZSTD_compressBegin(c, 1)) &&
+          ZSTD_isError(ZSTD_compressContinue(c, sink, sizeof(sink), text,
+                                             100)) &&
+          ZSTD_isError(ZSTD_decompressBegin(d)) &&
+          ZSTD_isError(ZSTD_decompressContinue(d, sink, sizeof(sink),
+                                               packed, 9)),
+          "buffer-less calls on a handle that names no context");
     ignore(ZSTD_freeCCtx(c) + ZSTD_freeDCtx(d) + ZSTD_freeCDict(cd) +
            ZSTD_freeDDict(dd) + ZSTD_freeCCtxParams(p));
 }
@@ -360,7 +368,11 @@ static void stale_handles(void)
         ZSTD_inBuffer in = { text, 4000, 0 };
         ZSTD_outBuffer out = { sink, sizeof(sink), 0 };
 
-        /* In the middle of a frame, with its dictionaries. */
+        /* In the middle of a frame, with its dictionaries, and each
+         * with a shadow (a buffer-less frame begun). */
+        CHECK(!ZSTD_isError(ZSTD_compressBegin(c, 1)) &&
+              !ZSTD_isError(ZSTD_decompressBegin(d)),
+              "buffer-less begins on live contexts");
         ZSTD_CCtx_refCDict(c, cd);
         ZSTD_DCtx_refDDict(d, dd);
         ignore(COUNT(E_CSTREAM2, 1,
@@ -803,8 +815,11 @@ static void allocators(void)
         ignore(ZSTD_copyCCtx(gc, c, 0));
         ignore(ZSTD_copyCCtx(sc, gc, 0));
         ignore(ZSTD_copyCCtx(gc, sc, 0));
-        ZSTD_copyDCtx(d, gd);
-        ZSTD_copyDCtx(gd, d);
+        /* A copy takes the original's allocator, as libzstd's does (a
+         * host context's shadow too): between one allocator's only, but
+         * sd, which libzstd never frees. */
+        ZSTD_copyDCtx(d, sd);
+        ZSTD_copyDCtx(sd, d);
         ZSTD_copyDCtx(sd, gd);
         ignore(ZSTD_freeCCtx((ZSTD_CCtx *)gcd) + ZSTD_freeCDict((void *)gc));
         ignore((size_t)ZSTD_createCCtx_advanced(half));
