@@ -445,9 +445,7 @@ static bool z_sequences(void **lv, int s, int n, int z, ZSequences *c,
         return false;
     }
     *(const ZSTD_Sequence **)lv[s] = c->seqs;
-    back->fn = z_sequences_free;
-    back->drop = z_sequences_free;
-    back->copy = c;
+    *back = (HtlBack){ z_sequences_free, z_sequences_free, c };
     return true;
 }
 #define CK_SEQUENCES(s, n, z) \
@@ -515,8 +513,7 @@ static bool z_buffers(void **lv, int out, int in, ZBuffers *b, HtlBack *back)
         }
         *(ZSTD_inBuffer **)lv[in] = &b->in;
     }
-    back->fn = z_buffers_back;
-    back->copy = b;
+    *back = (HtlBack){ z_buffers_back, NULL, b };
     return true;
 }
 #define CK_STREAM(out, in) \
@@ -609,9 +606,7 @@ static bool z_samples(void **lv, int s, int z, int n, void **params,
         return false;
     }
     *(const size_t **)lv[z] = c->sizes;
-    back->fn = z_samples_back;
-    back->drop = z_samples_free;
-    back->copy = c;
+    *back = (HtlBack){ z_samples_back, z_samples_free, c };
     return true;
 }
 #define CK_SAMPLES(s, z, n) \

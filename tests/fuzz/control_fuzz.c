@@ -955,12 +955,15 @@ static uint64_t filter_chain(Input *in)
  */
 enum {
     LA_END, LA_PRESET, LA_CHECK, LA_FILTERS, LA_LZMA1, LA_MEMLIMIT,
-    LA_FLAGS, LA_SIZE, LA_BIT, LA_DICT,
+    LA_FLAGS, LA_SIZE, LA_BIT, LA_DICT, LA_ALLOC, LA_MEMLIMIT_PTR,
 };
 #define LZMA_ARGS(a, b, c, d) ((a) | (b) << 4 | (c) << 8 | (d) << 12)
+/* A buffer function's: its buffers are a decoder's (with in_pos). */
+#define LZMA_DECODES (1 << 16)
 
-static uint64_t lzma_init_arg(Input *in, int kind)
+static uint64_t lzma_init_arg(Call *c, int kind)
 {
+    Input *in = c->in;
     /* LZMA1's options at the arena's end, clear of the filter chains. */
     lzma_options_lzma *room = (lzma_options_lzma *)(arena + ARENA_SIZE -
                                                     sizeof(*room));
@@ -982,19 +985,31 @@ static uint64_t lzma_init_arg(Input *in, int kind)
         return take(in, 2);
     case LA_BIT:
         return take(in, 1) & 1;
+    case LA_ALLOC:
+        return lzma_allocator_arg(in);
+    case LA_MEMLIMIT_PTR:
+        c->val[VAL_MEMLIMIT] = lzma_memlimit(in);
+        return U(&c->val[VAL_MEMLIMIT]);
     default:   /* LA_DICT: small, as microlzma's decoder takes */
         return LZMA_DICT_SIZE_MIN << (take(in, 1) % 7);
     }
 }
 
+/* param's arguments into val[first], ...; the index after them. */
+static int lzma_args(Call *c, int first)
+{
+    int args = c->param & 0xffff, i = first;
+
+    for (; args & 15; i++, args >>= 4) {
+        c->val[i] = lzma_init_arg(c, args & 15);
+    }
+    return i;
+}
+
 static void model_lzma_init(Call *c)
 {
-    int args = c->param;
-
     c->val[0] = new_stream_arg(c, &lzma_kind);
-    for (int i = 1; args & 15; i++, args >>= 4) {
-        c->val[i] = lzma_init_arg(c->in, args & 15);
-    }
+    lzma_args(c, 1);
 }
 
 /* lzma_code (strm, action): the stream's buffers from the input. */
@@ -1029,48 +1044,16 @@ static void model_filters_update(Call *c)
     c->val[1] = filter_chain(c->in);
 }
 
-/* lzma_easy_buffer_encode (preset, check, allocator, in, ...). */
-static void model_easy_buffer_encode(Call *c)
+/* lzma_*_buffer_encode and _decode: param's arguments, then the buffers. */
+static void model_lzma_buffer(Call *c)
 {
-    c->val[0] = lzma_preset(c->in);
-    c->val[1] = lzma_check_id(c->in);
-    c->val[2] = lzma_allocator_arg(c->in);
-    encode_io(c, 3);
-}
+    int n = lzma_args(c, 0);
 
-/* lzma_stream_buffer_encode (filters, check, allocator, in, ...). */
-static void model_stream_buffer_encode(Call *c)
-{
-    c->val[0] = filter_chain(c->in);
-    c->val[1] = lzma_check_id(c->in);
-    c->val[2] = lzma_allocator_arg(c->in);
-    encode_io(c, 3);
-}
-
-/* lzma_stream_buffer_decode (memlimit, flags, allocator, in, ...). */
-static void model_stream_buffer_decode(Call *c)
-{
-    c->val[VAL_MEMLIMIT] = lzma_memlimit(c->in);
-    c->val[0] = U(&c->val[VAL_MEMLIMIT]);
-    c->val[1] = lzma_decoder_flags(c->in);
-    c->val[2] = lzma_allocator_arg(c->in);
-    decode_io(c, 3);
-}
-
-/* lzma_raw_buffer_encode (filters, allocator, in, ...). */
-static void model_raw_buffer_encode(Call *c)
-{
-    c->val[0] = filter_chain(c->in);
-    c->val[1] = lzma_allocator_arg(c->in);
-    encode_io(c, 2);
-}
-
-/* lzma_raw_buffer_decode (filters, allocator, in, in_pos, ...). */
-static void model_raw_buffer_decode(Call *c)
-{
-    c->val[0] = filter_chain(c->in);
-    c->val[1] = lzma_allocator_arg(c->in);
-    decode_io(c, 2);
+    if (c->param & LZMA_DECODES) {
+        decode_io(c, n);
+    } else {
+        encode_io(c, n);
+    }
 }
 
 /* lzma_crc32, lzma_crc64 (buf, size, crc). */
@@ -2257,6 +2240,9 @@ typedef struct Model {
 #define DC ZG_PAIR(ZG_DCTX, ZG_DCTX)
 /* An lzma_*_encoder or _decoder's row. */
 #define LZ(fn, args) { "lzma_" #fn "_HTL", model_lzma_init, MODEL_BOTH, args }
+/* An lzma_*_buffer function's row. */
+#define LB(fn, args) \
+    { "lzma_" #fn "_HTL", model_lzma_buffer, MODEL_BOTH, args }
 #define RAW(fn) { #fn "_HTL", NULL, MODEL_RAW_ONLY }
 /* A libzstd entry's row: ZSTD_fn_HTL, built by model_zstd_build. */
 #define ZS(fn, build, mode, param) \
@@ -2274,11 +2260,13 @@ static const Model models[] = {
     RAW(inflateInit__ga),
     RAW(deflateEnd_ga),
     RAW(ga_resume),
-    { "lzma_easy_buffer_encode_HTL", model_easy_buffer_encode },
-    { "lzma_stream_buffer_encode_HTL", model_stream_buffer_encode },
-    { "lzma_stream_buffer_decode_HTL", model_stream_buffer_decode },
-    { "lzma_raw_buffer_encode_HTL", model_raw_buffer_encode },
-    { "lzma_raw_buffer_decode_HTL", model_raw_buffer_decode },
+    LB(easy_buffer_encode, LZMA_ARGS(LA_PRESET, LA_CHECK, LA_ALLOC, 0)),
+    LB(stream_buffer_encode, LZMA_ARGS(LA_FILTERS, LA_CHECK, LA_ALLOC, 0)),
+    LB(stream_buffer_decode,
+       LZMA_ARGS(LA_MEMLIMIT_PTR, LA_FLAGS, LA_ALLOC, 0) | LZMA_DECODES),
+    LB(raw_buffer_encode, LZMA_ARGS(LA_FILTERS, LA_ALLOC, 0, 0)),
+    LB(raw_buffer_decode,
+       LZMA_ARGS(LA_FILTERS, LA_ALLOC, 0, 0) | LZMA_DECODES),
     LZ(easy_encoder, LZMA_ARGS(LA_PRESET, LA_CHECK, 0, 0)),
     LZ(stream_encoder, LZMA_ARGS(LA_FILTERS, LA_CHECK, 0, 0)),
     LZ(raw_encoder, LZMA_ARGS(LA_FILTERS, 0, 0, 0)),

@@ -60,13 +60,6 @@ static void ignore(int rc)
     hostile_calls++;
 }
 
-static uint64_t seed = 0x9e3779b97f4a7c15ULL;
-
-static uint64_t next_rand(void)
-{
-    return test_rand(&seed);
-}
-
 /* The GTL's host handles have the top bit set. */
 static int host_stream(const bz_stream *s)
 {
@@ -123,7 +116,7 @@ static void *garbage_alloc(void *opaque, int n, int m)
     (void)opaque;
     (void)n;
     (void)m;
-    switch (next_rand() % 5) {
+    switch (hostile_rand() % 5) {
     case 0:
         return (void *)(uintptr_t)16;
     case 1:
@@ -133,7 +126,7 @@ static void *garbage_alloc(void *opaque, int n, int m)
     case 3:
         return edge_page + page - 8;
     default:
-        return (void *)(uintptr_t)(next_rand() | (1ULL << 63));
+        return forged_handle();
     }
 }
 
@@ -185,7 +178,7 @@ static void poke(const bz_stream *model)
 static void forged_states(void)
 {
     for (int i = 0; i < 2000; i++) {
-        uint64_t h = next_rand() | (1ULL << 63);
+        uint64_t h = hostile_rand() | (1ULL << 63);
         bz_stream s;
 
         zero(&s);

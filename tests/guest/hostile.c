@@ -7,12 +7,26 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "test_data.h"
+
 size_t page;
 uint8_t *ro_page;
 uint8_t *edge_page;
 uint8_t *gone_page;
 uint8_t *island;
 uint8_t *unmapped;
+
+static uint64_t seed = 0x9e3779b97f4a7c15ULL;
+
+uint64_t hostile_rand(void)
+{
+    return test_rand(&seed);
+}
+
+void *forged_handle(void)
+{
+    return (void *)(uintptr_t)(hostile_rand() | (1ULL << 63));
+}
 
 /*
  * Seven pages, PROT_NONE but for page 0 (read-only), 2 (read-write, its

@@ -22,6 +22,11 @@ extern uint8_t *unmapped;    /* UNMAPPED_SIZE, mapped no more */
 /* Maps them; exits if it cannot. */
 void map_bad_memory(void);
 
+/* The next of a seeded random sequence, and a handle that names nothing:
+ * bit 63 set, as the GTL's handles have, the rest random. */
+uint64_t hostile_rand(void);
+void *forged_handle(void);
+
 /*
  * A hostile program's end: if the library's objects are on the host (host),
  * its steps (NULL-ended), then the count of hostile calls they made; if

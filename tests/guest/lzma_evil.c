@@ -41,13 +41,6 @@ static void any(lzma_ret rc)
     last_rc = rc;
 }
 
-static uint64_t rng = 0x2545f4914f6cdd1dULL;
-
-static uint64_t rnd(void)
-{
-    return test_rand(&rng);
-}
-
 /* Is the stream's state on the host? (The GTL's handles have bit 63.) */
 static int on_host(const lzma_stream *s)
 {
@@ -69,7 +62,7 @@ static void forged_streams(void)
     /* Random handles with the top bit set. */
     for (int i = 0; i < 2000; i++) {
         lzma_stream s = LZMA_STREAM_INIT;
-        s.internal = (lzma_internal *)(uintptr_t)(rnd() | (1ULL << 63));
+        s.internal = (lzma_internal *)forged_handle();
         s.next_in = text;
         s.avail_in = i % 100;
         s.next_out = out;
@@ -216,10 +209,10 @@ static void *garbage_alloc(void *opaque, size_t nmemb, size_t size)
     (void)opaque;
     (void)nmemb;
     (void)size;
-    switch (rnd() % 4) {
+    switch (hostile_rand() % 4) {
     case 0: return gone_page;
     case 1: return ro_page;
-    case 2: return (void *)(uintptr_t)(rnd() | (1ULL << 63));
+    case 2: return forged_handle();
     default: return (void *)(uintptr_t)0x10;
     }
 }

@@ -88,8 +88,6 @@ static void ignore(size_t r)
     sunk = r;
 }
 
-static uint64_t seed = 0x2545f4914f6cdd1dULL;
-
 /* A dictionary a hostile call made after all: freed (NULL stays in the
  * guest). */
 static void drop_cdict(ZSTD_CDict *cd)
@@ -113,12 +111,6 @@ static int on_host(const void *obj)
 static int plain_host(const void *obj)
 {
     return ((uintptr_t)obj >> 62) == 2;
-}
-
-/* A handle no object has (with the host's bit). */
-static void *forged(void)
-{
-    return (void *)(uintptr_t)(test_rand(&seed) | (1ULL << 63));
 }
 
 /* A context (the plain creator's: on the host) set to level 1. */
@@ -227,8 +219,9 @@ static void forged_handles(void)
     ZSTD_DCtx *real_d = ZSTD_createDCtx();
 
     for (int i = 0; i < 1500; i++) {
-        poke_bad_handles(real_c, real_d, forged(), forged(), forged(),
-                         forged(), forged(), (size_t)i % 700);
+        poke_bad_handles(real_c, real_d, forged_handle(), forged_handle(),
+                         forged_handle(), forged_handle(), forged_handle(),
+                         (size_t)i % 700);
     }
     /* The real ones are untouched. */
     CHECK(!ZSTD_isError(COUNT(E_COMPRESS2, 1,
@@ -707,7 +700,7 @@ static void *garbage_alloc(void *opaque, size_t size)
     (void)opaque;
     (void)size;
     next += 0x1000;
-    return test_rand(&seed) & 1 ? (void *)next : unmapped;
+    return hostile_rand() & 1 ? (void *)next : unmapped;
 }
 
 static void garbage_free(void *opaque, void *p)
@@ -765,7 +758,7 @@ static void allocators(void)
     void *cws = malloc(cspace), *dws = malloc(dspace), *cdws = malloc(cdspace);
 
     for (int i = 0; i < 20; i++) {
-        ZSTD_customMem none = { NULL, NULL, forged() };
+        ZSTD_customMem none = { NULL, NULL, forged_handle() };
         ZSTD_CCtx *c = ZSTD_createCCtx_advanced(none);
         ZSTD_CStream *cs = ZSTD_createCStream_advanced(none);
         ZSTD_DCtx *d = ZSTD_createDCtx_advanced(none);
