@@ -119,24 +119,10 @@ static void *work(void *arg)
 int main(void)
 {
     static Worker w[THREADS];
-    unsigned long total[ENTRIES] = { 0 }, wrong = 0;
+    unsigned long total[ENTRIES] = { 0 }, wrong;
 
     setvbuf(stdout, NULL, _IOLBF, 0);
-    if (run_workers(work, w, sizeof(w[0]), THREADS)) {
-        return 1;
-    }
-    for (int i = 0; i < THREADS; i++) {
-        for (int e = 0; e < ENTRIES; e++) {
-            total[e] += w[i].calls[e];
-        }
-        if (w[i].wrong) {
-            printf("FAIL: thread %d: %lu round trips wrong\n", i, w[i].wrong);
-        }
-        wrong += w[i].wrong;
-    }
-    for (int e = 0; e < ENTRIES; e++) {
-        printf("expect %s_HTL %lu\n", entry_names[e], total[e]);
-    }
+    wrong = RUN_COUNTED_WORKERS(work, w, entry_names, total);
     printf("%d threads x %d round trips: %lu wrong\n", THREADS, ROUNDS, wrong);
     /* Every round trip got as far as both Inits. */
     if (total[C_INIT] != THREADS * ROUNDS ||

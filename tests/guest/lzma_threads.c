@@ -18,9 +18,15 @@
 #define THREADS 8
 #define ROUNDS 150
 
+enum { E_ENC, E_DEC, E_CODE, E_END, E_CRC32, E_CRC64, E_COUNT };
+static const char *const entry_names[E_COUNT] = {
+    "lzma_easy_encoder", "lzma_stream_decoder", "lzma_code", "lzma_end",
+    "lzma_crc32", "lzma_crc64",
+};
+
 typedef struct Worker {
     int id;
-    unsigned long enc, dec, code, end, crc32, crc64, failures;
+    unsigned long calls[E_COUNT], wrong;
 } Worker;
 
 /* Codes all of in (n bytes) into out in chunks of chunk bytes. */
@@ -36,7 +42,7 @@ static lzma_ret code_all(Worker *w, lzma_stream *s, const uint8_t *in,
         s->avail_in = left < chunk ? left : chunk;
         s->avail_out = room < chunk ? room : chunk;
         rc = lzma_code(s, left <= chunk ? LZMA_FINISH : LZMA_RUN);
-        w->code++;
+        w->calls[E_CODE]++;
     } while (rc == LZMA_OK);
     return rc;
 }
@@ -60,78 +66,59 @@ static void *work(void *arg)
             src[k] = i % 3 ? (uint8_t)('a' + (x >> 60)) : (uint8_t)x;
         }
         if (lzma_crc32(src, n, 0) != soft_crc32(src, n)) {
-            w->failures++;
+            w->wrong++;
         }
-        w->crc32++;
+        w->calls[E_CRC32]++;
         if (lzma_crc64(src, n, 0) != soft_crc64(src, n)) {
-            w->failures++;
+            w->wrong++;
         }
-        w->crc64++;
+        w->calls[E_CRC64]++;
 
         /* Presets 0 and 1: each init allocates megabytes, which the
          * sanitizers' allocator (--config=asan) makes slow. */
         rc = lzma_easy_encoder(&e, i / 2 % 2, i % 2 ? LZMA_CHECK_CRC64
                                                     : LZMA_CHECK_CRC32);
-        w->enc++;
+        w->calls[E_ENC]++;
         if (rc != LZMA_OK) {
-            w->failures++;
+            w->wrong++;
             continue;
         }
         rc = code_all(w, &e, src, n, comp, sizeof(comp), 97 + w->id);
         size_t clen = e.total_out;
         lzma_end(&e);
-        w->end++;
+        w->calls[E_END]++;
         if (rc != LZMA_STREAM_END) {
-            w->failures++;
+            w->wrong++;
             continue;
         }
         rc = lzma_stream_decoder(&d, UINT64_MAX, 0);
-        w->dec++;
+        w->calls[E_DEC]++;
         if (rc != LZMA_OK) {
-            w->failures++;
+            w->wrong++;
             continue;
         }
         rc = code_all(w, &d, comp, clen, back, sizeof(back), 61 + w->id);
         if (rc != LZMA_STREAM_END || d.total_out != n || memcmp(src, back, n)) {
-            w->failures++;
+            w->wrong++;
         }
         lzma_end(&d);
-        w->end++;
+        w->calls[E_END]++;
     }
     return NULL;
 }
 
 int main(void)
 {
-    Worker w[THREADS];
-    unsigned long enc = 0, dec = 0, code = 0, end = 0, c32 = 0, c64 = 0;
-    unsigned long failures = 0;
+    static Worker w[THREADS];
+    unsigned long total[E_COUNT] = { 0 };
+    unsigned long failures = RUN_COUNTED_WORKERS(work, w, entry_names,
+                                                 total);
 
-    if (run_workers(work, w, sizeof(w[0]), THREADS)) {
-        return 1;
-    }
-    for (int i = 0; i < THREADS; i++) {
-        enc += w[i].enc;
-        dec += w[i].dec;
-        code += w[i].code;
-        end += w[i].end;
-        c32 += w[i].crc32;
-        c64 += w[i].crc64;
-        failures += w[i].failures;
-        if (w[i].failures) {
-            printf("FAIL: thread %d: %lu wrong results\n", i, w[i].failures);
-        }
-    }
-    printf("expect lzma_easy_encoder_HTL %lu\n", enc);
-    printf("expect lzma_stream_decoder_HTL %lu\n", dec);
-    printf("expect lzma_code_HTL %lu\n", code);
-    printf("expect lzma_end_HTL %lu\n", end);
-    printf("expect lzma_crc32_HTL %lu\n", c32);
-    printf("expect lzma_crc64_HTL %lu\n", c64);
     printf("%d threads x %d round trips: %lu wrong\n", THREADS, ROUNDS,
            failures);
-    if (enc != THREADS * ROUNDS || dec != THREADS * ROUNDS) {
-        printf("FAIL: %lu encoders, %lu decoders made\n", enc, dec);
+    if (total[E_ENC] != THREADS * ROUNDS || total[E_DEC] != THREADS * ROUNDS) {
+        printf("FAIL: %lu encoders, %lu decoders made\n", total[E_ENC],
+               total[E_DEC]);
         failures++;
     }
     printf("%s\n", failures ? "FAIL" : "PASS");

@@ -9,6 +9,7 @@
  * <entry> <n>" totals for the test script to compare with the plugin's
  * stats, then PASS.
  */
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -146,28 +147,6 @@ static void *work(void *arg)
     return NULL;
 }
 
-/* Sums the workers' calls into total and their sizes; the round trips
- * they got wrong. */
-static unsigned long tally(const Worker *w, unsigned long *total,
-                           unsigned long *plain, unsigned long *with)
-{
-    unsigned long wrong = 0;
-
-    for (int t = 0; t < THREADS; t++, w++) {
-        wrong += w->wrong;
-        *plain += w->plain;
-        *with += w->with_dict;
-        for (int e = 0; e < E_COUNT; e++) {
-            total[e] += w->calls[e];
-        }
-        if (w->wrong) {
-            printf("FAIL: worker %d: %lu of %d round trips wrong\n", t,
-                   w->wrong, ROUNDS);
-        }
-    }
-    return wrong;
-}
-
 int main(void)
 {
     static Worker w[THREADS];
@@ -186,7 +165,12 @@ int main(void)
     if (run_workers(work, w, sizeof(w[0]), THREADS)) {
         return 1;
     }
-    wrong = tally(w, total, &plain, &with);
+    wrong = sum_workers(w, sizeof(w[0]), THREADS, offsetof(Worker, calls),
+                        offsetof(Worker, wrong), total, E_COUNT);
+    for (int t = 0; t < THREADS; t++) {
+        plain += w[t].plain;
+        with += w[t].with_dict;
+    }
     /* The workers are done with them: the last users. */
     total[E_ZSTD_freeCDict]++;
     total[E_ZSTD_freeDDict]++;
@@ -199,9 +183,7 @@ int main(void)
                "%lu without\n", total[E_ZSTD_createCCtx], with, plain);
         wrong++;
     }
-    for (int e = 0; e < E_COUNT; e++) {
-        printf("expect %s_HTL %lu\n", entry_names[e], total[e]);
-    }
+    print_expects(entry_names, total, E_COUNT);
     printf("%d workers, %d round trips each: %lu wrong; %lu bytes, %lu with "
            "the dictionary\n", THREADS, ROUNDS, wrong, plain, with);
     printf("%s\n", wrong ? "FAIL" : "PASS");
