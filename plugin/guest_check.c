@@ -2,6 +2,8 @@
 #include "guest_check.h"
 
 #include <glib.h>
+#include <pthread.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "guest_ranges.h"
@@ -10,12 +12,42 @@
 static PtGuestRanges *ranges;
 static bool updating;         /* updates go into the table (set once) */
 static bool seeded;           /* and it holds a reload's mappings (once) */
-static bool stale;            /* reload before the next answer */
+/* Changes not followed exactly, so far, and how many of them the table
+ * has seen (read the maps after): it answers when the two are equal. */
+static uint64_t stale_events;
+static uint64_t loaded_events;
 static uint64_t refusals;
 static uint64_t reloads;
 static uint64_t misses;       /* "yes" read from the maps, the table full */
 static GMutex reload_lock;
 static PtGuestRangeCheck filter;
+
+/*
+ * With verbose=on: the last changes to the table, for a refusal's log.
+ * Best effort (slots may be overwritten while read): diagnostics only.
+ */
+typedef struct Change {
+    char what;               /* u(nmap) m(ap) p(rotect) n(arrow) s(tale)
+                              * R(eload) */
+    int prot;
+    uint64_t start, len;
+    unsigned long thread;
+} Change;
+
+#define N_CHANGES 64
+
+static Change changes[N_CHANGES];
+static unsigned n_changes;
+
+static void note_change(char what, uint64_t start, uint64_t len, int prot)
+{
+    if (pt_log_is_verbose) {
+        unsigned i = __atomic_fetch_add(&n_changes, 1, __ATOMIC_RELAXED);
+
+        changes[i % N_CHANGES] = (Change){ what, prot, start, len,
+                                           (unsigned long)pthread_self() };
+    }
+}
 
 /* Per thread: the last ranges found, valid for one version of the table. */
 typedef struct HotRange {
@@ -36,32 +68,57 @@ static char *read_maps(void)
                                                                       : NULL;
 }
 
+/* Where reload() reads the maps (tests put a slower reader in). */
+static char *(*maps_reader)(void) = read_maps;
+
+void pt_guest_check_set_maps_reader(char *(*reader)(void))
+{
+    maps_reader = reader ? reader : read_maps;
+}
+
 /*
  * The table from the maps, read under its writers' lock
  * (pt_ranges_reload): an update waits for it. Updates are taken from the
  * moment the first reload begins, so that one landing during it is
- * applied after it, never lost; answers, once it is published.
+ * applied after it, never lost; answers, once it is published. The table
+ * answers again only once a reload that began after every change not
+ * followed has published: a check meanwhile waits for it (reload_lock),
+ * never answering from the table being replaced. Unless forced (to
+ * confirm an overflowed table), a reload that finds one published since
+ * its caller looked (after `seen` such changes) is not made again.
  */
-static void reload(void)
+static void reload(uint64_t seen, bool force)
 {
+    uint64_t want;
+
     g_mutex_lock(&reload_lock);
+    if (!force && __atomic_load_n(&seeded, __ATOMIC_ACQUIRE) &&
+        __atomic_load_n(&loaded_events, __ATOMIC_ACQUIRE) >= seen) {
+        g_mutex_unlock(&reload_lock);
+        return;
+    }
     if (!ranges) {
         ranges = pt_ranges_new(0);
     }
     __atomic_store_n(&updating, true, __ATOMIC_SEQ_CST);
-    __atomic_store_n(&stale, false, __ATOMIC_SEQ_CST);
-    if (pt_ranges_reload(ranges, read_maps) == -1) {
+    want = __atomic_load_n(&stale_events, __ATOMIC_SEQ_CST);
+    if (pt_ranges_reload(ranges, maps_reader) == -1) {
         pt_log("cannot read /proc/self/maps: guest pointers are refused");
     }
     __atomic_fetch_add(&reloads, 1, __ATOMIC_RELAXED);
-    __atomic_store_n(&seeded, true, __ATOMIC_SEQ_CST);
+    note_change('R', 0, 0, 0);
+    __atomic_store_n(&loaded_events, want, __ATOMIC_RELEASE);
+    __atomic_store_n(&seeded, true, __ATOMIC_RELEASE);
     g_mutex_unlock(&reload_lock);
 }
 
-static inline bool usable(void)
+/* Whether the table may answer; else *seen is the changes not followed
+ * so far, for reload(). */
+static inline bool usable(uint64_t *seen)
 {
+    *seen = __atomic_load_n(&stale_events, __ATOMIC_ACQUIRE);
     return __atomic_load_n(&seeded, __ATOMIC_ACQUIRE) &&
-           !__atomic_load_n(&stale, __ATOMIC_RELAXED);
+           __atomic_load_n(&loaded_events, __ATOMIC_ACQUIRE) == *seen;
 }
 
 /* One look at the table: the run of ranges with prot from addr to end
@@ -87,17 +144,17 @@ static bool find(uint64_t addr, uint64_t end, int prot, uint64_t *start,
                  uint64_t *run_end)
 {
     PtRangeAnswer answer;
-    uint64_t seq;
+    uint64_t seq, seen;
 
-    if (!usable()) {
-        reload();
+    if (!usable(&seen)) {
+        reload(seen, false);
     }
     answer = covered(addr, end, prot, start, run_end, &seq);
     if (answer == PT_RANGE_NO) {
         return false;
     }
     if (answer == PT_RANGE_UNKNOWN) {
-        reload();
+        reload(seen, true);
         if (covered(addr, end, prot, start, run_end, &seq) != PT_RANGE_YES) {
             return false;
         }
@@ -111,9 +168,62 @@ static bool find(uint64_t addr, uint64_t end, int prot, uint64_t *start,
     return true;
 }
 
+/*
+ * With verbose=on: a refused pointer, with what the table and the
+ * kernel's maps hold around it now, so that a refusal of memory the guest
+ * does have mapped (the table behind) can be told from a bad one.
+ */
+#define LOG_AROUND (256 << 10)
+#define MAX_HISTORIES 3
+
+static unsigned histories;
+
+static void log_refusal(uint64_t addr, uint64_t len, int prot)
+{
+    unsigned seen = __atomic_load_n(&n_changes, __ATOMIC_RELAXED), n;
+    uint64_t from = addr > LOG_AROUND ? addr - LOG_AROUND : 0;
+    uint64_t to = addr + len + LOG_AROUND;
+    g_autofree char *maps = read_maps();
+    g_autoptr(GString) table = g_string_new("");
+    g_autoptr(GString) now = g_string_new("");
+
+    pt_ranges_describe(ranges, from, to, table);
+    for (const char *line = maps; line && *line;) {
+        const char *next = strchr(line, '\n');
+        unsigned long long s, e;
+        char perms[5] = "";
+
+        if (sscanf(line, "%llx-%llx %4s", &s, &e, perms) == 3 && e > from &&
+            s < to) {
+            g_string_append_printf(now, " %llx-%llx %.3s", s, e, perms);
+        }
+        line = next ? next + 1 : NULL;
+    }
+    pt_log("pointer check: %#" G_GINT64_MODIFIER "x+%" G_GUINT64_FORMAT
+           " (%s%s) refused on thread %lu after change %u (%" G_GUINT64_FORMAT
+           " reloads)", addr, len, prot & PT_HTL_READ ? "r" : "",
+           prot & PT_HTL_WRITE ? "w" : "",
+           (unsigned long)pthread_self() % 100000, seen,
+           pt_guest_check_reloads());
+    pt_log("  the table around it:%s", table->str);
+    pt_log("  the maps now:%s", now->str);
+    /* The history for the first few only: a hostile guest makes many. */
+    if (__atomic_fetch_add(&histories, 1, __ATOMIC_RELAXED) >= MAX_HISTORIES) {
+        return;
+    }
+    n = __atomic_load_n(&n_changes, __ATOMIC_RELAXED);
+    for (unsigned i = n > N_CHANGES ? n - N_CHANGES : 0; i < n; i++) {
+        const Change *c = &changes[i % N_CHANGES];
+
+        pt_log("  change %u: %c on %lu %" G_GINT64_MODIFIER "x+%"
+               G_GINT64_MODIFIER "x/%d", i, c->what, c->thread % 100000,
+               c->start, c->len, c->prot);
+    }
+}
+
 bool pt_guest_check(uint64_t addr, uint64_t len, int prot)
 {
-    uint64_t end = addr + len, start, run_end;
+    uint64_t end = addr + len, start, run_end, seen;
 
     if (len == 0) {
         return true;
@@ -122,7 +232,7 @@ bool pt_guest_check(uint64_t addr, uint64_t len, int prot)
         (filter && !filter(addr, len, prot & PT_HTL_WRITE))) {
         return false;
     }
-    if (usable()) {
+    if (usable(&seen)) {
         uint64_t seq = pt_ranges_seq(ranges);
 
         for (int i = 0; i < N_HOT; i++) {
@@ -132,7 +242,13 @@ bool pt_guest_check(uint64_t addr, uint64_t len, int prot)
             }
         }
     }
-    return find(addr, end, prot, &start, &run_end);
+    if (find(addr, end, prot, &start, &run_end)) {
+        return true;
+    }
+    if (pt_log_is_verbose) {
+        log_refusal(addr, len, prot);
+    }
+    return false;
 }
 
 int64_t pt_guest_check_string(uint64_t addr, uint64_t max)
@@ -199,6 +315,7 @@ static bool tracking(void)
 
 void pt_guest_check_unmap(uint64_t start, uint64_t len)
 {
+    note_change('u', start, len, 0);
     if (tracking()) {
         pt_ranges_unmap(ranges, start, len);
     }
@@ -206,6 +323,7 @@ void pt_guest_check_unmap(uint64_t start, uint64_t len)
 
 void pt_guest_check_map(uint64_t start, uint64_t len, int prot)
 {
+    note_change('m', start, len, prot);
     if (tracking()) {
         pt_ranges_map(ranges, start, len, prot);
     }
@@ -213,6 +331,7 @@ void pt_guest_check_map(uint64_t start, uint64_t len, int prot)
 
 void pt_guest_check_protect(uint64_t start, uint64_t len, int prot)
 {
+    note_change('p', start, len, prot);
     if (tracking()) {
         pt_ranges_protect(ranges, start, len, prot);
     }
@@ -220,6 +339,7 @@ void pt_guest_check_protect(uint64_t start, uint64_t len, int prot)
 
 void pt_guest_check_narrow(uint64_t start, uint64_t len, int prot)
 {
+    note_change('n', start, len, prot);
     if (tracking()) {
         pt_ranges_narrow(ranges, start, len, prot);
     }
@@ -227,7 +347,8 @@ void pt_guest_check_narrow(uint64_t start, uint64_t len, int prot)
 
 void pt_guest_check_stale(void)
 {
+    note_change('s', 0, 0, 0);
     if (tracking()) {
-        __atomic_store_n(&stale, true, __ATOMIC_RELEASE);
+        __atomic_fetch_add(&stale_events, 1, __ATOMIC_SEQ_CST);
     }
 }

@@ -46,6 +46,10 @@ int64_t pt_guest_check_string(uint64_t addr, uint64_t max);
  */
 void pt_guest_check_set_filter(PtGuestRangeCheck filter);
 
+/* Tests: where reloads read /proc/self/maps's text (NULL: there), a
+ * g_malloc'd string. */
+void pt_guest_check_set_maps_reader(char *(*reader)(void));
+
 /* Calls HTLs refused for a bad pointer or object, so far. */
 uint64_t pt_guest_check_refusals(void);
 /* Checks an overflowed table left to a reload, which allowed them, so far
@@ -66,5 +70,6 @@ void pt_guest_check_protect(uint64_t start, uint64_t len, int prot);
 void pt_guest_check_narrow(uint64_t start, uint64_t len, int prot);
 /* Something changed that is not followed exactly: reload before using. */
 void pt_guest_check_stale(void);
+
 
 #endif

@@ -396,3 +396,21 @@ int pt_ranges_count(PtGuestRanges *r)
     g_mutex_unlock(&r->lock);
     return n;
 }
+
+void pt_ranges_describe(PtGuestRanges *r, uint64_t from, uint64_t to,
+                        GString *out)
+{
+    g_mutex_lock(&r->lock);
+    for (int i = 0; i < r->n && !r->overflow; i++) {
+        const Range *c = &r->live[i];
+
+        if (c->end > from && c->start < to) {
+            g_string_append_printf(out, " %" G_GINT64_MODIFIER "x-%"
+                                   G_GINT64_MODIFIER "x %c%c%c", c->start,
+                                   c->end, c->prot & PT_RANGE_READ ? 'r' : '-',
+                                   c->prot & PT_RANGE_WRITE ? 'w' : '-',
+                                   c->prot & PT_RANGE_EXEC ? 'x' : '-');
+        }
+    }
+    g_mutex_unlock(&r->lock);
+}

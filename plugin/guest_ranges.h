@@ -17,6 +17,7 @@
 #ifndef PASSTHROUGH_GUEST_RANGES_H
 #define PASSTHROUGH_GUEST_RANGES_H
 
+#include <glib.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -80,5 +81,10 @@ uint64_t pt_ranges_seq(PtGuestRanges *r);
 
 /* How many ranges the table holds now (for tests and stats). */
 int pt_ranges_count(PtGuestRanges *r);
+
+/* The ranges that meet [from, to), as text: "start-end rwx" each (for
+ * diagnostics). */
+void pt_ranges_describe(PtGuestRanges *r, uint64_t from, uint64_t to,
+                        GString *out);
 
 #endif

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <dlfcn.h>
+#include <glib.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,8 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include <atomic>
+#include <chrono>
 #include <fstream>
 #include <string>
 #include <thread>
@@ -649,6 +652,54 @@ TEST_F(MailboxTest, AMappingMadeWhileAnUnmapIsInFlightStays)
     pt_control_memory_syscall_ret(&ctl_, 11, 0);
     EXPECT_TRUE(pt_guest_check(U(p), 4096, PT_HTL_READ | PT_HTL_WRITE));
     munmap(p, 4096);
+}
+
+// A reload whose reading of the maps the test holds up, to look at the
+// table from another thread meanwhile.
+std::atomic<int> g_reader_state;   // 1: reading, 2: may go on
+
+char *HeldMapsReader()
+{
+    char *text = nullptr;
+
+    g_reader_state = 1;
+    while (g_reader_state != 2) {
+        std::this_thread::yield();
+    }
+    g_file_get_contents("/proc/self/maps", &text, nullptr, nullptr);
+    return text;
+}
+
+TEST_F(MailboxTest, NoAnswerFromATableBeingReplaced)
+{
+    // q appears behind the table's back (a change it does not follow, as
+    // brk): a check on q while another thread is reloading must wait for
+    // that reload, not answer from the table it replaces. (pigz under
+    // load: its next block, in memory brk had just added, was refused.)
+    char *p = (char *)Page();
+    pt_guest_check_stale();
+    ASSERT_TRUE(pt_guest_check(U(p), 4096, PT_HTL_READ));
+    char *q = (char *)Page();
+    pt_guest_check_stale();
+    pt_guest_check_set_maps_reader(HeldMapsReader);
+    g_reader_state = 0;
+    std::thread reloading([&] { pt_guest_check(U(p), 4096, PT_HTL_READ); });
+    while (g_reader_state != 1) {
+        std::this_thread::yield();
+    }
+    std::atomic<int> answer{-1};
+    std::thread checking([&] {
+        answer = pt_guest_check(U(q), 4096, PT_HTL_READ | PT_HTL_WRITE);
+    });
+    // Time for a check that answers from the old table to have done so.
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    g_reader_state = 2;
+    reloading.join();
+    checking.join();
+    pt_guest_check_set_maps_reader(nullptr);
+    EXPECT_EQ(answer, 1);
+    munmap(p, 4096);
+    munmap(q, 4096);
 }
 
 TEST_F(MailboxTest, RangesCountInWholePages)
