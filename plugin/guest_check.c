@@ -3,7 +3,6 @@
 
 #include <glib.h>
 #include <pthread.h>
-#include <stdio.h>
 #include <string.h>
 
 #include "guest_ranges.h"
@@ -188,17 +187,7 @@ static void log_refusal(uint64_t addr, uint64_t len, int prot)
     g_autoptr(GString) now = g_string_new("");
 
     pt_ranges_describe(ranges, from, to, table);
-    for (const char *line = maps; line && *line;) {
-        const char *next = strchr(line, '\n');
-        unsigned long long s, e;
-        char perms[5] = "";
-
-        if (sscanf(line, "%llx-%llx %4s", &s, &e, perms) == 3 && e > from &&
-            s < to) {
-            g_string_append_printf(now, " %llx-%llx %.3s", s, e, perms);
-        }
-        line = next ? next + 1 : NULL;
-    }
+    pt_ranges_describe_maps(maps, from, to, now);
     pt_log("pointer check: %#" G_GINT64_MODIFIER "x+%" G_GUINT64_FORMAT
            " (%s%s) refused on thread %lu after change %u (%" G_GUINT64_FORMAT
            " reloads)", addr, len, prot & PT_HTL_READ ? "r" : "",

@@ -71,5 +71,4 @@ void pt_guest_check_narrow(uint64_t start, uint64_t len, int prot);
 /* Something changed that is not followed exactly: reload before using. */
 void pt_guest_check_stale(void);
 
-
 #endif

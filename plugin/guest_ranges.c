@@ -397,12 +397,12 @@ int pt_ranges_count(PtGuestRanges *r)
     return n;
 }
 
-void pt_ranges_describe(PtGuestRanges *r, uint64_t from, uint64_t to,
-                        GString *out)
+/* The n ranges of list that meet [from, to), appended as text. */
+static void describe(const Range *list, int n, uint64_t from, uint64_t to,
+                     GString *out)
 {
-    g_mutex_lock(&r->lock);
-    for (int i = 0; i < r->n && !r->overflow; i++) {
-        const Range *c = &r->live[i];
+    for (int i = 0; i < n; i++) {
+        const Range *c = &list[i];
 
         if (c->end > from && c->start < to) {
             g_string_append_printf(out, " %" G_GINT64_MODIFIER "x-%"
@@ -412,5 +412,23 @@ void pt_ranges_describe(PtGuestRanges *r, uint64_t from, uint64_t to,
                                    c->prot & PT_RANGE_EXEC ? 'x' : '-');
         }
     }
+}
+
+void pt_ranges_describe(PtGuestRanges *r, uint64_t from, uint64_t to,
+                        GString *out)
+{
+    g_mutex_lock(&r->lock);
+    describe(r->live, r->overflow ? 0 : r->n, from, to, out);
     g_mutex_unlock(&r->lock);
+}
+
+void pt_ranges_describe_maps(const char *text, uint64_t from, uint64_t to,
+                             GString *out)
+{
+    GArray *list = text ? parse_maps(text) : NULL;
+
+    if (list) {
+        describe((const Range *)list->data, (int)list->len, from, to, out);
+        g_array_free(list, true);
+    }
 }

@@ -82,9 +82,12 @@ uint64_t pt_ranges_seq(PtGuestRanges *r);
 /* How many ranges the table holds now (for tests and stats). */
 int pt_ranges_count(PtGuestRanges *r);
 
-/* The ranges that meet [from, to), as text: "start-end rwx" each (for
- * diagnostics). */
+/* The ranges that meet [from, to), appended to out as text, " start-end
+ * rwx" each (for diagnostics): the table's, and those of /proc/<pid>/maps
+ * text (nothing if it is malformed). */
 void pt_ranges_describe(PtGuestRanges *r, uint64_t from, uint64_t to,
                         GString *out);
+void pt_ranges_describe_maps(const char *text, uint64_t from, uint64_t to,
+                             GString *out);
 
 #endif

@@ -199,15 +199,17 @@ static void zstd_mem_add(const void *obj, const ZSTD_customMem *mem)
     pthread_mutex_unlock(&zstd_kept_lock);
 }
 
-static bool zstd_mem_find(const void *obj, ZSTD_customMem *mem)
+/*
+ * A copy of what is kept of obj: false if nothing (then *kept is
+ * libzstd's allocator and no shadow).
+ */
+static bool zstd_kept_get(const void *obj, ZstdKept *kept)
 {
     ZstdKept *slot;
 
     pthread_mutex_lock(&zstd_kept_lock);
     slot = zstd_kept_find((uintptr_t)obj);
-    if (slot) {
-        *mem = slot->mem;
-    }
+    *kept = slot ? *slot : (ZstdKept){ .mem = ZSTD_defaultCMem };
     pthread_mutex_unlock(&zstd_kept_lock);
     return slot != NULL;
 }
@@ -215,16 +217,10 @@ static bool zstd_mem_find(const void *obj, ZSTD_customMem *mem)
 /* The shadow of the host context obj, if it has one. */
 static void *zstd_shadow_of(const void *obj)
 {
-    ZstdKept *slot;
-    void *shadow = NULL;
+    ZstdKept kept;
 
-    pthread_mutex_lock(&zstd_kept_lock);
-    slot = zstd_kept_find((uintptr_t)obj);
-    if (slot) {
-        shadow = slot->shadow;
-    }
-    pthread_mutex_unlock(&zstd_kept_lock);
-    return shadow;
+    zstd_kept_get(obj, &kept);
+    return kept.shadow;
 }
 
 /*
@@ -236,22 +232,16 @@ static void *zstd_shadow_of(const void *obj)
  */
 static void *zstd_shadow(const void *obj, bool dctx)
 {
-    ZSTD_customMem mem = ZSTD_defaultCMem;
-    ZstdKept *slot;
-    void *shadow = NULL, *made;
+    ZstdKept kept, *slot;
+    void *shadow, *made;
 
-    pthread_mutex_lock(&zstd_kept_lock);
-    slot = zstd_kept_find((uintptr_t)obj);
-    if (slot) {
-        shadow = slot->shadow;
-        mem = slot->mem;
+    zstd_kept_get(obj, &kept);
+    if (kept.shadow ||
+        !(dctx ? ZSTD_sizeof_DCtx(obj) : ZSTD_sizeof_CCtx(obj))) {
+        return kept.shadow;
     }
-    pthread_mutex_unlock(&zstd_kept_lock);
-    if (shadow || !(dctx ? ZSTD_sizeof_DCtx(obj) : ZSTD_sizeof_CCtx(obj))) {
-        return shadow;
-    }
-    made = dctx ? (void *)fb_ZSTD_createDCtx_advanced(mem)
-                : (void *)fb_ZSTD_createCCtx_advanced(mem);
+    made = dctx ? (void *)fb_ZSTD_createDCtx_advanced(kept.mem)
+                : (void *)fb_ZSTD_createCCtx_advanced(kept.mem);
     if (!made) {
         return NULL;
     }
@@ -395,7 +385,10 @@ static inline int zstd_route_on(void **args, int pos, bool ga, int id)
         return GTL_GUEST;
     }
     if (ga && gtl_is_ga_handle(obj)) {
-        zstd_call_mem.set = zstd_mem_find(obj, &zstd_call_mem.mem);
+        ZstdKept kept;
+
+        zstd_call_mem.set = zstd_kept_get(obj, &kept);
+        zstd_call_mem.mem = kept.mem;
         return GTL_HOST_ONLY | GTL_GA;
     }
     return GTL_HOST_ONLY;
