@@ -19,12 +19,30 @@ int gtl_ga_host;
 int gtl_state;
 static uint64_t ga_resume_token;
 
+/* PT_PAUSE_SCRATCH: the call's buffer, grown to size; 0 if it cannot be. */
+static uint64_t scratch_for(void **scratch, uint64_t *have, uint64_t size)
+{
+    void *grown;
+
+    if (size > *have) {
+        grown = size <= SIZE_MAX ? realloc(*scratch, (size_t)size) : NULL;
+        if (!grown) {
+            return 0;
+        }
+        *scratch = grown;
+        *have = size;
+    }
+    return (uint64_t)(uintptr_t)*scratch;
+}
+
 int gtl_host_ga_call(int id, const GtlAllocOps *ops, void *obj, int n,
                      void **args, void *ret)
 {
     PtPause pause, *at = &pause;
     void *resume_args[] = { &at };
-    int resumed;
+    void *scratch = NULL;
+    uint64_t scratch_size = 0;
+    int resumed, ok = 1;
 
     memset(&pause, 0, sizeof(pause));
     args[n] = &at;
@@ -32,19 +50,30 @@ int gtl_host_ga_call(int id, const GtlAllocOps *ops, void *obj, int n,
         return 0;
     }
     /* The allocator runs here, in the guest, between host calls. */
-    while (pause.cookie) {
-        if (pause.what == PT_PAUSE_ALLOC) {
+    while (pause.cookie && ok) {
+        switch (pause.what) {
+        case PT_PAUSE_ALLOC:
             pause.ptr = (uint64_t)(uintptr_t)ops->alloc(obj, pause.items,
                                                         pause.size);
-        } else {
+            break;
+        case PT_PAUSE_FREE:
             ops->free(obj, (void *)(uintptr_t)pause.ptr);
+            break;
+        case PT_PAUSE_SCRATCH:
+            pause.ptr = scratch_for(&scratch, &scratch_size, pause.size);
+            break;
+        case PT_PAUSE_CALL:
+            pause.ptr = ops->call ? ops->call(obj, pause.ptr) : 0;
+            break;
+        default:
+            pause.ptr = 0;
+            break;
         }
-        if (gtl_call(ga_resume_token, resume_args, &resumed) != PT_OK ||
-            resumed != 0) {
-            return 0;
-        }
+        ok = gtl_call(ga_resume_token, resume_args, &resumed) == PT_OK &&
+             resumed == 0;
     }
-    return 1;
+    free(scratch);
+    return ok;
 }
 
 /* Interned guest copies of host static strings (versions, messages). */

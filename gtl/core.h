@@ -98,10 +98,13 @@ static inline int gtl_host(int id, void **args, void *ret)
     return gtl_tokens[id] && gtl_call(gtl_tokens[id], args, ret) == PT_OK;
 }
 
-/* What a paused host call asks of an object's guest allocator. */
+/* What a paused host call asks of an object's guest allocator, and
+ * (call, NULL if none) of the program's callbacks: the one described at
+ * guest address arg (protocol/passthrough_pause.h's PT_PAUSE_CALL). */
 typedef struct GtlAllocOps {
     void *(*alloc)(void *obj, uint64_t items, uint64_t size);
     void (*free)(void *obj, void *block);
+    uint64_t (*call)(void *obj, uint64_t arg);
 } GtlAllocOps;
 
 /*

@@ -218,7 +218,7 @@ bool htl_ga_resume(PtPause *pause)
     }
     *at = c->next;
     n_paused--;
-    c->ptr = c->what == PT_PAUSE_ALLOC ? p.ptr : 0;
+    c->ptr = c->what == PT_PAUSE_FREE ? 0 : p.ptr;
     drive(c, pause);
     return true;
 }
@@ -271,6 +271,20 @@ void PT_GA_RESUME_SYMBOL(void **args, void *ret)
     if (!htl_store(ret, &r, sizeof(r))) {
         htl_refused();
     }
+}
+
+uint64_t htl_ga_scratch(uint64_t size)
+{
+    return running ? ask(PT_PAUSE_SCRATCH, 0, size, 0) : 0;
+}
+
+bool htl_ga_call(uint64_t arg, uint64_t *result)
+{
+    if (!running) {
+        return false;
+    }
+    *result = ask(PT_PAUSE_CALL, 0, 0, arg);
+    return true;
 }
 
 /*

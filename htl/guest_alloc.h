@@ -72,6 +72,18 @@ HTL_HIDDEN void *htl_ga_alloc(HtlObject *o, uint64_t items, uint64_t size);
 HTL_HIDDEN void htl_ga_free(HtlObject *o, void *block);
 
 /*
+ * A paused call's callback into the program (PT_PAUSE_CALL), for a host
+ * library's callback the program registered: htl_ga_scratch() asks the
+ * GTL for a guest buffer of size bytes (0: none), for the callback's
+ * arguments; htl_ga_call() has the guest run what the description at
+ * guest address arg says and gives its result (false if the call cannot
+ * ask the guest: it does not run on htl_ga_run()). Both answers are the
+ * guest's, to check as such.
+ */
+HTL_HIDDEN uint64_t htl_ga_scratch(uint64_t size);
+HTL_HIDDEN bool htl_ga_call(uint64_t arg, uint64_t *result);
+
+/*
  * For an object with ga_track (its library's own threads allocate and
  * free too: libzstd's workers). A block a thread frees where the guest
  * cannot be asked is owed to the guest; htl_ga_settle(), in a paused call

@@ -8,7 +8,10 @@
  * PtPause. The GTL does what is asked, in the guest, and resumes the call
  * through the HTL's resume entry; the call goes on from where it stopped
  * and may pause again. Guest code run meanwhile may make host calls of its
- * own, which may pause too.
+ * own, which may pause too. The same way, a host library calling back
+ * into the program (a callback the program registered) has the guest run
+ * the callback, on arguments copied to guest memory, and copies its
+ * results back: the host checks them as anything else from the guest.
  *
  * The GTL presets cookie to 0. After the entry (or a resume) returns,
  * cookie 0 means the call is done and its return value is in its return
@@ -27,6 +30,14 @@ typedef enum PtPauseWhat {
     PT_PAUSE_ALLOC = 1,
     /* Free the block at ptr with the stream's allocator. */
     PT_PAUSE_FREE = 2,
+    /* A guest buffer of `size` bytes, the GTL's own, for the host to write
+     * a PT_PAUSE_CALL's arguments into; kept until the call that paused
+     * ends. The GTL answers with its address in ptr, 0 if it has none. */
+    PT_PAUSE_SCRATCH = 3,
+    /* Run the program's callback (libzstd's sequence producer, say) that
+     * the library's GTL finds described at ptr, in a layout the library's
+     * spec gives; the GTL answers with its result in ptr. */
+    PT_PAUSE_CALL = 4,
 } PtPauseWhat;
 
 typedef struct PtPause {
@@ -34,8 +45,9 @@ typedef struct PtPause {
     uint32_t what;     /* HTL: a PtPauseWhat */
     uint32_t reserved;
     uint64_t items;    /* HTL: PT_PAUSE_ALLOC's items and size */
-    uint64_t size;
-    uint64_t ptr;      /* HTL: PT_PAUSE_FREE's block; GTL: the answer */
+    uint64_t size;     /* (and PT_PAUSE_SCRATCH's) */
+    uint64_t ptr;      /* HTL: PT_PAUSE_FREE's block, PT_PAUSE_CALL's
+                        * description; GTL: the answer */
 } PtPause;
 
 #endif /* PASSTHROUGH_PAUSE_H */

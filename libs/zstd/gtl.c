@@ -109,12 +109,16 @@ typedef struct ZstdKept {
     ZSTD_customMem mem;      /* libzstd's own (NULLs) where it has none */
     void *shadow;            /* NULL until its first buffer-less call */
     bool dctx;               /* the shadow's kind */
+    bool producer;           /* a context's: has a sequence producer */
 } ZstdKept;
 
 #define ZSTD_KEPT_FREED 1
 
 static ZstdKept *zstd_kept;
 static size_t zstd_kept_size, zstd_kept_used;
+/* Contexts with a sequence producer: read unlocked, to skip the lookup
+ * on every call when there are none. */
+static int zstd_producers;
 static pthread_mutex_t zstd_kept_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static ZstdKept *zstd_kept_slot(ZstdKept *table, size_t size,
@@ -276,6 +280,9 @@ static void zstd_kept_drop(const void *obj)
     if (slot) {
         gone = *slot;
         slot->handle = ZSTD_KEPT_FREED;
+        if (gone.producer) {
+            __atomic_sub_fetch(&zstd_producers, 1, __ATOMIC_RELAXED);
+        }
     }
     pthread_mutex_unlock(&zstd_kept_lock);
     if (gone.shadow && gone.dctx) {
@@ -283,6 +290,31 @@ static void zstd_kept_drop(const void *obj)
     } else if (gone.shadow) {
         fb_ZSTD_freeCCtx(gone.shadow);
     }
+}
+
+/* A host context's sequence producer set (or cleared): its calls that
+ * may compress pause for it. With no room, they cannot: libzstd gets the
+ * producer's error. */
+static void zstd_set_producer(const void *obj, bool on)
+{
+    ZstdKept *slot;
+
+    pthread_mutex_lock(&zstd_kept_lock);
+    slot = on ? zstd_kept_put((uintptr_t)obj)
+              : zstd_kept_find((uintptr_t)obj);
+    if (slot && slot->producer != on) {
+        slot->producer = on;
+        __atomic_add_fetch(&zstd_producers, on ? 1 : -1, __ATOMIC_RELAXED);
+    }
+    pthread_mutex_unlock(&zstd_kept_lock);
+}
+
+static bool zstd_has_producer(const void *obj)
+{
+    ZstdKept kept;
+
+    return __atomic_load_n(&zstd_producers, __ATOMIC_RELAXED) &&
+           zstd_kept_get(obj, &kept) && kept.producer;
 }
 
 /*
@@ -303,7 +335,8 @@ static void *zstd_mem_alloc(void *obj, uint64_t items, uint64_t size)
     void *block = NULL;
 
     (void)obj;
-    if (call.set && (!size || items <= SIZE_MAX / size)) {
+    if (call.set && call.mem.customAlloc &&
+        (!size || items <= SIZE_MAX / size)) {
         block = call.mem.customAlloc(call.mem.opaque, (size_t)(items * size));
     }
     zstd_call_mem = call;
@@ -315,13 +348,37 @@ static void zstd_mem_free(void *obj, void *block)
     ZstdCallMem call = zstd_call_mem;
 
     (void)obj;
-    if (call.set && block) {
+    if (call.set && call.mem.customFree && block) {
         call.mem.customFree(call.mem.opaque, block);
     }
     zstd_call_mem = call;
 }
 
-static const GtlAllocOps zstd_alloc_ops = { zstd_mem_alloc, zstd_mem_free };
+/* ZSTD_sequenceProducer_F, a function type until 1.5.5 and a pointer
+ * type since. */
+typedef size_t ZstdProducerFn(void *, ZSTD_Sequence *, size_t, const void *,
+                              size_t, const void *, size_t, int, size_t);
+
+/* PT_PAUSE_CALL: the program's sequence producer, on the block the host
+ * copied next to the call's description (libs/zstd/spec.h). */
+static uint64_t zstd_run_producer(void *obj, uint64_t arg)
+{
+    const ZstdProducerCall *c = (const ZstdProducerCall *)(uintptr_t)arg;
+    ZstdProducerFn *fn = (ZstdProducerFn *)(uintptr_t)c->fn;
+    ZstdCallMem call = zstd_call_mem;
+    size_t n;
+
+    (void)obj;
+    n = fn((void *)(uintptr_t)c->state, (ZSTD_Sequence *)(uintptr_t)c->seqs,
+           (size_t)c->capacity, (const void *)(uintptr_t)c->src,
+           (size_t)c->src_size, (const void *)(uintptr_t)c->dict,
+           (size_t)c->dict_size, (int)c->level, (size_t)c->window);
+    zstd_call_mem = call;
+    return n;
+}
+
+static const GtlAllocOps zstd_alloc_ops = { zstd_mem_alloc, zstd_mem_free,
+                                            zstd_run_producer };
 #define zcctx_alloc_ops zstd_alloc_ops
 #define zdctx_alloc_ops zstd_alloc_ops
 #define zcdict_alloc_ops zstd_alloc_ops
@@ -384,7 +441,8 @@ static inline int zstd_route_on(void **args, int pos, bool ga, int id)
     if (!zstd_on_host(obj) && !zstd_second_on_host(args, id)) {
         return GTL_GUEST;
     }
-    if (ga && gtl_is_ga_handle(obj)) {
+    if (ga && (gtl_is_ga_handle(obj) ||
+               (zstd_has_producer(obj) && gtl_ga_on_host()))) {
         ZstdKept kept;
 
         zstd_call_mem.set = zstd_kept_get(obj, &kept);
@@ -409,6 +467,17 @@ static inline void zstd_after_on(void **args, int pos, void *ret, int id)
         if (zstd_on_host(obj) && !ZSTD_isError(*(size_t *)ret) &&
             __atomic_load_n(&zstd_kept_size, __ATOMIC_RELAXED)) {
             zstd_kept_drop(obj);
+        }
+        break;
+    case GTL_ID_ZSTD_registerSequenceProducer:
+        zstd_set_producer(obj, *(void **)args[2] != NULL);
+        break;
+    case GTL_ID_ZSTD_CCtx_reset:
+        /* Resetting the parameters drops the producer too. */
+        if (*(ZSTD_ResetDirective *)args[1] != ZSTD_reset_session_only &&
+            !ZSTD_isError(*(size_t *)ret) &&
+            __atomic_load_n(&zstd_producers, __ATOMIC_RELAXED)) {
+            zstd_set_producer(obj, false);
         }
         break;
     }

@@ -50,6 +50,8 @@ typedef struct ZHold {
     void *prefix;            /* a context's: the copy of its prefix */
     void *new_prefix;        /* and the one a refPrefix call gives it */
     int validate;            /* its ZSTD_c_validateSequences, kept */
+    uint64_t producer[2];    /* its sequence producer: the program's
+                              * function and state */
 } ZHold;
 
 typedef struct ZRecord {
@@ -472,6 +474,113 @@ static void z_seq_after(void **o, void **lv, void *r)
     (void)lv;
     (void)r;
     ZSTD_CCtx_setParameter(ctx->obj, ZSTD_c_validateSequences, ctx->validate);
+}
+
+/*
+ * A sequence producer the program registers: libzstd gets z_produce, with
+ * the context's ZHold for state; the program's function and state are
+ * kept there. (NULL clears it, as libzstd does.)
+ */
+static size_t z_produce(void *state, ZSTD_Sequence *out, size_t capacity,
+                        const void *src, size_t size, const void *dict,
+                        size_t dict_size, int level, size_t window);
+
+static bool z_producer_before(void **o, void **lv)
+{
+    ZHold *ctx = ((ZRecord *)o[0])->hold;
+    void **state = lv[1];
+    ZSTD_sequenceProducer_F **fn = lv[2];
+
+    if (*fn) {
+        ctx->producer[0] = (uint64_t)(uintptr_t)*fn;
+        ctx->producer[1] = (uint64_t)(uintptr_t)*state;
+        *fn = z_produce;
+        *state = ctx;
+    }
+    return true;
+}
+
+/*
+ * Sequences libzstd can take from a producer without reading past the
+ * block: their lengths add up to no more than it, counted in 64 bits, and
+ * each match but the delimiters (offset and match length 0) is at least
+ * ZSTD_MINMATCH_MIN long, so 1.5.4's block splitter, which sums match
+ * lengths less that minimum, counts the bytes the sequences cover.
+ * libzstd checks offsets only where the context validates sequences; an
+ * offset out of reach makes a bad frame, as it would on the guest.
+ */
+static bool z_produced_ok(const ZSTD_Sequence *seqs, size_t n, size_t size)
+{
+    uint64_t total = 0;
+
+    for (size_t i = 0; i < n; i++) {
+        bool delimiter = !seqs[i].offset && !seqs[i].matchLength;
+
+        if (!delimiter && seqs[i].matchLength < ZSTD_MINMATCH_MIN) {
+            return false;
+        }
+        total += (uint64_t)seqs[i].litLength + seqs[i].matchLength;
+    }
+    return total <= size;
+}
+
+/*
+ * libzstd asks the producer for a block's sequences: the call (which runs
+ * on htl_ga_run(), its context having a producer) pauses for the guest to
+ * run the program's function on a copy of the block, in a guest buffer,
+ * and the sequences come back, checked. Anything that fails is the
+ * producer's error, which libzstd falls back from where the context says
+ * so.
+ */
+static size_t z_produce(void *state, ZSTD_Sequence *out, size_t capacity,
+                        const void *src, size_t size, const void *dict,
+                        size_t dict_size, int level, size_t window)
+{
+    ZHold *ctx = state;
+    uint64_t room = htl_mul(capacity, sizeof(ZSTD_Sequence));
+    uint64_t at, n;
+    ZstdProducerCall call;
+    int validated = 0;
+
+    if (room > UINT32_MAX || size > UINT32_MAX || dict_size > UINT32_MAX) {
+        return ZSTD_SEQUENCE_PRODUCER_ERROR;
+    }
+    at = htl_ga_scratch(sizeof(call) + room + size + dict_size);
+    if (!at) {
+        return ZSTD_SEQUENCE_PRODUCER_ERROR;
+    }
+    call = (ZstdProducerCall){
+        .fn = ctx->producer[0],
+        .state = ctx->producer[1],
+        .seqs = at + sizeof(call),
+        .capacity = capacity,
+        .src = at + sizeof(call) + room,
+        .src_size = size,
+        .dict = dict_size ? at + sizeof(call) + room + size : 0,
+        .dict_size = dict_size,
+        .level = level,
+        .window = window,
+    };
+    if (!htl_store((void *)(uintptr_t)at, &call, sizeof(call)) ||
+        !htl_store((void *)(uintptr_t)call.src, src, size) ||
+        !htl_store((void *)(uintptr_t)call.dict, dict, dict_size) ||
+        !htl_ga_call(at, &n)) {
+        return ZSTD_SEQUENCE_PRODUCER_ERROR;
+    }
+    if (n > capacity) {
+        return (size_t)n;    /* the producer's error, libzstd's to report */
+    }
+    if (!htl_load(out, (void *)(uintptr_t)call.seqs,
+                  n * sizeof(ZSTD_Sequence))) {
+        return ZSTD_SEQUENCE_PRODUCER_ERROR;
+    }
+    /* A context that validates sequences has libzstd check them all, and
+     * report what it finds as the guest's libzstd would. */
+    ZSTD_CCtx_getParameter(ctx->obj, ZSTD_c_validateSequences, &validated);
+    if (!validated && !z_produced_ok(out, n, size)) {
+        return ZSTD_SEQUENCE_PRODUCER_ERROR;
+    }
+    return (size_t)n;
 }
 
 /*

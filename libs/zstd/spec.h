@@ -39,11 +39,38 @@
  * 1.5.4's context goes on writing sequences to the program's array, runs
  * on the guest's contexts only: a host one gets the error. A guest thread
  * pool given to a host context leaves it with the host's own workers (the
- * output is the same); a sequence producer (guest code) is refused by a
- * host context.
+ * output is the same).
+ *
+ * A sequence producer (program code) registered on a host context is the
+ * host's to call as libzstd's, through its calls' pauses: the host copies
+ * the block into a guest buffer (PT_PAUSE_SCRATCH), has the GTL run the
+ * producer on it (PT_PAUSE_CALL, a ZstdProducerCall) and takes back the
+ * sequences it made, checked (libs/zstd/htl.c). Such a context's calls
+ * take their NAME_ga_HTL entries, whatever its allocator.
  */
 #ifndef PASSTHROUGH_ZSTD_SPEC_H
 #define PASSTHROUGH_ZSTD_SPEC_H
+
+#include <stdint.h>
+
+/*
+ * A sequence producer's call, as the HTL writes it into the guest buffer
+ * it asked for (guest addresses; the sequences' room, the block and the
+ * dictionary follow it there) and the GTL makes it: the producer's
+ * arguments, in ZSTD_sequenceProducer_F's order.
+ */
+typedef struct ZstdProducerCall {
+    uint64_t fn;             /* ZSTD_sequenceProducer_F *, the program's */
+    uint64_t state;
+    uint64_t seqs;           /* ZSTD_Sequence[capacity] */
+    uint64_t capacity;
+    uint64_t src;
+    uint64_t src_size;
+    uint64_t dict;
+    uint64_t dict_size;
+    int64_t level;
+    uint64_t window;
+} ZstdProducerCall;
 
 /*
  * 1.5.6 made targetCBlockSize a stable parameter with a number of its own;
@@ -202,8 +229,8 @@
     FN(HAND(ON), zcctx, size_t, ZSTD_getBlockSize, 1, (const ZSTD_CCtx *),   \
        0, (), Z_ON)                                                          \
     FN(ON, zcctx, void, ZSTD_registerSequenceProducer, 3,                    \
-       (ZSTD_CCtx *, void *, ZSTD_sequenceProducer_F *), 0,                  \
-       (CK_IF(!a2)), Z_ON)                                                   \
+       (ZSTD_CCtx *, void *, ZSTD_sequenceProducer_F *), 0, (),              \
+       Z_ON_B(z_producer_before))                                            \
     /* 1.5.4 leaves the context collecting into the array after it returns   \
      * (1.5.5 fixed it): on the guest's contexts only. */                    \
     FN(HAND(GUEST), zcctx, size_t, ZSTD_generateSequences, 5,                \

@@ -1953,7 +1953,9 @@ static void model_zstd_simple_args(Call *c)
 }
 
 /* ZSTD_registerSequenceProducer (cctx, state, producer): no producer
- * mostly (one is guest code: refused). */
+ * mostly. One is guest code, which the host runs only in a paused call's
+ * pause; the harness makes none, so its compressions get the producer's
+ * error. */
 static void model_zstd_seq_producer(Call *c)
 {
     uint8_t v;

@@ -18,7 +18,9 @@
  * trainer, finalizeDictionary and addEntropyTablesFromBuffer; digested
  * dictionaries, loaded and referenced ones, prefixes; the magicless
  * format; copied contexts; sequences generated (on a context in the
- * program's workspace: the guest's libzstd) and compressed; two worker
+ * program's workspace: the guest's libzstd) and compressed; a sequence
+ * producer of the program's (frames from its sequences, its calls
+ * counted, its errors with and without libzstd's fallback); two worker
  * threads with a fixed job size; a 128 MB window (windowLog 27,
  * long distance matching) against the decoder's window limits; contexts
  * on the program's own allocator, and the contexts, streams,
@@ -1373,6 +1375,130 @@ static void sequences(const Input *in)
 }
 
 /*
+ * A sequence producer of the program's: greedy matches of 4 bytes or more
+ * within the block, found through a small hash table. It counts its
+ * calls and what libzstd told it; it can fail, or make a match too short.
+ */
+typedef struct Producer {
+    int calls, fail, bad;
+    int level;
+    size_t window;
+} Producer;
+
+#define PRODUCER_HASH_LOG 12
+
+static size_t produce(void *state, ZSTD_Sequence *out, size_t capacity,
+                      const void *src, size_t size, const void *dict,
+                      size_t dict_size, int level, size_t window)
+{
+    Producer *p = state;
+    const uint8_t *s = src;
+    uint32_t last[1 << PRODUCER_HASH_LOG];
+    size_t n = 0, lit = 0, i = 0;
+
+    (void)dict;
+    (void)dict_size;
+    p->calls++;
+    p->level = level;
+    p->window = window;
+    if (p->fail) {
+        return ZSTD_SEQUENCE_PRODUCER_ERROR;
+    }
+    memset(last, 0, sizeof(last));
+    while (i + 4 <= size && n + 1 < capacity) {
+        uint32_t v, h;
+        size_t from, len = 4;
+
+        memcpy(&v, s + i, 4);
+        h = (v * 2654435761u) >> (32 - PRODUCER_HASH_LOG);
+        from = last[h];
+        last[h] = (uint32_t)i + 1;
+        if (!from-- || memcmp(s + from, s + i, 4)) {
+            i++;
+            lit++;
+            continue;
+        }
+        while (i + len < size && s[from + len] == s[i + len]) {
+            len++;
+        }
+        out[n++] = (ZSTD_Sequence){ .offset = (unsigned)(i - from),
+                                    .litLength = (unsigned)lit,
+                                    .matchLength = (unsigned)len };
+        i += len;
+        lit = 0;
+    }
+    if (p->bad && n) {
+        out[0].litLength += out[0].matchLength - 2;
+        out[0].matchLength = 2;
+    }
+    /* The block's last literals, after a delimiter. */
+    out[n++] = (ZSTD_Sequence){ .litLength = (unsigned)(lit + size - i) };
+    return n;
+}
+
+/*
+ * A context with the program's sequence producer: frames from its
+ * sequences, one-shot and streamed (with flushes, which compress what
+ * they have), the producer called as often and told the same; its error,
+ * with and without libzstd's fallback; a too-short match where sequences
+ * are validated; workers, which refuse a producer; a reset, which drops it.
+ */
+static void producers(const Input *in)
+{
+    static const Steps flushed = { 30000, 9000, 2, VIA_STREAM2 };
+    static const Steps old = { 50000, 9000, 0, VIA_OLD };
+    Producer p = { 0 };
+    ZSTD_CCtx *c = new_cctx();
+    size_t r;
+
+    ZSTD_CCtx_setParameter(c, ZSTD_c_compressionLevel, LEVEL);
+    ZSTD_registerSequenceProducer(c, &p, produce);
+    r = ZSTD_compress2(c, frame, sizeof(frame), in->data, in->len);
+    frame_line("producer compress2", r, frame);
+    decode_line("producer compress2", frame, r, in);
+    emit("producer: %d calls, level %d, window %zu", p.calls, p.level,
+         p.window);
+    p.calls = 0;
+    r = squeeze_lines("producer stream, flushed", c, in, &flushed);
+    decode_line("producer stream, flushed", frame, r, in);
+    r = squeeze_lines("producer old stream", c, in, &old);
+    decode_line("producer old stream", frame, r, in);
+    emit("producer streams: %d calls", p.calls);
+
+    /* A failed frame leaves the context mid-frame: reset before setting
+     * parameters. */
+    p.fail = 1;
+    r = ZSTD_compress2(c, frame, sizeof(frame), in->data, in->len);
+    frame_line("producer failing", r, frame);
+    ZSTD_CCtx_reset(c, ZSTD_reset_session_only);
+    ZSTD_CCtx_setParameter(c, ZSTD_c_enableSeqProducerFallback, 1);
+    r = ZSTD_compress2(c, frame, sizeof(frame), in->data, in->len);
+    frame_line("producer failing, fallback", r, frame);
+    decode_line("producer failing, fallback", frame, r, in);
+    p.fail = 0;
+    p.bad = 1;
+    ZSTD_CCtx_setParameter(c, ZSTD_c_enableSeqProducerFallback, 0);
+    ZSTD_CCtx_setParameter(c, ZSTD_c_validateSequences, 1);
+    r = ZSTD_compress2(c, frame, sizeof(frame), in->data, in->len);
+    frame_line("producer too short a match, validated", r, frame);
+    p.bad = 0;
+    ZSTD_CCtx_reset(c, ZSTD_reset_session_only);
+
+    emit("producer with workers: %s",
+         res(ZSTD_CCtx_setParameter(c, ZSTD_c_nbWorkers, 2)));
+    r = ZSTD_compress2(c, frame, sizeof(frame), in->data, in->len);
+    frame_line("producer with workers", r, frame);
+
+    ZSTD_CCtx_reset(c, ZSTD_reset_session_and_parameters);
+    ZSTD_CCtx_setParameter(c, ZSTD_c_compressionLevel, LEVEL);
+    p.calls = 0;
+    r = ZSTD_compress2(c, frame, sizeof(frame), in->data, in->len);
+    frame_line("producer reset", r, frame);
+    emit("producer after the reset: %d calls", p.calls);
+    ZSTD_freeCCtx(c);
+}
+
+/*
  * Copies of compression contexts: of one never started (refused), and of
  * one in the middle of a frame (begun, its input still buffered).
  */
@@ -1687,6 +1813,7 @@ int main(int argc, char **argv)
     bounds();
     bad_data(&inputs[2]);
     sequences(&inputs[4]);
+    producers(&big);
     copies(&inputs[2]);
     buffer_less(&inputs[4], &dict);
     workers(&big);
@@ -1705,6 +1832,7 @@ int main(int argc, char **argv)
         dictionaries(&inputs[4], &dict);
         freed_dictionaries(&inputs[4], &dict);
         sequences(&inputs[4]);
+        producers(&inputs[2]);
         buffer_less(&inputs[2], &dict);
         workers(&big);
         own_mem = NULL;

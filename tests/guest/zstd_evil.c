@@ -12,9 +12,12 @@
  * prefixes there; dictionary training on a sizes array that is unmapped
  * or whose sizes run past the samples or overflow; allocators that are
  * no allocator (function pointers NULL, the opaque garbage) and objects
- * of both sides mixed in one call; stable buffers and a sequence producer
- * on a host context (refused: the host keeps no guest pointer between
- * calls, and runs no guest code); two threads on one context while a
+ * of both sides mixed in one call; stable buffers on a host context
+ * (refused: the host keeps no guest pointer between calls); sequence
+ * producers that return garbage, lengths past the block or matches too
+ * short, hide their sequences, free their own context or nest a call of
+ * their own (the host, which runs them through pauses, must check what
+ * comes back); two threads on one context while a
  * third frees the dictionary a context compresses with. Their return
  * values are not checked: the host must only stay up. Last, the calls
  * where libzstd trusts its caller's lengths and lifetimes (a prefix
@@ -22,8 +25,7 @@
  * a dictionary's content larger than its buffer, sequences whose lengths
  * wrap, a digested dictionary of a strategy that does not exist): the
  * host must check what libzstd does not, each announced before it is
- * made. Then a round trip that must work, a sequence producer refused
- * and the frames right after it, "expect <entry> <n>" for the entries
+ * made. Then a round trip that must work, "expect <entry> <n>" for the entries
  * whose every call it counted, the hostile ones included, and "PASS".
  */
 #define ZSTD_STATIC_LINKING_ONLY
@@ -851,25 +853,139 @@ static void allocators(void)
 }
 
 /*
- * What would have the host keep the guest's buffers, or run the guest's
- * code: refused on a host context, which then works as before.
+ * A sequence producer the host runs through pauses (libs/zstd/htl.c),
+ * against what it makes of the host's copy of the block and of the
+ * results: garbage counts and sequences, lengths past the block, matches
+ * too short for libzstd to count right, its sequences' room made
+ * unreadable, its own context freed under the call, a nested call with a
+ * producer of its own. The host must report an error or make a frame,
+ * never read past the block.
  */
-static size_t producer(void *state, ZSTD_Sequence *out, size_t cap,
-                       const void *src, size_t n, const void *dict,
-                       size_t dict_n, int level, size_t window)
+enum {
+    P_PLAIN, P_GARBAGE, P_LONG, P_SHORT, P_HIDE, P_FREE_OWN, P_NESTED,
+    P_MODES
+};
+
+typedef struct Hostile {
+    int mode;
+    ZSTD_CCtx *own, *other;
+    void *hidden;
+    size_t hidden_len;
+    size_t own_free;
+} Hostile;
+
+static size_t hostile_producer(void *state, ZSTD_Sequence *out, size_t cap,
+                               const void *src, size_t n, const void *dict,
+                               size_t dict_n, int level, size_t window)
 {
-    (void)state;
-    (void)out;
-    (void)cap;
+    Hostile *h = state;
+    size_t count = 0;
+    uintptr_t from, to;
+
     (void)src;
-    (void)n;
     (void)dict;
     (void)dict_n;
     (void)level;
     (void)window;
-    return ZSTD_SEQUENCE_PRODUCER_ERROR;
+    switch (h->mode) {
+    case P_GARBAGE:
+        count = hostile_rand() % (cap + 16);
+        for (size_t i = 0; i < count && i < cap; i++) {
+            uint64_t r = hostile_rand();
+
+            out[i] = (ZSTD_Sequence){ (unsigned)r, (unsigned)(r >> 16) & 0xff,
+                                      (unsigned)(r >> 32) & 0x3f, 0 };
+        }
+        return count;
+    case P_LONG:
+        out[0] = (ZSTD_Sequence){ 1, UINT32_MAX, UINT32_MAX, 0 };
+        out[1] = (ZSTD_Sequence){ 0, (unsigned)n, 0, 0 };
+        return 2;
+    case P_SHORT:
+        /* Lengths that add up to the block: one match of 1 each 4 bytes. */
+        for (count = 0; count + 1 < cap && (count + 1) * 4 <= n; count++) {
+            out[count] = (ZSTD_Sequence){ 1, 3, 1, 0 };
+        }
+        out[count] = (ZSTD_Sequence){ 0, (unsigned)(n - count * 4), 0, 0 };
+        return count + 1;
+    case P_HIDE:
+        from = ((uintptr_t)out + page - 1) & ~(uintptr_t)(page - 1);
+        to = ((uintptr_t)(out + cap)) & ~(uintptr_t)(page - 1);
+        if (to > from && !mprotect((void *)from, to - from, PROT_NONE)) {
+            h->hidden = (void *)from;
+            h->hidden_len = to - from;
+        }
+        return cap / 2;
+    case P_FREE_OWN:
+        h->own_free = ZSTD_freeCCtx(h->own);
+        break;
+    case P_NESTED:
+        ignore(ZSTD_compress2(h->other, sink + sizeof(sink) / 2,
+                              sizeof(sink) / 2, text, 5000));
+        break;
+    }
+    out[0] = (ZSTD_Sequence){ 0, (unsigned)n, 0, 0 };
+    return 1;
 }
 
+static void hostile_producers(void)
+{
+    ZSTD_CCtx *c = level1_cctx(), *other = level1_cctx();
+    ZSTD_DCtx *d = ZSTD_createDCtx();
+    Hostile h = { P_PLAIN, c, other, NULL, 0, 0 };
+    Hostile nested = { P_GARBAGE, NULL, NULL, NULL, 0, 0 };
+    size_t n;
+
+    COUNT(E_REGISTER, 1, ZSTD_registerSequenceProducer(c, &h,
+                                                       hostile_producer));
+    COUNT(E_REGISTER, 1, ZSTD_registerSequenceProducer(other, &nested,
+                                                       hostile_producer));
+    for (int validate = 0; validate < 2; validate++) {
+        for (int mode = P_GARBAGE; mode < P_MODES; mode++) {
+            ZSTD_CCtx_reset(c, ZSTD_reset_session_only);
+            COUNT(E_SET_PARAM, 1,
+                  ZSTD_CCtx_setParameter(c, ZSTD_c_validateSequences,
+                                         validate));
+            h.mode = mode;
+            for (int i = 0; i < (mode == P_GARBAGE ? 20 : 1); i++) {
+                ignore(ZSTD_compress2(c, sink, sizeof(sink), text,
+                                      20000 + (size_t)i * 1000));
+            }
+            if (h.hidden) {
+                mprotect(h.hidden, h.hidden_len, PROT_READ | PROT_WRITE);
+                h.hidden = NULL;
+            }
+        }
+        CHECK(ZSTD_isError(h.own_free),
+              "a producer freed the context that called it");
+    }
+    /* Matches too short for libzstd to count, not validated: refused
+     * (the guest's libzstd would make a frame it cannot count right). */
+    ZSTD_CCtx_reset(c, ZSTD_reset_session_only);
+    COUNT(E_SET_PARAM, 1,
+          ZSTD_CCtx_setParameter(c, ZSTD_c_validateSequences, 0));
+    h.mode = P_SHORT;
+    n = ZSTD_compress2(c, sink, sizeof(sink), text, 20000);
+    CHECK(ZSTD_getErrorCode(n) == ZSTD_error_sequenceProducer_failed,
+          "matches of 1 taken from a producer: %s", ZSTD_getErrorName(n));
+    /* After all that, the context and its producer work. */
+    h.mode = P_PLAIN;
+    n = ZSTD_compress2(c, sink, sizeof(sink), text, 20000);
+    CHECK(!ZSTD_isError(n) && ZSTD_decompressDCtx(d, sink + n,
+                                                  sizeof(sink) - n, sink,
+                                                  n) == 20000 &&
+          !memcmp(sink + n, text, 20000),
+          "round trip with a producer after the hostile ones: %s",
+          ZSTD_getErrorName(n));
+    ZSTD_freeCCtx(c);
+    ZSTD_freeCCtx(other);
+    ZSTD_freeDCtx(d);
+}
+
+/*
+ * What would have the host keep the guest's buffers: refused on a host
+ * context, which then works as before.
+ */
 static void refused_settings(void)
 {
     ZSTD_CCtx *c = level1_cctx();
@@ -894,7 +1010,6 @@ static void refused_settings(void)
     CHECK(ZSTD_isError(ZSTD_DCtx_setParameter(d, ZSTD_d_refMultipleDDicts,
                                               1)),
           "refMultipleDDicts=1 accepted on a host context");
-    COUNT(E_REGISTER, 1, ZSTD_registerSequenceProducer(c, sink, producer));
     ZSTD_CCtxParams_setParameter(p, ZSTD_c_compressionLevel, 1);
     ZSTD_CCtx_setParametersUsingCCtxParams(c, p);
     /* With the input stable in fact: the host must not keep it anyway. */
@@ -1169,9 +1284,6 @@ static void roundtrip(int host)
           ZSTD_CCtx_setParameter(c, ZSTD_c_compressionLevel, 3));
     COUNT(E_SET_PARAM, on_host(c),
           ZSTD_CCtx_setParameter(c, ZSTD_c_checksumFlag, 1));
-    if (host) {
-        COUNT(E_REGISTER, 1, ZSTD_registerSequenceProducer(c, src, producer));
-    }
     do {
         in.size = in.size + 10007 < n ? in.size + 10007 : n;
         r = COUNT(E_CSTREAM2, on_host(c),
@@ -1231,7 +1343,8 @@ static void set_bad_pointers(void)
 static HostileStep *const steps[] = {
     forged_handles, wrong_kinds, stale_handles, bad_stream_buffers,
     bad_one_shot, bad_dictionaries, bad_training, allocators,
-    refused_settings, racing_threads, trusted_lengths, NULL,
+    refused_settings, hostile_producers, racing_threads, trusted_lengths,
+    NULL,
 };
 
 int main(void)
