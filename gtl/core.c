@@ -7,17 +7,23 @@
  */
 #include "core.h"
 
+#include <linux/futex.h>
 #include <pthread.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "passthrough_pause.h"
 
 int gtl_ga_host;
 int gtl_state;
 static uint64_t ga_resume_token;
+/* The HTL, for entries resolved later (the service's). */
+static int64_t htl_handle;
 
 /* PT_PAUSE_SCRATCH: the call's buffer, grown to size; 0 if it cannot be. */
 static uint64_t scratch_for(void **scratch, uint64_t *have, uint64_t size)
@@ -245,6 +251,7 @@ static bool connect_htl(void)
                  "own %s", htl_name(), st, lib->guest_name);
         return true;
     }
+    htl_handle = handle;
     resolve_all(handle, lib->entries, lib->n_entries, gtl_tokens);
     for (int i = 0; i < lib->n_entries; i++) {
         if (lib->entries[i]) {
@@ -301,4 +308,86 @@ void gtl_connect(void)
          * until it is done, and must be the same for every thread. */
         sched_yield();
     }
+}
+
+/*
+ * The service (protocol/passthrough_pause.h's PtServe): a thread of the
+ * GTL's that runs the guest's allocator for the host library's own
+ * threads. One per process; a fork's child starts its own when next
+ * asked.
+ */
+static PtServe serve;
+static const GtlAllocOps *serve_ops;
+static uint64_t serve_token;
+static bool serve_running;
+static pthread_mutex_t serve_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void *serve_loop(void *unused)
+{
+    PtServe *at = &serve;
+    void *args[] = { &at };
+    uint32_t word;
+    int r;
+
+    (void)unused;
+    for (;;) {
+        word = __atomic_load_n(&serve.word, __ATOMIC_ACQUIRE);
+        if (gtl_call(serve_token, args, &r) != PT_OK || r < 0) {
+            /* The host serves another: its threads' blocks stay its own. */
+            return NULL;
+        }
+        if (!r) {
+            syscall(SYS_futex, &serve.word, FUTEX_WAIT_PRIVATE, word, NULL,
+                    NULL, 0);
+        } else if (serve.what == PT_PAUSE_ALLOC) {
+            serve.ptr = (uint64_t)(uintptr_t)serve_ops->alloc(
+                (void *)(uintptr_t)serve.object, serve.items, serve.size);
+        } else {
+            serve_ops->free((void *)(uintptr_t)serve.object,
+                            (void *)(uintptr_t)serve.ptr);
+        }
+        /* serve.ticket stays: the next call answers it. */
+    }
+    return NULL;
+}
+
+static void serve_forked(void)
+{
+    serve_running = false;
+    serve.ticket = 0;
+    pthread_mutex_init(&serve_lock, NULL);
+}
+
+void gtl_ga_serve_start(const GtlAllocOps *ops)
+{
+    static bool at_fork;
+    pthread_attr_t attr;
+    sigset_t all, old;
+    pthread_t thread;
+
+    if (__atomic_load_n(&serve_running, __ATOMIC_ACQUIRE) ||
+        !gtl_ga_on_host()) {
+        return;
+    }
+    pthread_mutex_lock(&serve_lock);
+    if (!serve_token) {
+        serve_token = resolve(htl_handle, PT_GA_SERVE_ENTRY);
+    }
+    if (!at_fork) {
+        at_fork = !pthread_atfork(NULL, NULL, serve_forked);
+    }
+    if (serve_token && !serve_running) {
+        serve_ops = ops;
+        /* No signal of the program's lands on it. */
+        sigfillset(&all);
+        pthread_sigmask(SIG_SETMASK, &all, &old);
+        pthread_attr_init(&attr);
+        pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+        __atomic_store_n(&serve_running,
+                         !pthread_create(&thread, &attr, serve_loop, NULL),
+                         __ATOMIC_RELEASE);
+        pthread_attr_destroy(&attr);
+        pthread_sigmask(SIG_SETMASK, &old, NULL);
+    }
+    pthread_mutex_unlock(&serve_lock);
 }

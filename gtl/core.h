@@ -115,6 +115,14 @@ typedef struct GtlAllocOps {
 GTL_HIDDEN int gtl_host_ga_call(int id, const GtlAllocOps *ops, void *obj,
                                 int n, void **args, void *ret);
 
+/*
+ * Starts, once, the thread that runs the guest's allocator for the host
+ * library's own threads (libzstd's workers), with ops on the object the
+ * host names (protocol/passthrough_pause.h's PtServe). Without the HTL's
+ * serve entry it does nothing: those threads' blocks are the host's.
+ */
+GTL_HIDDEN void gtl_ga_serve_start(const GtlAllocOps *ops);
+
 /* How a call is routed (wrap.h). */
 enum {
     GTL_GUEST = 0,         /* the guest's own library */

@@ -1,10 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "guest_alloc.h"
 
+#include <errno.h>
+#include <linux/futex.h>
 #include <pthread.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
+#include <time.h>
 #include <ucontext.h>
 #include <unistd.h>
 
@@ -288,6 +293,217 @@ bool htl_ga_call(uint64_t arg, uint64_t *result)
 }
 
 /*
+ * The guest's service (PtServe): blocks a library's own threads take,
+ * asked of the guest. Requests queue here; the service takes them in
+ * order, and a thread waits for its own answer at most SERVE_WAIT_MS:
+ * a guest that never answers (no service thread any more, after a fork)
+ * or cannot yet (another thread's call holds QEMU in an exclusive
+ * section) costs a while, then the block is the host's alone.
+ */
+#define SERVE_WAIT_MS 500
+
+typedef struct ServeRequest {
+    uint32_t what;               /* a PtPauseWhat */
+    uint64_t object, items, size;
+    uint64_t ptr;                /* FREE's block; the answer */
+    uint64_t ticket;
+    bool taken;                  /* by the service: in serve_taken */
+    bool done;                   /* answered: its thread takes it */
+    bool orphan;                 /* no thread waits: freed once answered */
+    struct ServeRequest *next;
+} ServeRequest;
+
+static pthread_mutex_t serve_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t serve_answered;
+static pthread_once_t serve_once = PTHREAD_ONCE_INIT;
+static PtServe *serve_at;            /* the guest's; NULL: no service */
+static ServeRequest *serve_queue, **serve_tail = &serve_queue;
+static ServeRequest *serve_taken;
+static uint64_t serve_tickets;
+
+static void serve_init(void)
+{
+    pthread_condattr_t attr;
+
+    pthread_condattr_init(&attr);
+    pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+    pthread_cond_init(&serve_answered, &attr);
+    pthread_condattr_destroy(&attr);
+}
+
+/* Locked: r last in the queue, with a ticket of its own. */
+static void serve_put(ServeRequest *r)
+{
+    r->ticket = ++serve_tickets;
+    r->next = NULL;
+    *serve_tail = r;
+    serve_tail = &r->next;
+}
+
+/* Locked: r out of the list at *list (the queue if tail). */
+static void serve_unlink(ServeRequest **list, ServeRequest ***tail,
+                         ServeRequest *r)
+{
+    ServeRequest **at = list;
+
+    while (*at && *at != r) {
+        at = &(*at)->next;
+    }
+    if (!*at) {
+        return;
+    }
+    *at = r->next;
+    if (tail && *tail == &r->next) {
+        *tail = at;
+    }
+}
+
+/* Tells the service there is work: its word bumped, its futex woken
+ * (private, as the guest waits; and shared, should QEMU drop the flag). */
+static void serve_wake(PtServe *s)
+{
+    uint32_t *word = &s->word;
+
+    if (htl_writable(word, sizeof(*word))) {
+        __atomic_add_fetch(word, 1, __ATOMIC_RELEASE);
+        syscall(SYS_futex, word, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
+        syscall(SYS_futex, word, FUTEX_WAKE, 1, NULL, NULL, 0);
+    }
+}
+
+/*
+ * From a thread that cannot pause: a block of items * size for o, asked
+ * of the service. True if the guest answered (*guest its block, 0 if its
+ * allocator gave none); false if there is no service or no answer came
+ * in time (the block is the host's alone).
+ */
+static bool serve_alloc(HtlObject *o, uint64_t items, uint64_t size,
+                        uint64_t *guest)
+{
+    ServeRequest *r;
+    PtServe *s;
+    struct timespec deadline;
+    bool answered = false;
+
+    if (!o->ga_guest || !__atomic_load_n(&serve_at, __ATOMIC_ACQUIRE)) {
+        return false;
+    }
+    r = calloc(1, sizeof(*r));
+    if (!r) {
+        return false;
+    }
+    *r = (ServeRequest){ .what = PT_PAUSE_ALLOC, .object = o->ga_guest,
+                         .items = items, .size = size };
+    pthread_once(&serve_once, serve_init);
+    clock_gettime(CLOCK_MONOTONIC, &deadline);
+    deadline.tv_sec += SERVE_WAIT_MS / 1000;
+    deadline.tv_nsec += (SERVE_WAIT_MS % 1000) * 1000000L;
+    if (deadline.tv_nsec >= 1000000000L) {
+        deadline.tv_sec++;
+        deadline.tv_nsec -= 1000000000L;
+    }
+    pthread_mutex_lock(&serve_lock);
+    s = serve_at;
+    serve_put(r);
+    pthread_mutex_unlock(&serve_lock);
+    serve_wake(s);
+    pthread_mutex_lock(&serve_lock);
+    while (!r->done && pthread_cond_timedwait(&serve_answered, &serve_lock,
+                                              &deadline) != ETIMEDOUT) {
+    }
+    if (r->done) {
+        *guest = r->ptr;
+        answered = true;
+        free(r);
+    } else if (r->taken) {
+        r->orphan = true;    /* its answer, if a block, comes back */
+    } else {
+        serve_unlink(&serve_queue, &serve_tail, r);
+        free(r);
+    }
+    pthread_mutex_unlock(&serve_lock);
+    return answered;
+}
+
+/* Locked: the service's answer to the request with ticket. A block for
+ * an orphan goes back to the guest, as a request of its own. */
+static void serve_answer(uint64_t ticket, uint64_t ptr)
+{
+    ServeRequest *r = serve_taken;
+
+    while (r && r->ticket != ticket) {
+        r = r->next;
+    }
+    if (!r) {
+        return;
+    }
+    serve_unlink(&serve_taken, NULL, r);
+    if (!r->orphan) {
+        r->ptr = r->what == PT_PAUSE_ALLOC ? ptr : 0;
+        r->done = true;
+        pthread_cond_broadcast(&serve_answered);
+    } else if (r->what == PT_PAUSE_ALLOC && ptr) {
+        r->what = PT_PAUSE_FREE;
+        r->ptr = ptr;
+        r->taken = false;
+        serve_put(r);
+    } else {
+        free(r);
+    }
+}
+
+void htl_ga_serve(void **args, void *ret)
+{
+    PtServe **at, *s = NULL, p;
+    ServeRequest *r;
+    const size_t from = offsetof(PtServe, what);
+    int rc = -1;
+
+    if (htl_load(&at, args, sizeof(at)) && htl_load(&s, at, sizeof(s)) &&
+        htl_load(&p, s, sizeof(p)) && htl_writable(s, sizeof(p))) {
+        pthread_once(&serve_once, serve_init);
+        pthread_mutex_lock(&serve_lock);
+        if (!serve_at) {
+            __atomic_store_n(&serve_at, s, __ATOMIC_RELEASE);
+        }
+        if (serve_at == s) {
+            if (p.ticket) {
+                serve_answer(p.ticket, p.ptr);
+            }
+            r = serve_queue;
+            memset((char *)&p + from, 0, sizeof(p) - from);
+            rc = 0;
+            if (r) {
+                serve_queue = r->next;
+                if (!serve_queue) {
+                    serve_tail = &serve_queue;
+                }
+                r->taken = true;
+                r->next = serve_taken;
+                serve_taken = r;
+                p.what = r->what;
+                p.object = r->object;
+                p.items = r->items;
+                p.size = r->size;
+                p.ptr = r->ptr;
+                p.ticket = r->ticket;
+                rc = 1;
+            }
+        }
+        pthread_mutex_unlock(&serve_lock);
+    }
+    /* Not the word: a thread may be bumping it. */
+    if (rc < 0 || !htl_store((char *)s + from, (char *)&p + from,
+                             sizeof(p) - from)) {
+        rc = -1;
+        htl_refused();
+    }
+    if (!htl_store(ret, &rc, sizeof(rc))) {
+        htl_refused();
+    }
+}
+
+/*
  * Ahead of each block: the guest's block it stands for (0: none), and for
  * an object with ga_track, its place in the object's list of such blocks.
  * 32 bytes: malloc's alignment for the block.
@@ -321,6 +537,21 @@ static void unlink_held(BlockHead *h)
     h->owner = NULL;
 }
 
+/* A guest block freed on a thread that cannot ask (a library's worker):
+ * owed until the object's next paused call (htl_ga_settle()). */
+static void owe(HtlObject *o, uint64_t guest)
+{
+    Owed *owed = malloc(sizeof(*owed));
+
+    if (owed) {
+        owed->guest = guest;
+        pthread_mutex_lock(&lists_lock);
+        owed->next = o->ga_owed;
+        o->ga_owed = owed;
+        pthread_mutex_unlock(&lists_lock);
+    }
+}
+
 void *htl_ga_alloc(HtlObject *o, uint64_t items, uint64_t size)
 {
     uint64_t n = htl_mul(items, size), guest = 0;
@@ -334,13 +565,18 @@ void *htl_ga_alloc(HtlObject *o, uint64_t items, uint64_t size)
         if (!guest) {
             return NULL;   /* the guest's allocator gave none */
         }
+    } else if (o->ga_track && serve_alloc(o, items, size, &guest) &&
+               !guest) {
+        return NULL;
     }
     /* Zeroed, as the host library's own blocks are (lzma's HTL): a
      * library may test a pointer it never set (liblzma before 5.4.6). */
     h = calloc(1, sizeof(*h) + n);
     if (!h) {
-        if (guest) {
+        if (guest && running) {
             ask(PT_PAUSE_FREE, 0, 0, guest);
+        } else if (guest) {
+            owe(o, guest);
         }
         return NULL;
     }
@@ -363,7 +599,6 @@ void htl_ga_free(HtlObject *o, void *block)
 {
     BlockHead *h;
     uint64_t guest;
-    Owed *owed;
 
     if (!block) {
         /* The guest's allocator sees it too, as it would from its own
@@ -392,14 +627,8 @@ void htl_ga_free(HtlObject *o, void *block)
     }
     if (running) {
         ask(PT_PAUSE_FREE, 0, 0, guest);
-    } else if (o->ga_track && (owed = malloc(sizeof(*owed)))) {
-        /* Freed on a thread that cannot ask (a library's worker): owed
-         * until the object's next paused call (htl_ga_settle()). */
-        owed->guest = guest;
-        pthread_mutex_lock(&lists_lock);
-        owed->next = o->ga_owed;
-        o->ga_owed = owed;
-        pthread_mutex_unlock(&lists_lock);
+    } else if (o->ga_track) {
+        owe(o, guest);
     }
     /* Otherwise (an entry called without its pause), the guest's block
      * cannot be handed back: it stays the guest's. */

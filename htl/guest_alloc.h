@@ -85,8 +85,11 @@ HTL_HIDDEN bool htl_ga_call(uint64_t arg, uint64_t *result);
 
 /*
  * For an object with ga_track (its library's own threads allocate and
- * free too: libzstd's workers). A block a thread frees where the guest
- * cannot be asked is owed to the guest; htl_ga_settle(), in a paused call
+ * free too: libzstd's workers). A block such a thread takes is asked of
+ * the guest's service (PtServe, protocol/passthrough_pause.h) if the GTL
+ * runs one and the object has a ga_guest name; the thread waits for the
+ * answer a while, then takes a host block alone. A block a thread frees
+ * where the guest cannot be asked is owed to the guest; htl_ga_settle(), in a paused call
  * of the object, hands owed blocks back (outside one, it forgets them).
  * htl_ga_give_back() hands back every guest block the object holds, now:
  * the guest frees an object the host must keep a while longer (a
@@ -96,5 +99,20 @@ HTL_HIDDEN bool htl_ga_call(uint64_t arg, uint64_t *result);
  */
 HTL_HIDDEN void htl_ga_settle(HtlObject *o);
 HTL_HIDDEN void htl_ga_give_back(HtlObject *o);
+
+/*
+ * ga_serve_HTL(PtServe **at) -> int: the service's call: answers the
+ * request it took last (at's ticket) and takes the next. 1: one is in
+ * *at; 0: none (sleep on its word); -1: refused (another PtServe serves,
+ * or at is not the guest's to write). An HTL whose library has threads
+ * of its own exports it: HTL_GA_SERVE_ENTRY.
+ */
+HTL_HIDDEN void htl_ga_serve(void **args, void *ret);
+#define HTL_GA_SERVE_ENTRY                                          \
+    HTL_EXPORT void PT_GA_SERVE_SYMBOL(void **args, void *ret);     \
+    void PT_GA_SERVE_SYMBOL(void **args, void *ret)                 \
+    {                                                               \
+        htl_ga_serve(args, ret);                                    \
+    }
 
 #endif

@@ -43,6 +43,10 @@ typedef struct HtlObject {
     uint8_t tag;             /* its table's */
     void *ga_held;
     void *ga_owed;
+    /* With ga_track: what the GTL names the object by, for the blocks its
+     * library's own threads ask of the guest's service (0: none; they are
+     * the host's alone). */
+    uint64_t ga_guest;
 } HtlObject;
 
 typedef struct HtlTable {

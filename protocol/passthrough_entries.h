@@ -19,11 +19,13 @@
 #define PT_ENTRY_SUFFIX "_HTL"
 #define PT_GA_ENTRY_SUFFIX "_ga" PT_ENTRY_SUFFIX
 #define PT_GA_RESUME_ENTRY "ga_resume" PT_ENTRY_SUFFIX
+#define PT_GA_SERVE_ENTRY "ga_serve" PT_ENTRY_SUFFIX
 
 /* The same names as C identifiers, for the HTL's definitions. */
 #define PT_ENTRY_SYMBOL(name) name##_HTL
 #define PT_GA_ENTRY_SYMBOL(name) name##_ga_HTL
 #define PT_GA_RESUME_SYMBOL ga_resume_HTL
+#define PT_GA_SERVE_SYMBOL ga_serve_HTL
 
 /*
  * A host object (a stream, a context) is named in guest memory by a

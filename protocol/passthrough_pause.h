@@ -50,4 +50,25 @@ typedef struct PtPause {
                         * description; GTL: the answer */
 } PtPause;
 
+/*
+ * A library's own threads (libzstd's workers) have no guest thread under
+ * them to pause: the blocks they take are asked of the guest's allocator
+ * through a service, a guest thread the GTL starts. It takes requests
+ * through the HTL's serve entry (PT_GA_SERVE_ENTRY, one PtServe per
+ * process), answering the one it took last in the same call, and sleeps
+ * on `word` (a private futex) while there are none; the HTL bumps `word`
+ * and wakes it as a request comes. A request not answered in time is
+ * given up: its block stays the host's, and a block the guest gives for it
+ * later comes straight back as a PT_PAUSE_FREE.
+ */
+typedef struct PtServe {
+    uint32_t word;     /* HTL: bumped, and woken, at each request */
+    uint32_t what;     /* HTL: PT_PAUSE_ALLOC or PT_PAUSE_FREE; 0: none */
+    uint64_t object;   /* HTL: whose allocator, as the GTL names it */
+    uint64_t items;    /* HTL: PT_PAUSE_ALLOC's items and size */
+    uint64_t size;
+    uint64_t ptr;      /* HTL: PT_PAUSE_FREE's block; GTL: the answer */
+    uint64_t ticket;   /* HTL: the request; GTL: the one answered, 0: none */
+} PtServe;
+
 #endif /* PASSTHROUGH_PAUSE_H */

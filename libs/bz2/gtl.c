@@ -103,7 +103,8 @@ static void bz_ga_free(void *obj, void *block)
         (void)id;                                                           \
         return bz_route_on(args, pos, ga);                                  \
     }                                                                       \
-    static const GtlAllocOps group##_alloc_ops = { bz_ga_alloc, bz_ga_free };
+    static const GtlAllocOps group##_alloc_ops = { bz_ga_alloc, bz_ga_free, \
+                                                   NULL };
 BZ_GROUP(bzcomp)
 BZ_GROUP(bzdecomp)
 #define bzcomp_after_new gtl_no_after_new

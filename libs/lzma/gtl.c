@@ -440,7 +440,7 @@ static void lstream_ga_free(void *obj, void *block)
 }
 
 static const GtlAllocOps lstream_alloc_ops = { lstream_ga_alloc,
-                                               lstream_ga_free };
+                                               lstream_ga_free, NULL };
 
 GTL_SIZED_TABLE(LZMA_FUNCTIONS, gtl_sized_init)
 LZMA_FUNCTIONS(GTL_WRAP)

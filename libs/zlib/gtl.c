@@ -43,7 +43,8 @@ static void zstream_ga_free(void *obj, void *block)
     }
 }
 
-const GtlAllocOps zstream_alloc_ops = { zstream_ga_alloc, zstream_ga_free };
+const GtlAllocOps zstream_alloc_ops = { zstream_ga_alloc, zstream_ga_free,
+                                        NULL };
 
 ZLIB_FUNCTIONS(GTL_WRAP)
 

@@ -385,6 +385,44 @@ static const GtlAllocOps zstd_alloc_ops = { zstd_mem_alloc, zstd_mem_free,
 #define zddict_alloc_ops zstd_alloc_ops
 
 /*
+ * The service's allocator (gtl_ga_serve_start): libzstd's workers' blocks,
+ * for the object the host names by its handle; the last one's allocator
+ * is kept, for a block the host hands back after its object is gone.
+ * Only the service thread runs these.
+ */
+static ZstdKept zstd_served;
+
+static bool zstd_serving(void *obj)
+{
+    ZstdKept kept;
+
+    if (zstd_kept_get(obj, &kept)) {
+        zstd_served = kept;
+    }
+    return zstd_served.handle == (uintptr_t)obj;
+}
+
+static void *zstd_serve_alloc(void *obj, uint64_t items, uint64_t size)
+{
+    if (!zstd_serving(obj) || !zstd_served.mem.customAlloc ||
+        (size && items > SIZE_MAX / size)) {
+        return NULL;
+    }
+    return zstd_served.mem.customAlloc(zstd_served.mem.opaque,
+                                       (size_t)(items * size));
+}
+
+static void zstd_serve_free(void *obj, void *block)
+{
+    if (zstd_serving(obj) && zstd_served.mem.customFree && block) {
+        zstd_served.mem.customFree(zstd_served.mem.opaque, block);
+    }
+}
+
+static const GtlAllocOps zstd_serve_ops = { zstd_serve_alloc,
+                                            zstd_serve_free, NULL };
+
+/*
  * NEW: on the host if its group is (its entries resolved), with any
  * parameters object it takes on the host, and libzstd's allocator or the
  * program's (a whole one, through the row's NAME_ga_HTL entry); else a
@@ -419,12 +457,17 @@ static inline int zstd_route_new(int group, void **args, int mem, bool ga,
 /* A host object made with the program's allocator: its handle and the
  * allocator, for its calls. */
 static inline void zstd_after_new(int route, void **args, int mem,
-                                  void *ret)
+                                  void *ret, int id)
 {
     void *obj = *(void **)ret;
 
     if (mem >= 0 && (route & GTL_GA) && zstd_on_host(obj)) {
         zstd_mem_add(obj, args[mem]);
+        /* A context's workers will want the program's allocator. */
+        if (id == GTL_ID_ZSTD_createCCtx_advanced ||
+            id == GTL_ID_ZSTD_createCStream_advanced) {
+            gtl_ga_serve_start(&zstd_serve_ops);
+        }
     }
 }
 
@@ -532,8 +575,7 @@ static inline int zstd_route_shadow(void **args, int pos, int id, bool dctx)
     static inline void group##_after_new(int route, void **args, int pos,  \
                                          void *ret, int id)                \
     {                                                                       \
-        (void)id;                                                           \
-        zstd_after_new(route, args, pos, ret);                              \
+        zstd_after_new(route, args, pos, ret, id);                          \
     }                                                                       \
     static inline int group##_route_on(void **args, int pos, bool ga,      \
                                        int id)                             \

@@ -111,9 +111,11 @@ static ZHold *z_use(ZHold *h)
  * An object made with the guest's ZSTD_customMem: libzstd's blocks are
  * the host's, each one asked of the guest's allocator as libzstd takes it
  * and handed back as libzstd frees it (guest_alloc.h). libzstd's worker
- * threads cannot ask: their blocks are the host's alone, and a guest
- * block one of them frees is handed back at the object's next call.
+ * threads cannot pause: they ask the GTL's service thread, by the
+ * object's handle, and a guest block one of them frees is handed back at
+ * the object's next call.
  */
+HTL_GA_SERVE_ENTRY
 static void *z_alloc(void *opaque, size_t size)
 {
     return htl_ga_alloc(opaque, 1, size);
@@ -193,6 +195,8 @@ static void z_new_done(HtlTable *t, ZKind kind, void **o, void *r)
     rec->hold = h;
     rec->obj.ga = h->ga;
     *result = (void *)(uintptr_t)htl_object_handle(&rec->obj);
+    /* Its workers' blocks: asked of the guest's service by this name. */
+    h->mem.ga_guest = h->ga ? (uint64_t)(uintptr_t)*result : 0;
     htl_object_release(&rec->obj);
 }
 

@@ -21,8 +21,10 @@
  * program's allocator as libzstd takes it and given back as libzstd
  * frees it, through paused calls (htl/guest_alloc.h); the calls that may
  * allocate or free take their NAME_ga_HTL entry on such objects. Blocks
- * libzstd's worker threads take (ZSTD_c_nbWorkers) are the host's alone:
- * a host thread cannot pause for the guest. ZSTD_copyCCtx on the host,
+ * libzstd's worker threads take (ZSTD_c_nbWorkers), which cannot pause,
+ * are asked of the program's allocator by a service thread the GTL starts
+ * with the first such context (PtServe, protocol/passthrough_pause.h);
+ * the blocks they free go back at the context's next call. ZSTD_copyCCtx on the host,
  * which gives the copy the source's allocator, is refused if either
  * context has the program's.
  *

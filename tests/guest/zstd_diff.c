@@ -24,9 +24,11 @@
  * threads with a fixed job size; a 128 MB window (windowLog 27,
  * long distance matching) against the decoder's window limits; contexts
  * on the program's own allocator, and the contexts, streams,
- * dictionaries, sequences and workers above again with every object made
- * on it (a counting allocator, whose blocks must all come back; not the
- * copies, which the host refuses for such contexts: libs/zstd/spec.h);
+ * dictionaries, sequences, producers and workers above again with every
+ * object made on it (a counting allocator, whose blocks must all come
+ * back, and which the workers must have been asked for blocks from
+ * threads of their own; not the copies, which the host refuses for such
+ * contexts: libs/zstd/spec.h);
  * and errors: corrupt, truncated and
  * foreign data, small destinations, parameters out of their bounds and
  * changed mid-frame. Where the GTL has its objects on the host, a
@@ -44,6 +46,7 @@
 #define ZDICT_DISABLE_DEPRECATE_WARNINGS
 #include <inttypes.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -78,6 +81,22 @@ static uint8_t frame[ROOM], back[ROOM];
  * it (on the host: the calls that pause for it).
  */
 static const ZSTD_customMem *own_mem;
+
+/*
+ * The second pass's allocator: test_data's counting one, which also
+ * counts the blocks asked on threads other than main's (libzstd's
+ * workers take theirs on their own threads).
+ */
+static pthread_t main_thread;
+static long other_thread_allocs;
+
+static void *thread_counted_alloc(void *opaque, size_t size)
+{
+    if (!pthread_equal(pthread_self(), main_thread)) {
+        __atomic_add_fetch(&other_thread_allocs, 1, __ATOMIC_RELAXED);
+    }
+    return counted_alloc(opaque, size);
+}
 
 static ZSTD_customMem mem_now(void)
 {
@@ -1638,6 +1657,7 @@ static void buffer_less(const Input *in, const Input *dict)
  * on their timing. */
 static void workers(const Input *big)
 {
+    long others = __atomic_load_n(&other_thread_allocs, __ATOMIC_RELAXED);
     ZSTD_CCtx *c = new_cctx();
     ZSTD_inBuffer ib = { big->data, 0, 0 };
     ZSTD_outBuffer ob = { frame, sizeof(frame), 0 };
@@ -1673,6 +1693,12 @@ static void workers(const Input *big)
     frame_line("workers rsyncable", r, frame);
     decode_line("workers rsyncable", frame, r, big);
     ZSTD_freeCCtx(c);
+    if (own_mem) {
+        emit("workers: blocks asked of the program's allocator on other "
+             "threads: %d",
+             __atomic_load_n(&other_thread_allocs, __ATOMIC_RELAXED) >
+                 others);
+    }
 }
 
 /* A 128 MB window (zstd --long): the decoder's limit must let it in. */
@@ -1784,6 +1810,7 @@ int main(int argc, char **argv)
 
     diff_args(argc, argv, &dir, &quick);
     (void)dir;
+    main_thread = pthread_self();
     inputs[0] = (Input){ "empty", make_text(0), 0 };
     inputs[1] = (Input){ "one", make_text(1), 1 };
     inputs[2] = (Input){ "text", make_text(100000), 100000 };
@@ -1821,7 +1848,8 @@ int main(int argc, char **argv)
     allocators(&inputs[4], &dict);
     {
         Counts tally = { 0, 0 };
-        const ZSTD_customMem mem = { counted_alloc, counted_free, &tally };
+        const ZSTD_customMem mem = { thread_counted_alloc, counted_free,
+                                     &tally };
 
         emit("again, every object on the program's allocator");
         own_mem = &mem;
