@@ -422,6 +422,16 @@ static void zstd_serve_free(void *obj, void *block)
 static const GtlAllocOps zstd_serve_ops = { zstd_serve_alloc,
                                             zstd_serve_free, NULL };
 
+static bool zstd_has_workers(const void *obj)
+{
+    int n = 0;
+    void *args[] = { &obj, &(int){ ZSTD_c_nbWorkers }, &(int *){ &n }, NULL };
+    size_t r;
+
+    return gtl_host(GTL_ID_ZSTD_CCtx_getParameter, args, &r) &&
+           !ZSTD_isError(r) && n > 0;
+}
+
 /*
  * NEW: on the host if its group is (its entries resolved), with any
  * parameters object it takes on the host, and libzstd's allocator or the
@@ -457,17 +467,12 @@ static inline int zstd_route_new(int group, void **args, int mem, bool ga,
 /* A host object made with the program's allocator: its handle and the
  * allocator, for its calls. */
 static inline void zstd_after_new(int route, void **args, int mem,
-                                  void *ret, int id)
+                                  void *ret)
 {
     void *obj = *(void **)ret;
 
     if (mem >= 0 && (route & GTL_GA) && zstd_on_host(obj)) {
         zstd_mem_add(obj, args[mem]);
-        /* A context's workers will want the program's allocator. */
-        if (id == GTL_ID_ZSTD_createCCtx_advanced ||
-            id == GTL_ID_ZSTD_createCStream_advanced) {
-            gtl_ga_serve_start(&zstd_serve_ops);
-        }
     }
 }
 
@@ -510,6 +515,15 @@ static inline void zstd_after_on(void **args, int pos, void *ret, int id)
         if (zstd_on_host(obj) && !ZSTD_isError(*(size_t *)ret) &&
             __atomic_load_n(&zstd_kept_size, __ATOMIC_RELAXED)) {
             zstd_kept_drop(obj);
+        }
+        break;
+    case GTL_ID_ZSTD_CCtx_setParameter:
+    case GTL_ID_ZSTD_CCtx_setParametersUsingCCtxParams:
+        /* Workers on a context with the program's allocator: they ask for
+         * their blocks through the service, started the first time. */
+        if (gtl_is_ga_handle(obj) && !ZSTD_isError(*(size_t *)ret) &&
+            zstd_has_workers(obj)) {
+            gtl_ga_serve_start(&zstd_serve_ops);
         }
         break;
     case GTL_ID_ZSTD_registerSequenceProducer:
@@ -575,7 +589,8 @@ static inline int zstd_route_shadow(void **args, int pos, int id, bool dctx)
     static inline void group##_after_new(int route, void **args, int pos,  \
                                          void *ret, int id)                \
     {                                                                       \
-        zstd_after_new(route, args, pos, ret, id);                          \
+        (void)id;                                                           \
+        zstd_after_new(route, args, pos, ret);                              \
     }                                                                       \
     static inline int group##_route_on(void **args, int pos, bool ga,      \
                                        int id)                             \
@@ -757,7 +772,11 @@ static int zstd_host_cparam(ZSTD_cParameter p)
         if (!zstd_on_host(obj)) {                                           \
             return fb_##name(obj, param, value);                            \
         }                                                                   \
-        return gtl_host(GTL_ID_##name, args, &ret) ? ret : ZSTD_REFUSED;    \
+        if (!gtl_host(GTL_ID_##name, args, &ret)) {                         \
+            return ZSTD_REFUSED;                                            \
+        }                                                                   \
+        zstd_after_on(args, 0, &ret, GTL_ID_##name);                        \
+        return ret;                                                         \
     }
 ZSTD_CPARAM_HAND(ZSTD_CCtx_setParameter, ZSTD_CCtx *, int)
 ZSTD_CPARAM_HAND(ZSTD_CCtx_getParameter, const ZSTD_CCtx *, int *)

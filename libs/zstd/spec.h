@@ -23,7 +23,8 @@
  * allocate or free take their NAME_ga_HTL entry on such objects. Blocks
  * libzstd's worker threads take (ZSTD_c_nbWorkers), which cannot pause,
  * are asked of the program's allocator by a service thread the GTL starts
- * with the first such context (PtServe, protocol/passthrough_pause.h);
+ * when such a context is first given workers (PtServe,
+ * protocol/passthrough_pause.h);
  * the blocks they free go back at the context's next call. ZSTD_copyCCtx on the host,
  * which gives the copy the source's allocator, is refused if either
  * context has the program's.
