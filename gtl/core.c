@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "passthrough_pause.h"
@@ -320,7 +321,9 @@ static PtServe serve;
 static const GtlAllocOps *serve_ops;
 static uint64_t serve_token;
 static bool serve_running;
+static bool serve_ready;     /* the host has the PtServe */
 static pthread_mutex_t serve_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t serve_ready_cond = PTHREAD_COND_INITIALIZER;
 
 static void *serve_loop(void *unused)
 {
@@ -334,6 +337,15 @@ static void *serve_loop(void *unused)
         word = __atomic_load_n(&serve.word, __ATOMIC_ACQUIRE);
         if (gtl_call(serve_token, args, &r) != PT_OK || r < 0) {
             /* The host serves another: its threads' blocks stay its own. */
+            r = -1;
+        }
+        if (!serve_ready) {
+            pthread_mutex_lock(&serve_lock);
+            serve_ready = true;
+            pthread_cond_broadcast(&serve_ready_cond);
+            pthread_mutex_unlock(&serve_lock);
+        }
+        if (r < 0) {
             return NULL;
         }
         if (!r) {
@@ -354,14 +366,17 @@ static void *serve_loop(void *unused)
 static void serve_forked(void)
 {
     serve_running = false;
+    serve_ready = false;
     serve.ticket = 0;
     pthread_mutex_init(&serve_lock, NULL);
+    pthread_cond_init(&serve_ready_cond, NULL);
 }
 
 void gtl_ga_serve_start(const GtlAllocOps *ops)
 {
     static bool at_fork;
     pthread_attr_t attr;
+    struct timespec until;
     sigset_t all, old;
     pthread_t thread;
 
@@ -388,6 +403,14 @@ void gtl_ga_serve_start(const GtlAllocOps *ops)
                          __ATOMIC_RELEASE);
         pthread_attr_destroy(&attr);
         pthread_sigmask(SIG_SETMASK, &old, NULL);
+        /* Until the host has it: the workers about to start ask at once
+         * (a second at most: a thread QEMU is slow to start). */
+        clock_gettime(CLOCK_REALTIME, &until);
+        until.tv_sec++;
+        while (serve_running && !serve_ready &&
+               !pthread_cond_timedwait(&serve_ready_cond, &serve_lock,
+                                       &until)) {
+        }
     }
     pthread_mutex_unlock(&serve_lock);
 }

@@ -518,9 +518,14 @@ static inline void zstd_after_on(void **args, int pos, void *ret, int id)
         }
         break;
     case GTL_ID_ZSTD_CCtx_setParameter:
-    case GTL_ID_ZSTD_CCtx_setParametersUsingCCtxParams:
         /* Workers on a context with the program's allocator: they ask for
          * their blocks through the service, started the first time. */
+        if (gtl_is_ga_handle(obj) && !ZSTD_isError(*(size_t *)ret) &&
+            *(int *)args[1] == ZSTD_c_nbWorkers && *(int *)args[2] > 0) {
+            gtl_ga_serve_start(&zstd_serve_ops);
+        }
+        break;
+    case GTL_ID_ZSTD_CCtx_setParametersUsingCCtxParams:
         if (gtl_is_ga_handle(obj) && !ZSTD_isError(*(size_t *)ret) &&
             zstd_has_workers(obj)) {
             gtl_ga_serve_start(&zstd_serve_ops);

@@ -5,14 +5,22 @@
  * ZSTD_compress2, ZSTD_compress_usingCDict, ZSTD_freeCCtx, ZSTD_createDCtx,
  * ZSTD_decompressDCtx, ZSTD_decompress_usingDDict, ZSTD_freeDCtx), all of
  * them using at once one CDict and one DDict made before they start.
- * Every result is checked; the dictionary must pay. Prints "expect
- * <entry> <n>" totals for the test script to compare with the plugin's
- * stats, then PASS.
+ * Every result is checked; the dictionary must pay. Then 3 threads at
+ * once each compress with two of libzstd's worker threads on a context
+ * made with the program's allocator (a counting one, shared): every block
+ * must come back, and libzstd's workers must have asked it for theirs
+ * (from threads other than the callers'). Prints "expect <entry> <n>"
+ * totals for the test script to compare with the plugin's stats, then
+ * PASS.
  */
+#include <pthread.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#define ZSTD_STATIC_LINKING_ONLY
 #include <zstd.h>
 
 #include "workers.h"
@@ -147,6 +155,105 @@ static void *work(void *arg)
     return NULL;
 }
 
+/*
+ * The program's allocator for the contexts with workers: it counts its
+ * blocks, and those asked on a thread that is none of the callers'.
+ */
+#define MT_THREADS 3
+#define MT_LEN (1536 * 1024)
+
+static pthread_t mt_callers[MT_THREADS];
+static long mt_allocs, mt_frees, mt_elsewhere;
+
+static void *mt_alloc(void *opaque, size_t size)
+{
+    bool caller = false;
+
+    (void)opaque;
+    for (int i = 0; i < MT_THREADS; i++) {
+        caller |= pthread_equal(pthread_self(), mt_callers[i]);
+    }
+    if (!caller) {
+        __atomic_add_fetch(&mt_elsewhere, 1, __ATOMIC_RELAXED);
+    }
+    __atomic_add_fetch(&mt_allocs, 1, __ATOMIC_RELAXED);
+    return malloc(size);
+}
+
+static void mt_free(void *opaque, void *block)
+{
+    (void)opaque;
+    if (block) {
+        __atomic_add_fetch(&mt_frees, 1, __ATOMIC_RELAXED);
+        free(block);
+    }
+}
+
+typedef struct MtCaller {
+    int id;
+    unsigned long set_params;
+    int good;
+} MtCaller;
+
+static void *mt_work(void *arg)
+{
+    MtCaller *m = arg;
+    ZSTD_customMem mem = { mt_alloc, mt_free, NULL };
+    uint8_t *src = malloc(MT_LEN), *comp = malloc(ZSTD_compressBound(MT_LEN));
+    uint8_t *back = malloc(MT_LEN);
+    uint64_t x = 0x9e3779b97f4a7c15ULL * (uint64_t)(m->id + 1);
+    ZSTD_CCtx *c;
+    size_t n = 0;
+
+    mt_callers[m->id] = pthread_self();
+    c = ZSTD_createCCtx_advanced(mem);
+    if (c && src && comp && back) {
+        make_input(src, MT_LEN, &x);
+        m->set_params += 3;
+        ZSTD_CCtx_setParameter(c, ZSTD_c_nbWorkers, 2);
+        ZSTD_CCtx_setParameter(c, ZSTD_c_jobSize, 512 * 1024);
+        ZSTD_CCtx_setParameter(c, ZSTD_c_compressionLevel, 3);
+        n = ZSTD_compress2(c, comp, ZSTD_compressBound(MT_LEN), src, MT_LEN);
+        m->good = !ZSTD_isError(n) &&
+                  ZSTD_decompress(back, MT_LEN, comp, n) == MT_LEN &&
+                  !memcmp(back, src, MT_LEN);
+    }
+    ZSTD_freeCCtx(c);
+    free(src);
+    free(comp);
+    free(back);
+    return NULL;
+}
+
+/* The threads with workers: a FAIL line and 1 if anything went wrong. */
+static int with_workers(unsigned long *set_params)
+{
+    static MtCaller m[MT_THREADS];
+    int bad = 0;
+
+    /* The callers record themselves before they allocate anything. */
+    for (int i = 0; i < MT_THREADS; i++) {
+        mt_callers[i] = pthread_self();
+    }
+    if (run_workers(mt_work, m, sizeof(m[0]), MT_THREADS)) {
+        return 1;
+    }
+    for (int i = 0; i < MT_THREADS; i++) {
+        *set_params += m[i].set_params;
+        bad |= !m[i].good;
+    }
+    if (bad || mt_allocs != mt_frees || !mt_elsewhere) {
+        printf("FAIL: with workers: round trips %s; %ld blocks, %ld freed, "
+               "%ld asked by libzstd's workers\n", bad ? "wrong" : "right",
+               mt_allocs, mt_frees, mt_elsewhere);
+        return 1;
+    }
+    printf("with workers: %d round trips of %d bytes, %ld blocks (%ld by "
+           "libzstd's workers), all freed\n", MT_THREADS, MT_LEN, mt_allocs,
+           mt_elsewhere);
+    return 0;
+}
+
 int main(void)
 {
     static Worker w[THREADS];
@@ -183,6 +290,7 @@ int main(void)
                "%lu without\n", total[E_ZSTD_createCCtx], with, plain);
         wrong++;
     }
+    wrong += with_workers(&total[E_ZSTD_CCtx_setParameter]);
     print_expects(entry_names, total, E_COUNT);
     printf("%d workers, %d round trips each: %lu wrong; %lu bytes, %lu with "
            "the dictionary\n", THREADS, ROUNDS, wrong, plain, with);
