@@ -314,16 +314,21 @@ void gtl_connect(void)
 /*
  * The service (protocol/passthrough_pause.h's PtServe): a thread of the
  * GTL's that runs the guest's allocator for the host library's own
- * threads. One per process; a fork's child starts its own when next
- * asked.
+ * threads, while some object has threads that may ask (its users). It
+ * ends with its last user, as the library's own threads would: a
+ * program that forks afterwards has no thread of ours (qemu-user 7.2
+ * cannot give a fork's child a new thread once the parent had two). A
+ * fork's child starts its own when next asked.
  */
 static PtServe serve;
 static const GtlAllocOps *serve_ops;
 static uint64_t serve_token;
+static int serve_users;
 static bool serve_running;
-static bool serve_ready;     /* the host has the PtServe */
+static int serve_ready;      /* the host has the PtServe (atomic) */
+static int serve_stop;       /* asked to end once idle (atomic) */
+static pthread_t serve_thread;
 static pthread_mutex_t serve_lock = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t serve_ready_cond = PTHREAD_COND_INITIALIZER;
 
 static void *serve_loop(void *unused)
 {
@@ -339,13 +344,8 @@ static void *serve_loop(void *unused)
             /* The host serves another: its threads' blocks stay its own. */
             r = -1;
         }
-        if (!serve_ready) {
-            pthread_mutex_lock(&serve_lock);
-            serve_ready = true;
-            pthread_cond_broadcast(&serve_ready_cond);
-            pthread_mutex_unlock(&serve_lock);
-        }
-        if (r < 0) {
+        __atomic_store_n(&serve_ready, 1, __ATOMIC_RELEASE);
+        if (r < 0 || (!r && __atomic_load_n(&serve_stop, __ATOMIC_ACQUIRE))) {
             return NULL;
         }
         if (!r) {
@@ -365,26 +365,23 @@ static void *serve_loop(void *unused)
 
 static void serve_forked(void)
 {
+    serve_users = 0;
     serve_running = false;
-    serve_ready = false;
     serve.ticket = 0;
     pthread_mutex_init(&serve_lock, NULL);
-    pthread_cond_init(&serve_ready_cond, NULL);
 }
 
-void gtl_ga_serve_start(const GtlAllocOps *ops)
+void gtl_ga_serve_hold(const GtlAllocOps *ops)
 {
     static bool at_fork;
-    pthread_attr_t attr;
-    struct timespec until;
+    bool started = false;
     sigset_t all, old;
-    pthread_t thread;
 
-    if (__atomic_load_n(&serve_running, __ATOMIC_ACQUIRE) ||
-        !gtl_ga_on_host()) {
+    if (!gtl_ga_on_host()) {
         return;
     }
     pthread_mutex_lock(&serve_lock);
+    serve_users++;
     if (!serve_token) {
         serve_token = resolve(htl_handle, PT_GA_SERVE_ENTRY);
     }
@@ -393,24 +390,34 @@ void gtl_ga_serve_start(const GtlAllocOps *ops)
     }
     if (serve_token && !serve_running) {
         serve_ops = ops;
+        __atomic_store_n(&serve_ready, 0, __ATOMIC_RELAXED);
+        __atomic_store_n(&serve_stop, 0, __ATOMIC_RELAXED);
         /* No signal of the program's lands on it. */
         sigfillset(&all);
         pthread_sigmask(SIG_SETMASK, &all, &old);
-        pthread_attr_init(&attr);
-        pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-        __atomic_store_n(&serve_running,
-                         !pthread_create(&thread, &attr, serve_loop, NULL),
-                         __ATOMIC_RELEASE);
-        pthread_attr_destroy(&attr);
+        started = serve_running =
+            !pthread_create(&serve_thread, NULL, serve_loop, NULL);
         pthread_sigmask(SIG_SETMASK, &old, NULL);
-        /* Until the host has it: the workers about to start ask at once
-         * (a second at most: a thread QEMU is slow to start). */
-        clock_gettime(CLOCK_REALTIME, &until);
-        until.tv_sec++;
-        while (serve_running && !serve_ready &&
-               !pthread_cond_timedwait(&serve_ready_cond, &serve_lock,
-                                       &until)) {
-        }
+    }
+    pthread_mutex_unlock(&serve_lock);
+    /* Until the host has it: the workers about to start ask at once (a
+     * second at most: a thread QEMU is slow to start). */
+    for (int ms = 0; started && ms < 1000 &&
+                     !__atomic_load_n(&serve_ready, __ATOMIC_ACQUIRE); ms++) {
+        nanosleep(&(struct timespec){ 0, 1000000 }, NULL);
+    }
+}
+
+void gtl_ga_serve_release(void)
+{
+    pthread_mutex_lock(&serve_lock);
+    if (serve_users > 0 && !--serve_users && serve_running) {
+        /* Its users' threads are gone: nothing more will come. */
+        __atomic_store_n(&serve_stop, 1, __ATOMIC_RELEASE);
+        __atomic_add_fetch(&serve.word, 1, __ATOMIC_RELEASE);
+        syscall(SYS_futex, &serve.word, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
+        pthread_join(serve_thread, NULL);
+        serve_running = false;
     }
     pthread_mutex_unlock(&serve_lock);
 }

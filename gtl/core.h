@@ -116,12 +116,15 @@ GTL_HIDDEN int gtl_host_ga_call(int id, const GtlAllocOps *ops, void *obj,
                                 int n, void **args, void *ret);
 
 /*
- * Starts, once, the thread that runs the guest's allocator for the host
- * library's own threads (libzstd's workers), with ops on the object the
- * host names (protocol/passthrough_pause.h's PtServe). Without the HTL's
- * serve entry it does nothing: those threads' blocks are the host's.
+ * The thread that runs the guest's allocator for the host library's own
+ * threads (libzstd's workers), with ops on the object the host names
+ * (protocol/passthrough_pause.h's PtServe): a user holds it while it has
+ * such threads, and the thread runs while it has users (the first hold
+ * returns once the host has it). Without the HTL's serve entry it does
+ * nothing: those threads' blocks are the host's.
  */
-GTL_HIDDEN void gtl_ga_serve_start(const GtlAllocOps *ops);
+GTL_HIDDEN void gtl_ga_serve_hold(const GtlAllocOps *ops);
+GTL_HIDDEN void gtl_ga_serve_release(void);
 
 /* How a call is routed (wrap.h). */
 enum {

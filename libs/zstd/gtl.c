@@ -110,6 +110,7 @@ typedef struct ZstdKept {
     void *shadow;            /* NULL until its first buffer-less call */
     bool dctx;               /* the shadow's kind */
     bool producer;           /* a context's: has a sequence producer */
+    bool serves;             /* holds the allocator's service: workers */
 } ZstdKept;
 
 #define ZSTD_KEPT_FREED 1
@@ -285,6 +286,10 @@ static void zstd_kept_drop(const void *obj)
         }
     }
     pthread_mutex_unlock(&zstd_kept_lock);
+    /* Its workers were ended with it. */
+    if (gone.serves) {
+        gtl_ga_serve_release();
+    }
     if (gone.shadow && gone.dctx) {
         fb_ZSTD_freeDCtx(gone.shadow);
     } else if (gone.shadow) {
@@ -385,7 +390,7 @@ static const GtlAllocOps zstd_alloc_ops = { zstd_mem_alloc, zstd_mem_free,
 #define zddict_alloc_ops zstd_alloc_ops
 
 /*
- * The service's allocator (gtl_ga_serve_start): libzstd's workers' blocks,
+ * The service's allocator (gtl_ga_serve_hold): libzstd's workers' blocks,
  * for the object the host names by its handle; the last one's allocator
  * is kept, for a block the host hands back after its object is gone.
  * Only the service thread runs these.
@@ -421,6 +426,27 @@ static void zstd_serve_free(void *obj, void *block)
 
 static const GtlAllocOps zstd_serve_ops = { zstd_serve_alloc,
                                             zstd_serve_free, NULL };
+
+/* A context with the program's allocator whose workers may ask (want), or
+ * no longer: it holds the service, or lets it go. */
+static void zstd_set_serves(const void *obj, bool want)
+{
+    ZstdKept *slot;
+    bool change = false;
+
+    pthread_mutex_lock(&zstd_kept_lock);
+    slot = zstd_kept_find((uintptr_t)obj);
+    if (slot && slot->serves != want) {
+        slot->serves = want;
+        change = true;
+    }
+    pthread_mutex_unlock(&zstd_kept_lock);
+    if (change && want) {
+        gtl_ga_serve_hold(&zstd_serve_ops);
+    } else if (change) {
+        gtl_ga_serve_release();
+    }
+}
 
 static bool zstd_has_workers(const void *obj)
 {
@@ -521,25 +547,29 @@ static inline void zstd_after_on(void **args, int pos, void *ret, int id)
         /* Workers on a context with the program's allocator: they ask for
          * their blocks through the service, started the first time. */
         if (gtl_is_ga_handle(obj) && !ZSTD_isError(*(size_t *)ret) &&
-            *(int *)args[1] == ZSTD_c_nbWorkers && *(int *)args[2] > 0) {
-            gtl_ga_serve_start(&zstd_serve_ops);
+            *(int *)args[1] == ZSTD_c_nbWorkers) {
+            zstd_set_serves(obj, *(int *)args[2] > 0);
         }
         break;
     case GTL_ID_ZSTD_CCtx_setParametersUsingCCtxParams:
-        if (gtl_is_ga_handle(obj) && !ZSTD_isError(*(size_t *)ret) &&
-            zstd_has_workers(obj)) {
-            gtl_ga_serve_start(&zstd_serve_ops);
+        if (gtl_is_ga_handle(obj) && !ZSTD_isError(*(size_t *)ret)) {
+            zstd_set_serves(obj, zstd_has_workers(obj));
         }
         break;
     case GTL_ID_ZSTD_registerSequenceProducer:
         zstd_set_producer(obj, *(void **)args[2] != NULL);
         break;
     case GTL_ID_ZSTD_CCtx_reset:
-        /* Resetting the parameters drops the producer too. */
-        if (*(ZSTD_ResetDirective *)args[1] != ZSTD_reset_session_only &&
-            !ZSTD_isError(*(size_t *)ret) &&
-            __atomic_load_n(&zstd_producers, __ATOMIC_RELAXED)) {
+        /* Resetting the parameters drops the producer and the workers. */
+        if (*(ZSTD_ResetDirective *)args[1] == ZSTD_reset_session_only ||
+            ZSTD_isError(*(size_t *)ret)) {
+            break;
+        }
+        if (__atomic_load_n(&zstd_producers, __ATOMIC_RELAXED)) {
             zstd_set_producer(obj, false);
+        }
+        if (gtl_is_ga_handle(obj)) {
+            zstd_set_serves(obj, false);
         }
         break;
     }

@@ -22,8 +22,8 @@
  * frees it, through paused calls (htl/guest_alloc.h); the calls that may
  * allocate or free take their NAME_ga_HTL entry on such objects. Blocks
  * libzstd's worker threads take (ZSTD_c_nbWorkers), which cannot pause,
- * are asked of the program's allocator by a service thread the GTL starts
- * when such a context is first given workers (PtServe,
+ * are asked of the program's allocator by a service thread the GTL runs
+ * while such a context has workers (PtServe,
  * protocol/passthrough_pause.h);
  * the blocks they free go back at the context's next call. ZSTD_copyCCtx on the host,
  * which gives the copy the source's allocator, is refused if either
