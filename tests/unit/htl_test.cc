@@ -22,35 +22,13 @@ extern "C" {
 #include <vector>
 
 #include "htl_arg.h"
+#include "htl_loaded.h"
 
 std::string g_htl_path;
 
 namespace {
 
-typedef void (*Entry)(void **args, void *ret);
-
-class HtlTest : public ::testing::Test {
-protected:
-    void SetUp() override
-    {
-        dl_ = dlopen(g_htl_path.c_str(), RTLD_NOW | RTLD_LOCAL);
-        ASSERT_NE(dl_, nullptr) << dlerror();
-        // What the plugin does right after loading an HTL.
-        auto bind = (PtHtlBindFn)dlsym(dl_, PT_HTL_BIND_SYMBOL);
-        ASSERT_NE(bind, nullptr);
-        ASSERT_EQ(bind(pt_guest_check_api()), 0);
-    }
-    void TearDown() override { dlclose(dl_); }
-    // No syscall callbacks here: every entry call first has the checks
-    // read the process's mappings again, as a guest mmap would make them.
-    Entry Get(const char *name)
-    {
-        Entry e = (Entry)dlsym(dl_, name);
-        EXPECT_NE(e, nullptr) << name;
-        pt_guest_check_stale();
-        return e;
-    }
-    void *dl_ = nullptr;
+class HtlTest : public HtlLoaded {
 };
 
 TEST_F(HtlTest, EveryEntryOfTheSpecIsExported)

@@ -32,12 +32,12 @@ extern "C" {
 #include <vector>
 
 #include "htl_arg.h"
+#include "htl_loaded.h"
 
 std::string g_htl_path;
 
 namespace {
 
-typedef void (*Entry)(void **args, void *ret);
 typedef size_t ProducerFn(void *, ZSTD_Sequence *, size_t, const void *,
                           size_t, const void *, size_t, int, size_t);
 
@@ -70,29 +70,20 @@ struct Blocks {
 // One PtServe for the process: the HTL serves the first it is given.
 PtServe g_serve;
 
-class ZstdHtlTest : public ::testing::Test {
+class ZstdHtlTest : public HtlLoaded {
 protected:
     void SetUp() override
     {
-        dl_ = dlopen(g_htl_path.c_str(), RTLD_NOW | RTLD_LOCAL);
-        ASSERT_NE(dl_, nullptr) << dlerror();
-        auto bind = (PtHtlBindFn)dlsym(dl_, PT_HTL_BIND_SYMBOL);
-        ASSERT_NE(bind, nullptr);
-        ASSERT_EQ(bind(pt_guest_check_api()), 0);
-        resume_ = Get("ga_resume_HTL");
-        serve_ = Get("ga_serve_HTL");
+        HtlLoaded::SetUp();
+        if (!HasFatalFailure()) {
+            resume_ = Get("ga_resume_HTL");
+            serve_ = Get("ga_serve_HTL");
+        }
     }
     void TearDown() override
     {
         StopService();
-        dlclose(dl_);
-    }
-    Entry Get(const char *name)
-    {
-        Entry e = (Entry)dlsym(dl_, name);
-        EXPECT_NE(e, nullptr) << name;
-        pt_guest_check_stale();
-        return e;
+        HtlLoaded::TearDown();
     }
 
     // The GTL's side of a paused call: the allocator, a scratch buffer,
@@ -257,8 +248,7 @@ protected:
         EXPECT_EQ(r, 0u);
     }
 
-    void *dl_ = nullptr;
-    Entry resume_, serve_;
+    Entry resume_ = nullptr, serve_ = nullptr;
     Blocks blocks_;
     bool refuse_scratch_ = false;
     std::thread service_;
