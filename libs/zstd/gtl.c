@@ -544,8 +544,8 @@ static inline void zstd_after_on(void **args, int pos, void *ret, int id)
         }
         break;
     case GTL_ID_ZSTD_CCtx_setParameter:
-        /* Workers on a context with the program's allocator: they ask for
-         * their blocks through the service, started the first time. */
+        /* Workers on a context with the program's allocator ask for their
+         * blocks through the service: it holds it while it has them. */
         if (gtl_is_ga_handle(obj) && !ZSTD_isError(*(size_t *)ret) &&
             *(int *)args[1] == ZSTD_c_nbWorkers) {
             zstd_set_serves(obj, *(int *)args[2] > 0);

@@ -206,7 +206,7 @@ static const char *const names[] = {
     "ZDICT_optimizeTrainFromBuffer_fastCover_HTL",
     "ZDICT_trainFromBuffer_legacy_HTL", "ZDICT_finalizeDictionary_HTL",
     "ZDICT_addEntropyTablesFromBuffer_HTL", "ZSTD_versionNumber_HTL",
-    "ZSTD_compressBegin_HTL",
+    "ZSTD_compressBegin_HTL", "ga_serve_HTL",
     "libzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz.so",
     "entryyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyy_HTL",
 };
@@ -2262,6 +2262,7 @@ static const Model models[] = {
     RAW(inflateInit__ga),
     RAW(deflateEnd_ga),
     RAW(ga_resume),
+    RAW(ga_serve),
     LB(easy_buffer_encode, LZMA_ARGS(LA_PRESET, LA_CHECK, LA_ALLOC, 0)),
     LB(stream_buffer_encode, LZMA_ARGS(LA_FILTERS, LA_CHECK, LA_ALLOC, 0)),
     LB(stream_buffer_decode,
