@@ -852,6 +852,16 @@ static void allocators(void)
     free(cdws);
 }
 
+/* Whether compress2's result n is a frame in sink of text's first 20000
+ * bytes, as d decodes it. */
+static int decodes_text(ZSTD_DCtx *d, size_t n)
+{
+    return !ZSTD_isError(n) &&
+           ZSTD_decompressDCtx(d, sink + n, sizeof(sink) - n, sink, n) ==
+               20000 &&
+           !memcmp(sink + n, text, 20000);
+}
+
 /*
  * A sequence producer the host runs through pauses (libs/zstd/htl.c),
  * against what it makes of the host's copy of the block and of the
@@ -971,10 +981,7 @@ static void hostile_producers(void)
     /* After all that, the context and its producer work. */
     h.mode = P_PLAIN;
     n = ZSTD_compress2(c, sink, sizeof(sink), text, 20000);
-    CHECK(!ZSTD_isError(n) && ZSTD_decompressDCtx(d, sink + n,
-                                                  sizeof(sink) - n, sink,
-                                                  n) == 20000 &&
-          !memcmp(sink + n, text, 20000),
+    CHECK(decodes_text(d, n),
           "round trip with a producer after the hostile ones: %s",
           ZSTD_getErrorName(n));
     ZSTD_freeCCtx(c);
@@ -1023,11 +1030,7 @@ static void refused_settings(void)
     ZSTD_CCtx_reset(c, ZSTD_reset_session_only);
     n = COUNT(E_COMPRESS2, 1, ZSTD_compress2(c, sink, sizeof(sink), text,
                                              20000));
-    CHECK(!ZSTD_isError(n) && ZSTD_decompressDCtx(d, sink + n,
-                                                  sizeof(sink) - n, sink,
-                                                  n) == 20000 &&
-          !memcmp(sink + n, text, 20000),
-          "round trip after the refused settings: %s",
+    CHECK(decodes_text(d, n), "round trip after the refused settings: %s",
           ZSTD_getErrorName(n));
     ZSTD_freeCCtx(c);
     ZSTD_freeDCtx(d);

@@ -10,15 +10,42 @@
 
 #include <dlfcn.h>
 
+#include <functional>
 #include <string>
 
 extern "C" {
 #include "guest_check.h"
+#include "passthrough_pause.h"
 }
 
 extern std::string g_htl_path;
 
 typedef void (*Entry)(void **args, void *ret);
+
+// The GTL's side of a call that returned paused: answer does what each
+// pause asks (false: a request it does not serve, a test failure), and
+// the call is resumed through resume until done. False if a resume was
+// refused or a request went unserved.
+inline bool ServePauses(Entry resume, PtPause *pause,
+                        const std::function<bool(PtPause *)> &answer)
+{
+    PtPause *pp = pause;
+    void *args[] = { &pp };
+    int rs;
+
+    while (pause->cookie) {
+        if (!answer(pause)) {
+            ADD_FAILURE() << "pause for " << pause->what;
+            return false;
+        }
+        rs = -99;
+        resume(args, &rs);
+        if (rs != 0) {
+            return false;
+        }
+    }
+    return true;
+}
 
 class HtlLoaded : public ::testing::Test {
 protected:

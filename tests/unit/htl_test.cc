@@ -361,33 +361,23 @@ struct GuestAllocator {
     // was refused.
     bool Serve(PtPause *pause)
     {
-        PtPause *pp = pause;
-        void *args[] = {&pp};
-        int rs;
-
-        while (pause->cookie) {
-            if (pause->what == PT_PAUSE_ALLOC) {
-                asked.push_back({pause->items, pause->size});
+        return ServePauses(resume, pause, [this](PtPause *p) {
+            if (p->what == PT_PAUSE_ALLOC) {
+                asked.push_back({p->items, p->size});
                 void *b = ++asked_n == refuse_at
-                              ? nullptr : malloc(pause->items * pause->size);
+                              ? nullptr : malloc(p->items * p->size);
                 if (b) {
                     given.push_back(b);
                 }
-                pause->ptr = (uint64_t)(uintptr_t)b;
-            } else if (pause->what == PT_PAUSE_FREE) {
-                freed.push_back((void *)(uintptr_t)pause->ptr);
-                free((void *)(uintptr_t)pause->ptr);
+                p->ptr = (uint64_t)(uintptr_t)b;
+            } else if (p->what == PT_PAUSE_FREE) {
+                freed.push_back((void *)(uintptr_t)p->ptr);
+                free((void *)(uintptr_t)p->ptr);
             } else {
-                ADD_FAILURE() << "pause for " << pause->what;
                 return false;
             }
-            rs = -99;
-            resume(args, &rs);
-            if (rs != 0) {
-                return false;
-            }
-        }
-        return true;
+            return true;
+        });
     }
 };
 

@@ -90,50 +90,39 @@ protected:
     // the producer. False if a resume was refused.
     bool Serve(PtPause *pause)
     {
-        PtPause *pp = pause;
-        void *args[] = { &pp };
         std::vector<char> scratch;
-        int rs;
 
-        while (pause->cookie) {
-            switch (pause->what) {
+        return ServePauses(resume_, pause, [&](PtPause *p) {
+            switch (p->what) {
             case PT_PAUSE_ALLOC:
-                pause->ptr = (uint64_t)(uintptr_t)blocks_.Take(
-                    pause->items * pause->size);
-                break;
+                p->ptr = (uint64_t)(uintptr_t)blocks_.Take(p->items * p->size);
+                return true;
             case PT_PAUSE_FREE:
-                if (pause->ptr) {
-                    EXPECT_TRUE(blocks_.Give((void *)(uintptr_t)pause->ptr));
+                if (p->ptr) {
+                    EXPECT_TRUE(blocks_.Give((void *)(uintptr_t)p->ptr));
                 }
-                break;
+                return true;
             case PT_PAUSE_SCRATCH:
-                scratch.resize(pause->size);
+                scratch.resize(p->size);
                 // A new mapping maybe, as the plugin would see.
                 pt_guest_check_stale();
-                pause->ptr = refuse_scratch_
-                                 ? 0 : (uint64_t)(uintptr_t)scratch.data();
-                break;
+                p->ptr = refuse_scratch_ ? 0
+                                         : (uint64_t)(uintptr_t)scratch.data();
+                return true;
             case PT_PAUSE_CALL: {
-                auto *c = (ZstdProducerCall *)(uintptr_t)pause->ptr;
+                auto *c = (ZstdProducerCall *)(uintptr_t)p->ptr;
                 auto *fn = (ProducerFn *)(uintptr_t)c->fn;
-                pause->ptr = fn((void *)(uintptr_t)c->state,
-                                (ZSTD_Sequence *)(uintptr_t)c->seqs,
-                                c->capacity, (void *)(uintptr_t)c->src,
-                                c->src_size, (void *)(uintptr_t)c->dict,
-                                c->dict_size, (int)c->level, c->window);
-                break;
+
+                p->ptr = fn((void *)(uintptr_t)c->state,
+                            (ZSTD_Sequence *)(uintptr_t)c->seqs, c->capacity,
+                            (void *)(uintptr_t)c->src, c->src_size,
+                            (void *)(uintptr_t)c->dict, c->dict_size,
+                            (int)c->level, c->window);
+                return true;
             }
-            default:
-                ADD_FAILURE() << "pause for " << pause->what;
-                return false;
             }
-            rs = -99;
-            resume_(args, &rs);
-            if (rs != 0) {
-                return false;
-            }
-        }
-        return true;
+            return false;
+        });
     }
 
     // A call through a NAME_ga_HTL entry with n arguments, served.
