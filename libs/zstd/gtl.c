@@ -111,6 +111,8 @@ typedef struct ZstdKept {
     bool dctx;               /* the shadow's kind */
     bool producer;           /* a context's: has a sequence producer */
     bool serves;             /* holds the allocator's service: workers */
+    bool host_begun;         /* a context's: a copy begun on the host, whose
+                              * buffer-less frame goes on there */
 } ZstdKept;
 
 #define ZSTD_KEPT_FREED 1
@@ -314,6 +316,34 @@ static void zstd_set_producer(const void *obj, bool on)
     pthread_mutex_unlock(&zstd_kept_lock);
 }
 
+/* A host context copied on the host (on), or begun on its shadow. */
+static void zstd_set_host_begun(const void *obj, bool on)
+{
+    ZstdKept *slot;
+
+    pthread_mutex_lock(&zstd_kept_lock);
+    slot = on ? zstd_kept_put((uintptr_t)obj)
+              : zstd_kept_find((uintptr_t)obj);
+    if (slot) {
+        slot->host_begun = on;
+    }
+    pthread_mutex_unlock(&zstd_kept_lock);
+}
+
+static bool zstd_host_begun(const void *obj)
+{
+    ZstdKept kept;
+
+    return zstd_kept_get(obj, &kept) && kept.host_begun;
+}
+
+/* The buffer-less frame's calls after its begin. */
+static bool zstd_continues(int id)
+{
+    return id == GTL_ID_ZSTD_compressContinue ||
+           id == GTL_ID_ZSTD_compressEnd || id == GTL_ID_ZSTD_compressBlock;
+}
+
 static bool zstd_has_producer(const void *obj)
 {
     ZstdKept kept;
@@ -502,11 +532,15 @@ static inline void zstd_after_new(int route, void **args, int mem,
     }
 }
 
+static inline int zstd_route_shadow(void **args, int pos, int id,
+                                    bool dctx);
+
 /*
  * ON, COPY, GUEST: the host if an object of the call is there (which
  * refuses the call if the other is not, or if the row has no entry);
  * through NAME_ga_HTL if the row has one and the object has the program's
- * allocator.
+ * allocator. A buffer-less frame goes on on the host only for a copy made
+ * there; a host context's other frames are its shadow's.
  */
 static inline int zstd_route_on(void **args, int pos, bool ga, int id)
 {
@@ -514,6 +548,9 @@ static inline int zstd_route_on(void **args, int pos, bool ga, int id)
 
     if (!zstd_on_host(obj) && !zstd_second_on_host(args, id)) {
         return GTL_GUEST;
+    }
+    if (zstd_continues(id) && !zstd_host_begun(obj)) {
+        return zstd_route_shadow(args, pos, id, false);
     }
     if (ga && (gtl_is_ga_handle(obj) ||
                (zstd_has_producer(obj) && gtl_ga_on_host()))) {
@@ -559,6 +596,12 @@ static inline void zstd_after_on(void **args, int pos, void *ret, int id)
     case GTL_ID_ZSTD_registerSequenceProducer:
         zstd_set_producer(obj, *(void **)args[2] != NULL);
         break;
+    case GTL_ID_ZSTD_compressEnd:
+        /* The copy's frame is done: its next is its shadow's. */
+        if (!ZSTD_isError(*(size_t *)ret)) {
+            zstd_set_host_begun(obj, false);
+        }
+        break;
     case GTL_ID_ZSTD_CCtx_reset:
         /* Resetting the parameters drops the producer and the workers. */
         if (*(ZSTD_ResetDirective *)args[1] == ZSTD_reset_session_only ||
@@ -601,6 +644,10 @@ static inline int zstd_route_shadow(void **args, int pos, int id, bool dctx)
     shadow = zstd_shadow(*obj, dctx);
     if (!shadow) {
         return GTL_HOST_ONLY;
+    }
+    /* A frame begun on the shadow: a copy's on the host is over. */
+    if (!dctx && !zstd_continues(id)) {
+        zstd_set_host_begun(*obj, false);
     }
     for (size_t i = 0; dctx && i < sizeof(zstd_shadowed_dparams) /
                                    sizeof(zstd_shadowed_dparams[0]); i++) {
@@ -716,7 +763,7 @@ GTL_EXPORT size_t ZSTD_getBlockSize(const ZSTD_CCtx *cctx)
     if (!zstd_on_host(cctx)) {
         return fb_ZSTD_getBlockSize(cctx);
     }
-    shadow = zstd_shadow_of(cctx);
+    shadow = zstd_host_begun(cctx) ? NULL : zstd_shadow_of(cctx);
     if (shadow) {
         return fb_ZSTD_getBlockSize(shadow);
     }
@@ -727,25 +774,39 @@ GTL_EXPORT size_t ZSTD_getBlockSize(const ZSTD_CCtx *cctx)
  * A copy is made where its source's state is: a source begun by the
  * buffer-less functions (a guest context, or a host one's shadow) is
  * copied on the guest, into the destination or its shadow; a host
- * context begun on the host, on the host (where it must be the
- * destination's side too).
+ * context begun on the host (by streaming, or a copy made there), on the
+ * host (where it must be the destination's side too), and the copy's
+ * frame goes on there. A shadow not begun leaves it to the host.
  */
 GTL_EXPORT size_t ZSTD_copyCCtx(ZSTD_CCtx *dst, const ZSTD_CCtx *src,
                                 unsigned long long pledged)
 {
     void *args[] = { &dst, &src, &pledged, NULL };
-    const void *from = zstd_on_host(src) ? zstd_shadow_of(src) : src;
+    const void *from = src;
     void *to = dst;
     size_t ret;
 
-    if (!from) {
-        return gtl_host(GTL_ID_ZSTD_copyCCtx, args, &ret) ? ret
-                                                          : ZSTD_REFUSED;
+    if (zstd_on_host(src)) {
+        from = zstd_host_begun(src) ? NULL : zstd_shadow_of(src);
     }
-    if (zstd_on_host(dst)) {
-        to = zstd_shadow(dst, false);
+    if (from) {
+        to = zstd_on_host(dst) ? zstd_shadow(dst, false) : dst;
+        ret = to ? fb_ZSTD_copyCCtx(to, from, pledged) : ZSTD_REFUSED;
+        if (to && to != dst && !ZSTD_isError(ret)) {
+            zstd_set_host_begun(dst, false);
+        }
+        if (!zstd_on_host(src) || !zstd_on_host(dst) ||
+            ZSTD_getErrorCode(ret) != ZSTD_error_stage_wrong) {
+            return ret;
+        }
     }
-    return to ? fb_ZSTD_copyCCtx(to, from, pledged) : ZSTD_REFUSED;
+    if (!gtl_host(GTL_ID_ZSTD_copyCCtx, args, &ret)) {
+        return ZSTD_REFUSED;
+    }
+    if (!ZSTD_isError(ret)) {
+        zstd_set_host_begun(dst, true);
+    }
+    return ret;
 }
 
 /* On the guest's libzstd: a host context's state there is its shadow's. */

@@ -20,8 +20,11 @@
 /* Every function, the deprecated ones too. */
 #define ZSTD_DISABLE_DEPRECATE_WARNINGS
 #define ZDICT_DISABLE_DEPRECATE_WARNINGS
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 #include <zdict.h>
 #include <zstd.h>
 #include <zstd_errors.h>
@@ -40,6 +43,8 @@ typedef enum ZKind {
     Z_PARAMS,
 } ZKind;
 
+typedef struct ZMirror ZMirror;
+
 typedef struct ZHold {
     int users;
     ZKind kind;
@@ -52,6 +57,19 @@ typedef struct ZHold {
     int validate;            /* its ZSTD_c_validateSequences, kept */
     uint64_t producer[2];    /* its sequence producer: the program's
                               * function and state */
+    /* A context's copies (ZSTD_copyCCtx on the host) read its dictionary:
+     * lent once it has one, dict_gen counts the calls that may free its
+     * dictionary, readers the copies' calls reading it now (both under
+     * z_copy_lock). */
+    bool lent;
+    unsigned dict_gen;
+    int readers;
+    /* A copy begun on the host (copy_live): the context whose dictionary
+     * it reads (NULL: its own), at from_gen, and its input's mirror. */
+    bool copy_live;
+    struct ZHold *from;
+    unsigned from_gen;
+    ZMirror *mirror;
 } ZHold;
 
 typedef struct ZRecord {
@@ -87,6 +105,9 @@ static void z_free_obj(ZKind kind, void *obj)
     }
 }
 
+static void z_copy_end(ZHold *h);
+static bool z_dict_change(ZHold *h);
+
 static void z_unuse(ZHold *h)
 {
     if (h && !__atomic_sub_fetch(&h->users, 1, __ATOMIC_ACQ_REL)) {
@@ -95,6 +116,7 @@ static void z_unuse(ZHold *h)
         if (h->ga) {
             htl_ga_settle(&h->mem);
         }
+        z_copy_end(h);
         z_unuse(h->dict);
         free(h->prefix);
         free(h);
@@ -322,6 +344,9 @@ static bool z_free_before(void **o, void **lv)
     }
     htl_object_free(rec->table, &rec->obj);
     o[0] = NULL;
+    /* Its copy's frame cannot go on: what it held goes (no cycle of
+     * copies holding each other outlives the guest's handles). */
+    z_copy_end(h);
     z_unuse(h);
     *(void **)lv[0] = NULL;
     return true;
@@ -358,6 +383,9 @@ static bool z_prefix_before(void **o, void **lv)
     size_t size = *(size_t *)lv[2];
     void *copy;
 
+    if (!z_dict_change(ctx)) {
+        return false;
+    }
     if (!prefix || !size) {
         return true;
     }
@@ -383,6 +411,334 @@ static void z_prefix_after(void **o, void **lv, void *r)
         ctx->prefix = ctx->new_prefix;
     }
     ctx->new_prefix = NULL;
+}
+
+/*
+ * A copy made on the host (ZSTD_copyCCtx of a context begun by streaming,
+ * its input still buffered) goes on with the buffer-less functions, whose
+ * window is the program's earlier pieces: libzstd reads them again at
+ * each call. The host keeps no pointer to the guest's memory, so each
+ * piece is copied into a mirror, at the place it has relative to the
+ * pieces before it (an arena reserved for a span of guest addresses
+ * around the first piece put in it). libzstd then finds the same pieces
+ * contiguous, and the same ones overlapping, as the guest's libzstd does,
+ * and makes the same frame. It reads the current contiguous run and the
+ * one before it; the mirror keeps those two and gives back the pages of
+ * older ones.
+ */
+#define Z_ARENA_SPAN ((uintptr_t)1 << 33)
+
+typedef struct ZArena {
+    char *base;              /* Z_ARENA_SPAN reserved; NULL: none */
+    uintptr_t anchor;        /* the guest address at its middle */
+} ZArena;
+
+typedef struct ZRun {
+    uintptr_t lo, hi;        /* guest addresses; empty: none */
+    int arena;
+} ZRun;
+
+struct ZMirror {
+    ZArena arena[2];
+    ZRun cur, prev;          /* libzstd's prefix and extDict */
+    uintptr_t next;          /* the end of the last piece; 0: none yet */
+};
+
+static uintptr_t z_page(void)
+{
+    static uintptr_t page;
+
+    if (!page) {
+        page = (uintptr_t)sysconf(_SC_PAGESIZE);
+    }
+    return page;
+}
+
+/* Where guest bytes [g, g + n) go in arena a; NULL if outside its span
+ * (whose first and last pages stay unused, so two arenas never touch). */
+static char *z_arena_at(const ZArena *a, uintptr_t g, size_t n)
+{
+    uintptr_t off = g - a->anchor + Z_ARENA_SPAN / 2;
+
+    if (!a->base || off < z_page() || off > Z_ARENA_SPAN - z_page() ||
+        n > Z_ARENA_SPAN - z_page() - off) {
+        return NULL;
+    }
+    return a->base + off;
+}
+
+static void z_arena_free(ZArena *a)
+{
+    if (a->base) {
+        munmap(a->base, Z_ARENA_SPAN);
+    }
+    a->base = NULL;
+}
+
+/* Gives back the pages of [lo, hi) in arena a that no run of the mirror
+ * in it touches. */
+static void z_mirror_drop(ZMirror *m, int a, uintptr_t lo, uintptr_t hi)
+{
+    uintptr_t mask = z_page() - 1, keep[2][2];
+    char *base = m->arena[a].base;
+    int n = 0;
+
+    if (!base || lo >= hi) {
+        return;
+    }
+    lo = (uintptr_t)z_arena_at(&m->arena[a], lo, 0) & ~mask;
+    hi = ((uintptr_t)z_arena_at(&m->arena[a], hi, 0) + mask) & ~mask;
+    for (const ZRun *r = &m->cur; r; r = r == &m->cur ? &m->prev : NULL) {
+        if (r->lo < r->hi && r->arena == a) {
+            keep[n][0] = (uintptr_t)z_arena_at(&m->arena[a], r->lo, 0) &
+                         ~mask;
+            keep[n][1] = ((uintptr_t)z_arena_at(&m->arena[a], r->hi, 0) +
+                          mask) & ~mask;
+            n++;
+        }
+    }
+    if (n == 2 && keep[1][0] < keep[0][0]) {
+        uintptr_t t0 = keep[0][0], t1 = keep[0][1];
+
+        keep[0][0] = keep[1][0];
+        keep[0][1] = keep[1][1];
+        keep[1][0] = t0;
+        keep[1][1] = t1;
+    }
+    for (int i = 0; i <= n && lo < hi; i++) {
+        uintptr_t end = i < n && keep[i][0] < hi ? keep[i][0] : hi;
+
+        if (i < n && keep[i][1] <= lo) {
+            continue;
+        }
+        if (lo < end) {
+            madvise((void *)lo, end - lo, MADV_DONTNEED);
+            mprotect((void *)lo, end - lo, PROT_NONE);
+        }
+        if (i < n && keep[i][1] > lo) {
+            lo = keep[i][1];
+        }
+    }
+}
+
+/*
+ * The piece [src, src + n) of the guest's (n > 0), copied into the
+ * mirror: where libzstd is to read it, or NULL (the call refused) if it
+ * cannot be placed (a contiguous run longer than half an arena's span),
+ * or read.
+ */
+static char *z_mirror_put(ZMirror *m, const void *src, size_t n)
+{
+    uintptr_t g = (uintptr_t)src, mask = z_page() - 1;
+    bool contiguous = m->next && g == m->next;
+    bool touches = m->next && g < m->cur.hi && g + n > m->cur.lo;
+    int a = m->next ? m->cur.arena : 0;
+    char *at = z_arena_at(&m->arena[a], g, n);
+    uintptr_t lo, hi;
+    ZRun dropped = m->prev;
+
+    /* A run going on over the one before it, kept in the other arena:
+     * libzstd would not see them overlap. */
+    if (contiguous && m->prev.arena != a && g < m->prev.hi &&
+        g + n > m->prev.lo) {
+        return NULL;
+    }
+    if (!at) {
+        /* Far from the current run: an arena of its own, anchored here;
+         * the other one's runs are dropped with this piece. */
+        if (contiguous || touches) {
+            return NULL;
+        }
+        a = m->next ? !m->cur.arena : 0;
+        z_arena_free(&m->arena[a]);
+        m->arena[a].base = mmap(NULL, Z_ARENA_SPAN, PROT_NONE,
+                                MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
+                                -1, 0);
+        if (m->arena[a].base == MAP_FAILED) {
+            m->arena[a].base = NULL;
+            return NULL;
+        }
+        m->arena[a].anchor = g;
+        if (m->prev.arena == a) {
+            m->prev.lo = m->prev.hi = 0;
+        }
+        dropped.lo = dropped.hi = 0;
+        at = z_arena_at(&m->arena[a], g, n);
+        if (!at) {
+            return NULL;
+        }
+    }
+    lo = (uintptr_t)at & ~mask;
+    hi = ((uintptr_t)at + n + mask) & ~mask;
+    if (mprotect((void *)lo, hi - lo, PROT_READ | PROT_WRITE) ||
+        !htl_load(at, src, n)) {
+        return NULL;
+    }
+    if (!contiguous) {
+        /* libzstd's extDict is now the run before this piece. */
+        m->prev = m->next ? m->cur : (ZRun){ 0, 0, 0 };
+        m->cur = (ZRun){ g, g + n, a };
+        z_mirror_drop(m, dropped.arena, dropped.lo, dropped.hi);
+        if (m->arena[!a].base && !(m->prev.lo < m->prev.hi &&
+                                   m->prev.arena == !a)) {
+            z_arena_free(&m->arena[!a]);
+        }
+    } else {
+        m->cur.hi = g + n;
+    }
+    m->next = g + n;
+    return at;
+}
+
+static void z_mirror_free(ZMirror *m)
+{
+    if (m) {
+        z_arena_free(&m->arena[0]);
+        z_arena_free(&m->arena[1]);
+        free(m);
+    }
+}
+
+/* Serializes a context's dictionary changes against its copies' reads. */
+static pthread_mutex_t z_copy_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* A copy's frame ended (or its context freed, or begun again): its
+ * mirror and its hold of the dictionary it read go. */
+static void z_copy_end(ZHold *h)
+{
+    h->copy_live = false;
+    z_mirror_free(h->mirror);
+    h->mirror = NULL;
+    z_unuse(h->from);
+    h->from = NULL;
+}
+
+/*
+ * Calls that may free a context's dictionary (a new one, a reset of its
+ * parameters, initCStream*): its copies' frames end, refused, as they
+ * would read freed memory; refused themselves while a copy reads it.
+ */
+static bool z_dict_change(ZHold *h)
+{
+    bool ok = true;
+
+    if (!__atomic_load_n(&h->lent, __ATOMIC_ACQUIRE)) {
+        return true;
+    }
+    pthread_mutex_lock(&z_copy_lock);
+    if (h->readers) {
+        ok = false;
+    } else {
+        h->dict_gen++;
+    }
+    pthread_mutex_unlock(&z_copy_lock);
+    return ok;
+}
+
+static bool z_dict_before(void **o, void **lv)
+{
+    (void)lv;
+    return z_dict_change(((ZRecord *)o[0])->hold);
+}
+
+static bool z_reset_before(void **o, void **lv)
+{
+    return *(ZSTD_ResetDirective *)lv[1] == ZSTD_reset_session_only ||
+           z_dict_before(o, lv);
+}
+
+/* One-shot compression reads the guest's buffers and may leave the
+ * context's window on them (on an error): a copy's frame ends first. */
+static bool z_oneshot_before(void **o, void **lv)
+{
+    (void)lv;
+    z_copy_end(((ZRecord *)o[0])->hold);
+    return true;
+}
+
+/*
+ * COPY: libzstd's copy reads the source's dictionary (a source begun on
+ * the host by streaming; one begun by the buffer-less functions is copied
+ * on the guest). The copy holds the context that has it (the source's
+ * own source, if the source is a copy itself), and notes its
+ * dictionary's generation.
+ */
+static void z_copied(void **o, void **lv, void *r)
+{
+    ZHold *dst = ((ZRecord *)o[0])->hold;
+    ZHold *src = ((ZRecord *)((uintptr_t)o[1] & ~(uintptr_t)1))->hold;
+    ZHold *root = src->copy_live && src->from ? src->from : src;
+
+    (void)lv;
+    if (ZSTD_isError(*(size_t *)r)) {
+        return;
+    }
+    root = root == dst ? NULL : z_use(root);
+    z_copy_end(dst);
+    pthread_mutex_lock(&z_copy_lock);
+    dst->from = root;
+    dst->from_gen = src->copy_live ? src->from_gen : src->dict_gen;
+    __atomic_store_n(&(root ? root : dst)->lent, true, __ATOMIC_RELEASE);
+    pthread_mutex_unlock(&z_copy_lock);
+    dst->copy_live = true;
+}
+
+/*
+ * compressContinue, compressEnd, compressBlock: only on a copy begun on
+ * the host whose dictionary is still there, counted as read for the call;
+ * the piece goes through the mirror.
+ */
+static bool z_continue_before(void **o, void **lv)
+{
+    ZHold *ctx = ((ZRecord *)o[0])->hold, *root;
+    const void **src = lv[3];
+    size_t n = *(size_t *)lv[4];
+    char *at;
+    bool ok;
+
+    if (!ctx->copy_live) {
+        return false;
+    }
+    root = ctx->from ? ctx->from : ctx;
+    pthread_mutex_lock(&z_copy_lock);
+    ok = root->dict_gen == ctx->from_gen;
+    root->readers += ok;
+    pthread_mutex_unlock(&z_copy_lock);
+    if (!ok || !n) {
+        return ok;
+    }
+    if (!ctx->mirror) {
+        ctx->mirror = calloc(1, sizeof(*ctx->mirror));
+    }
+    at = ctx->mirror ? z_mirror_put(ctx->mirror, *src, n) : NULL;
+    if (!at) {
+        pthread_mutex_lock(&z_copy_lock);
+        root->readers--;
+        pthread_mutex_unlock(&z_copy_lock);
+        return false;
+    }
+    *src = at;
+    return true;
+}
+
+static void z_continue_after(void **o, void **lv, void *r)
+{
+    ZHold *ctx = ((ZRecord *)o[0])->hold;
+    ZHold *root = ctx->from ? ctx->from : ctx;
+
+    (void)lv;
+    (void)r;
+    pthread_mutex_lock(&z_copy_lock);
+    root->readers--;
+    pthread_mutex_unlock(&z_copy_lock);
+}
+
+static void z_end_after(void **o, void **lv, void *r)
+{
+    z_continue_after(o, lv, r);
+    if (!ZSTD_isError(*(size_t *)r)) {
+        z_copy_end(((ZRecord *)o[0])->hold);
+    }
 }
 
 /*
@@ -461,7 +817,7 @@ static bool z_seq_before(void **o, void **lv)
 {
     ZHold *ctx = ((ZRecord *)o[0])->hold;
 
-    (void)lv;
+    z_oneshot_before(o, lv);
     if (ZSTD_isError(ZSTD_CCtx_getParameter(ctx->obj,
                                             ZSTD_c_validateSequences,
                                             &ctx->validate))) {

@@ -25,9 +25,9 @@
  * are asked of the program's allocator by a service thread the GTL runs
  * while such a context has workers (PtServe,
  * protocol/passthrough_pause.h);
- * the blocks they free go back at the context's next call. ZSTD_copyCCtx on the host,
- * which gives the copy the source's allocator, is refused if either
- * context has the program's.
+ * the blocks they free go back at the context's next call. ZSTD_copyCCtx
+ * on the host, which gives the copy the source's allocator, is refused if
+ * either context has the program's.
  *
  * On the guest's own libzstd (GUEST): the queries and frame parsers that
  * cost less emulated than a round trip; objects in a workspace the
@@ -37,12 +37,16 @@
  * of. A host context given to those runs them on a guest context that
  * stands in for it (its shadow, made at its first such call with its
  * allocator, freed with it: libs/zstd/gtl.c), and ZSTD_copyCCtx of a
- * context so begun and ZSTD_copyDCtx copy shadows. A host dictionary
- * given to them gets the row's error. ZSTD_generateSequences, after which
- * 1.5.4's context goes on writing sequences to the program's array, runs
- * on the guest's contexts only: a host one gets the error. A guest thread
- * pool given to a host context leaves it with the host's own workers (the
- * output is the same).
+ * context so begun and ZSTD_copyDCtx copy shadows. A copy made on the
+ * host (of a context begun by streaming) goes on on the host: each piece
+ * the program gives is copied to a mirror of its earlier ones, where it
+ * sits as it does in the guest's memory (libs/zstd/htl.c). A source that
+ * drops its dictionary (which libzstd frees, and a copy may still read)
+ * leaves its copies' frames refused. A host dictionary given to them gets
+ * the row's error. ZSTD_generateSequences, after which 1.5.4's context goes on
+ * writing sequences to the program's array, runs on the guest's contexts
+ * only: a host one gets the error. A guest thread pool given to a host
+ * context leaves it with the host's own workers (the output is the same).
  *
  * A sequence producer (program code) registered on a host context is the
  * host's to call as libzstd's, through its calls' pauses: the host copies
@@ -104,10 +108,21 @@ typedef struct ZstdProducerCall {
 #define Z_GA (PT_GA(htl_ga_always), 0, htl_no_before, htl_no_after)
 #define Z_GA_A(after) (PT_GA(htl_ga_always), 0, htl_no_before, after)
 #define Z_PREFIX (PT_GA(htl_ga_always), 0, z_prefix_before, z_prefix_after)
+/* Z_DICT...: a context's calls that may free the dictionary it has
+ * (which copies of it may read); Z_ONESHOT: that may leave its window on
+ * the guest's buffers; Z_CONTINUE...: a copy's buffer-less frame. */
+#define Z_DICT (PT_GA(htl_ga_always), 0, z_dict_before, htl_no_after)
+#define Z_DICT_REF (PT_GA(htl_ga_always), 0, z_dict_before, z_keep_dict)
+#define Z_RESET (PT_GA(htl_ga_always), 0, z_reset_before, htl_no_after)
+#define Z_ONESHOT (PT_GA(htl_ga_always), 0, z_oneshot_before, htl_no_after)
+#define Z_CONTINUE \
+    (PT_GA(htl_ga_always), 0, z_continue_before, z_continue_after)
+#define Z_CONTINUE_END \
+    (PT_GA(htl_ga_always), 0, z_continue_before, z_end_after)
 #define Z_SEQUENCES (PT_GA(htl_ga_always), 0, z_seq_before, z_seq_after)
 #define Z_FREE (PT_GA(htl_ga_always), 0, z_free_before, htl_no_after)
 #define Z_FREE_PARAMS (PT_NOGA, 0, z_free_before, htl_no_after)
-#define Z_COPY (PT_NOGA, htl_no_after)
+#define Z_COPY (PT_NOGA, z_copied)
 #define Z_GUEST (0)
 
 #define ZSTD_FUNCTIONS(FN)                                                   \
@@ -132,26 +147,26 @@ typedef struct ZstdProducerCall {
        ZSTD_REFUSED, (), Z_FREE)                                             \
     FN(ON, zcctx, size_t, ZSTD_compressCCtx, 6,                              \
        (ZSTD_CCtx *, void *, size_t, const void *, size_t, int),             \
-       ZSTD_REFUSED, (CK_W(a1, a2) CK_R(a3, a4)), Z_GA)                      \
+       ZSTD_REFUSED, (CK_W(a1, a2) CK_R(a3, a4)), Z_ONESHOT)                 \
     FN(ON, zcctx, size_t, ZSTD_compress2, 5,                                 \
        (ZSTD_CCtx *, void *, size_t, const void *, size_t), ZSTD_REFUSED,    \
-       (CK_W(a1, a2) CK_R(a3, a4)), Z_GA)                                    \
+       (CK_W(a1, a2) CK_R(a3, a4)), Z_ONESHOT)                               \
     FN(ON, zcctx, size_t, ZSTD_compress_usingDict, 8,                        \
        (ZSTD_CCtx *, void *, size_t, const void *, size_t, const void *,     \
         size_t, int), ZSTD_REFUSED,                                          \
-       (CK_W(a1, a2) CK_R(a3, a4) CK_R(a5, a6)), Z_GA)                       \
+       (CK_W(a1, a2) CK_R(a3, a4) CK_R(a5, a6)), Z_ONESHOT)                  \
     FN(ON, zcctx, size_t, ZSTD_compress_advanced, 8,                         \
        (ZSTD_CCtx *, void *, size_t, const void *, size_t, const void *,     \
         size_t, ZSTD_parameters), ZSTD_REFUSED,                              \
-       (CK_W(a1, a2) CK_R(a3, a4) CK_R(a5, a6)), Z_GA)                       \
+       (CK_W(a1, a2) CK_R(a3, a4) CK_R(a5, a6)), Z_ONESHOT)                  \
     FN(ON, zcctx, size_t, ZSTD_compress_usingCDict, 6,                       \
        (ZSTD_CCtx *, void *, size_t, const void *, size_t,                   \
         const ZSTD_CDict *), ZSTD_REFUSED,                                   \
-       (CK_W(a1, a2) CK_R(a3, a4) CK_OBJ(5, zcdict)), Z_GA)                  \
+       (CK_W(a1, a2) CK_R(a3, a4) CK_OBJ(5, zcdict)), Z_ONESHOT)             \
     FN(ON, zcctx, size_t, ZSTD_compress_usingCDict_advanced, 7,              \
        (ZSTD_CCtx *, void *, size_t, const void *, size_t,                   \
         const ZSTD_CDict *, ZSTD_frameParameters), ZSTD_REFUSED,             \
-       (CK_W(a1, a2) CK_R(a3, a4) CK_OBJ(5, zcdict)), Z_GA)                  \
+       (CK_W(a1, a2) CK_R(a3, a4) CK_OBJ(5, zcdict)), Z_ONESHOT)             \
     FN(ZSTD_CPARAM_KIND, zcctx, size_t, ZSTD_CCtx_setParameter, 3,           \
        (ZSTD_CCtx *, ZSTD_cParameter, int), ZSTD_REFUSED, (),                \
        Z_ON_B(z_cparam_before))                                              \
@@ -161,7 +176,7 @@ typedef struct ZstdProducerCall {
     FN(ON, zcctx, size_t, ZSTD_CCtx_setPledgedSrcSize, 2,                    \
        (ZSTD_CCtx *, unsigned long long), ZSTD_REFUSED, (), Z_ON)            \
     FN(ON, zcctx, size_t, ZSTD_CCtx_reset, 2,                                \
-       (ZSTD_CCtx *, ZSTD_ResetDirective), ZSTD_REFUSED, (), Z_GA)           \
+       (ZSTD_CCtx *, ZSTD_ResetDirective), ZSTD_REFUSED, (), Z_RESET)        \
     FN(ON, zcctx, size_t, ZSTD_CCtx_setCParams, 2,                           \
        (ZSTD_CCtx *, ZSTD_compressionParameters), ZSTD_REFUSED, (), Z_ON)    \
     FN(ON, zcctx, size_t, ZSTD_CCtx_setParametersUsingCCtxParams, 2,         \
@@ -169,16 +184,16 @@ typedef struct ZstdProducerCall {
        (CK_OBJ(1, zcparams)), Z_ON)                                          \
     FN(ON, zcctx, size_t, ZSTD_CCtx_loadDictionary, 3,                       \
        (ZSTD_CCtx *, const void *, size_t), ZSTD_REFUSED, (CK_R(a1, a2)),    \
-       Z_GA)                                                                 \
+       Z_DICT)                                                               \
     FN(ON, zcctx, size_t, ZSTD_CCtx_loadDictionary_advanced, 5,              \
        (ZSTD_CCtx *, const void *, size_t, ZSTD_dictLoadMethod_e,            \
         ZSTD_dictContentType_e), ZSTD_REFUSED,                               \
-       (CK_R(a1, a2) CK_SET(3, ZSTD_dlm_byCopy)), Z_GA)                      \
+       (CK_R(a1, a2) CK_SET(3, ZSTD_dlm_byCopy)), Z_DICT)                    \
     FN(HAND(GUEST), zcctx, size_t, ZSTD_CCtx_loadDictionary_byReference, 3,  \
        (ZSTD_CCtx *, const void *, size_t), ZSTD_REFUSED, (), Z_GUEST)       \
     FN(ON, zcctx, size_t, ZSTD_CCtx_refCDict, 2,                             \
        (ZSTD_CCtx *, const ZSTD_CDict *), ZSTD_REFUSED,                      \
-       (CK_OBJ0(1, zcdict)), Z_GA_A(z_keep_dict))                            \
+       (CK_OBJ0(1, zcdict)), Z_DICT_REF)                                     \
     FN(ON, zcctx, size_t, ZSTD_CCtx_refPrefix, 3,                            \
        (ZSTD_CCtx *, const void *, size_t), ZSTD_REFUSED, (CK_R(a1, a2)),    \
        Z_PREFIX)                                                             \
@@ -204,22 +219,22 @@ typedef struct ZstdProducerCall {
        (ZSTD_CStream *, ZSTD_outBuffer *), ZSTD_REFUSED, (CK_STREAM(1, -1)), \
        Z_GA)                                                                 \
     FN(ON, zcctx, size_t, ZSTD_initCStream, 2, (ZSTD_CStream *, int),        \
-       ZSTD_REFUSED, (), Z_GA)                                               \
+       ZSTD_REFUSED, (), Z_DICT)                                             \
     FN(ON, zcctx, size_t, ZSTD_initCStream_srcSize, 3,                       \
-       (ZSTD_CStream *, int, unsigned long long), ZSTD_REFUSED, (), Z_GA)    \
+       (ZSTD_CStream *, int, unsigned long long), ZSTD_REFUSED, (), Z_DICT)  \
     FN(ON, zcctx, size_t, ZSTD_initCStream_usingDict, 4,                     \
        (ZSTD_CStream *, const void *, size_t, int), ZSTD_REFUSED,            \
-       (CK_R(a1, a2)), Z_GA)                                                 \
+       (CK_R(a1, a2)), Z_DICT)                                               \
     FN(ON, zcctx, size_t, ZSTD_initCStream_advanced, 5,                      \
        (ZSTD_CStream *, const void *, size_t, ZSTD_parameters,               \
-        unsigned long long), ZSTD_REFUSED, (CK_R(a1, a2)), Z_GA)             \
+        unsigned long long), ZSTD_REFUSED, (CK_R(a1, a2)), Z_DICT)           \
     FN(ON, zcctx, size_t, ZSTD_initCStream_usingCDict, 2,                    \
        (ZSTD_CStream *, const ZSTD_CDict *), ZSTD_REFUSED,                   \
-       (CK_OBJ(1, zcdict)), Z_GA_A(z_keep_dict))                             \
+       (CK_OBJ(1, zcdict)), Z_DICT_REF)                                      \
     FN(ON, zcctx, size_t, ZSTD_initCStream_usingCDict_advanced, 4,           \
        (ZSTD_CStream *, const ZSTD_CDict *, ZSTD_frameParameters,            \
         unsigned long long), ZSTD_REFUSED, (CK_OBJ(1, zcdict)),              \
-       Z_GA_A(z_keep_dict))                                                  \
+       Z_DICT_REF)                                                           \
     FN(ON, zcctx, size_t, ZSTD_resetCStream, 2,                              \
        (ZSTD_CStream *, unsigned long long), ZSTD_REFUSED, (), Z_ON)         \
     FN(ON, zcctx, size_t, ZSTD_sizeof_CCtx, 1, (const ZSTD_CCtx *), 0, (),   \
@@ -264,15 +279,16 @@ typedef struct ZstdProducerCall {
        (ZSTD_CCtx *, const ZSTD_CDict *, ZSTD_frameParameters,               \
         unsigned long long), ZSTD_REFUSED,                                   \
        (CK_OBJ(1, zcdict)), Z_GUEST)                                         \
-    FN(GUEST, zcctx, size_t, ZSTD_compressContinue, 5,                       \
+    /* Their continuation: on the host for a copy begun there. */            \
+    FN(ON, zcctx, size_t, ZSTD_compressContinue, 5,                          \
        (ZSTD_CCtx *, void *, size_t, const void *, size_t), ZSTD_REFUSED,    \
-       (), Z_GUEST)                                                          \
-    FN(GUEST, zcctx, size_t, ZSTD_compressEnd, 5,                            \
+       (CK_W(a1, a2) CK_R(a3, a4)), Z_CONTINUE)                              \
+    FN(ON, zcctx, size_t, ZSTD_compressEnd, 5,                               \
        (ZSTD_CCtx *, void *, size_t, const void *, size_t), ZSTD_REFUSED,    \
-       (), Z_GUEST)                                                          \
-    FN(GUEST, zcctx, size_t, ZSTD_compressBlock, 5,                          \
+       (CK_W(a1, a2) CK_R(a3, a4)), Z_CONTINUE_END)                          \
+    FN(ON, zcctx, size_t, ZSTD_compressBlock, 5,                             \
        (ZSTD_CCtx *, void *, size_t, const void *, size_t), ZSTD_REFUSED,    \
-       (), Z_GUEST)                                                          \
+       (CK_W(a1, a2) CK_R(a3, a4)), Z_CONTINUE)                              \
     /* Decompression contexts (and streams). */                              \
     FN(NEW, zdctx, ZSTD_DCtx *, ZSTD_createDCtx, 0, (), NULL, (), Z_NEW(-1)) \
     FN(NEW, zdctx, ZSTD_DStream *, ZSTD_createDStream, 0, (), NULL, (),      \

@@ -206,7 +206,8 @@ static const char *const names[] = {
     "ZDICT_optimizeTrainFromBuffer_fastCover_HTL",
     "ZDICT_trainFromBuffer_legacy_HTL", "ZDICT_finalizeDictionary_HTL",
     "ZDICT_addEntropyTablesFromBuffer_HTL", "ZSTD_versionNumber_HTL",
-    "ZSTD_compressBegin_HTL", "ga_serve_HTL",
+    "ZSTD_compressContinue_HTL", "ZSTD_compressEnd_HTL",
+    "ZSTD_compressBlock_HTL", "ZSTD_compressBegin_HTL", "ga_serve_HTL",
     "libzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz.so",
     "entryyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyy_HTL",
 };
@@ -1854,8 +1855,9 @@ static void model_zstd_pair_advanced(Call *c)
     c->val[3] = zstd_size(c->in);
 }
 
-/* One-shot on a context (object, dst, dstCapacity, src, srcSize,
- * [level]): compressCCtx, compress2, decompressDCtx. */
+/* On a context's buffers (object, dst, dstCapacity, src, srcSize,
+ * [level]): compressCCtx, compress2, decompressDCtx; a copy's
+ * compressContinue, compressEnd, compressBlock. */
 static void model_zstd_ctx_io(Call *c)
 {
     c->val[0] = zstd_handle(c, ZG_OF(c->param), NULL);
@@ -2357,6 +2359,9 @@ static const Model models[] = {
     ZS(generateSequences, generate_sequences, BOTH, ZG_CCTX),
     ZS(compressSequences, compress_sequences, BOTH, ZG_CCTX),
     ZS(copyCCtx, pair, BOTH, CC),
+    ZS(compressContinue, ctx_io, BOTH, ZG_CCTX),
+    ZS(compressEnd, ctx_io, BOTH, ZG_CCTX),
+    ZS(compressBlock, ctx_io, BOTH, ZG_CCTX),
     ZS(createDCtx, new, SAFE, ZG_DCTX),
     ZS(createDStream, new, SAFE, ZG_DCTX),
     ZS(createDCtx_advanced, new, SAFE, ZG_DCTX),

@@ -902,6 +902,51 @@ SEEDS = {
         invoke(5) + zstream(zobj(0, "gen", 0), io(8192, 1024, 4096, 1024),
                             sample("start")),
     ],
+    # A copy of a context begun by streaming, and its buffer-less frame
+    # on the host: pieces in a run and over each other; its source's
+    # dictionary dropped under it; pieces at edges; a copy never begun.
+    "zstd_copies": dlsyms("libzstd.so.1", [
+        "ZSTD_createCCtx_HTL", "ZSTD_CCtx_setParameter_HTL",
+        "ZSTD_compressStream2_HTL", "ZSTD_copyCCtx_HTL",
+        "ZSTD_compressContinue_HTL", "ZSTD_compressEnd_HTL",
+        "ZSTD_compressBlock_HTL", "ZSTD_CCtx_loadDictionary_HTL",
+        "ZSTD_CCtx_reset_HTL", "ZSTD_freeCCtx_HTL",
+        "ZSTD_CCtx_refPrefix_HTL"]) + [
+        invoke(0, safe=True) + custom_mem(),
+        invoke(0, safe=True) + custom_mem(),
+        invoke(7) + zobj(0) + zdict(0) + level(0) + in_range(0),
+        invoke(1, safe=True) + zobj(0) + zparam("compressionLevel", 3),
+        invoke(2) + zstream(zobj(0), io(0, 1000, 0, 1024),
+                            sample("start"), end=0),
+        invoke(3) + zobj(1) + zobj(0) + zsize(),
+        invoke(4) + zobj(1) + io(1000, 2000, 4096, 4096) + sample("start") +
+        level(0),
+        invoke(4) + zobj(1) + io(3000, 2000, 8192, 4096) + sample("start") +
+        level(0),
+        invoke(6) + zobj(1) + io(1000, 1500, 12288, 4096) +
+        sample("start") + level(0),
+        invoke(4) + zobj(1) + io(0, 4096, 4096, 4096, bad_src="unmapped") +
+        level(0),
+        invoke(5) + zobj(1) + io(5000, 1000, 16384, 4096) +
+        sample("start") + level(0),
+        invoke(4) + zobj(1) + io(0, 1000, 0, 1024) + sample("start") +
+        level(0),
+        # Copied again; the source's dictionary goes; the copy goes on.
+        invoke(8) + zobj(0) + in_range(1),
+        invoke(2) + zstream(zobj(0), io(0, 1000, 0, 1024),
+                            sample("start"), end=0),
+        invoke(3) + zobj(1) + zobj(0) + zsize(),
+        invoke(8) + zobj(0) + in_range(1),
+        invoke(8) + zobj(0) + in_range(2),
+        invoke(10) + zobj(0) + zdict(1) + level(0) + in_range(0),
+        invoke(4) + zobj(1) + io(1000, 2000, 4096, 4096) + sample("start") +
+        level(0),
+        invoke(9) + zobj(0) + in_range(0),
+        invoke(5) + zobj(1) + io(5000, 1000, 16384, 4096) +
+        sample("start") + level(0),
+        invoke(3) + zobj(1) + zobj(1) + zsize(),
+        invoke(9) + zobj(1) + in_range(0),
+    ],
     # libzstd dictionaries and parameters: made, used, referenced by
     # contexts that outlive the guest's handles; given as the wrong kind.
     "zstd_dicts": dlsyms("libzstd.so", [

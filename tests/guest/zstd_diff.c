@@ -1568,6 +1568,201 @@ static size_t bl_compress(ZSTD_CCtx *c, const Input *in, size_t step)
     return ZSTD_isError(r) ? r : n + r;
 }
 
+/*
+ * A copy's buffer-less frame of in, in pieces of step bytes, given as
+ * the program's buffers hold them: one run (in itself), a ring of four
+ * pieces (each over the one four before, which libzstd forgets), or two
+ * buffers in turn. Its length or the first error.
+ */
+typedef enum Feed {
+    FEED_RUN,
+    FEED_RING,
+    FEED_TWO,
+} Feed;
+
+static uint8_t feed_room[2][1 << 16];
+static ZSTD_DCtx *dctx_for_copies;
+
+static size_t bl_feed(ZSTD_CCtx *c, const Input *in, size_t step, Feed how)
+{
+    size_t n = 0, r;
+
+    for (size_t pos = 0, i = 0;; pos += step, i++) {
+        size_t len = smaller(step, in->len - pos);
+        const uint8_t *piece = in->data + pos;
+        uint8_t *to = how == FEED_RING ? feed_room[0] + (i % 4) * step
+                                       : feed_room[i & 1];
+
+        if (how != FEED_RUN) {
+            memcpy(to, piece, len);
+            piece = to;
+        }
+        if (pos + len == in->len) {
+            r = ZSTD_compressEnd(c, frame + n, sizeof(frame) - n, piece, len);
+            return ZSTD_isError(r) ? r : n + r;
+        }
+        r = ZSTD_compressContinue(c, frame + n, sizeof(frame) - n, piece,
+                                  len);
+        if (ZSTD_isError(r)) {
+            return r;
+        }
+        n += r;
+    }
+}
+
+/* Source a begun by streaming (its first 1000 bytes of in buffered), and
+ * copied into b: the copy's result, or the first error. */
+static size_t begin_and_copy(ZSTD_CCtx *a, ZSTD_CCtx *b, const Input *in,
+                             unsigned long long pledged)
+{
+    ZSTD_inBuffer ib = { in->data, smaller(1000, in->len), 0 };
+    ZSTD_outBuffer ob = { frame, sizeof(frame), 0 };
+    size_t r = ZSTD_compressStream2(a, &ob, &ib, ZSTD_e_continue);
+
+    return ZSTD_isError(r) ? r : ZSTD_copyCCtx(b, a, pledged);
+}
+
+/* A frame made with the dictionary dict, decoded with it. */
+static void dict_decode_line(const char *what, size_t r, const Input *dict,
+                             const Input *want)
+{
+    if (ZSTD_isError(r)) {
+        emit("%s: no frame to decode", what);
+        return;
+    }
+    data_line(what, ZSTD_decompress_usingDict(dctx_for_copies, back,
+                                              sizeof(back), frame, r,
+                                              dict->data, dict->len),
+              want);
+}
+
+/*
+ * Copies of contexts begun by streaming, their input still buffered (on
+ * the host, where passthrough made them), and the copies' buffer-less
+ * frames: in one run, through a ring, from two buffers; the source's
+ * dictionary loaded, a prefix, or a CDict copied in or attached; a copy
+ * of a copy; a copy whose source is freed first; a producer on the copy;
+ * a block.
+ */
+static void stream_copies(const Input *in, const Input *dict)
+{
+    static const struct {
+        const char *name;
+        Feed how;
+        size_t step;
+    } feeds[] = {
+        { "one run", FEED_RUN, 7000 },
+        { "a ring", FEED_RING, 7000 },
+        { "two buffers", FEED_TWO, 9000 },
+    };
+    const Input prefix = { "prefix", in->data + in->len / 2, 5000 };
+    ZSTD_CDict *cdict = new_cdict(dict->data, dict->len, LEVEL);
+    ZSTD_CCtx *a = new_cctx(), *b = new_cctx(), *c = new_cctx();
+    Producer p = { 0 };
+    char what[96];
+    size_t r, bs, n;
+
+    dctx_for_copies = new_dctx();
+    for (size_t i = 0; i < sizeof(feeds) / sizeof(feeds[0]); i++) {
+        for (int with = 0; with < 5; with++) {
+            static const char *const names[] = {
+                "no dictionary", "a dictionary", "a prefix",
+                "a CDict copied", "a CDict attached",
+            };
+            const Input *used = with == 2 ? &prefix : dict;
+
+            ZSTD_CCtx_reset(a, ZSTD_reset_session_and_parameters);
+            ZSTD_CCtx_setParameter(a, ZSTD_c_compressionLevel, LEVEL);
+            if (with == 1) {
+                ZSTD_CCtx_loadDictionary(a, dict->data, dict->len);
+            } else if (with == 2) {
+                ZSTD_CCtx_refPrefix(a, prefix.data, prefix.len);
+            } else if (with >= 3) {
+                ZSTD_CCtx_refCDict(a, cdict);
+                ZSTD_CCtx_setParameter(a, ZSTD_c_forceAttachDict,
+                                       with == 3 ? ZSTD_dictForceCopy
+                                                 : ZSTD_dictForceAttach);
+            }
+            r = begin_and_copy(a, b, in, with & 1 ? in->len : 0);
+            snprintf(what, sizeof(what), "copy of a stream, %s, %s",
+                     names[with], feeds[i].name);
+            emit("%s: %s", what, res(r));
+            r = ZSTD_isError(r) ? r : bl_feed(b, in, feeds[i].step,
+                                              feeds[i].how);
+            frame_line(what, r, frame);
+            if (with) {
+                dict_decode_line(what, r, used, in);
+            } else {
+                decode_line(what, frame, r, in);
+            }
+        }
+    }
+
+    /* A copy of the copy, made before the copy's frame goes on. */
+    ZSTD_CCtx_reset(a, ZSTD_reset_session_and_parameters);
+    ZSTD_CCtx_setParameter(a, ZSTD_c_compressionLevel, LEVEL);
+    ZSTD_CCtx_loadDictionary(a, dict->data, dict->len);
+    r = begin_and_copy(a, b, in, 0);
+    emit("copy of a copy: %s", res(ZSTD_isError(r) ? r
+                                                  : ZSTD_copyCCtx(c, b, 0)));
+    r = bl_feed(c, in, 7000, FEED_RING);
+    frame_line("copy of a copy", r, frame);
+    dict_decode_line("copy of a copy", r, dict, in);
+    r = bl_feed(b, in, 7000, FEED_TWO);
+    frame_line("the copy it was made from", r, frame);
+
+    /* The source freed before its copy's frame (a dictionary it had
+     * attached: the copy does not read it). */
+    r = begin_and_copy(a, c, in, 0);
+    ZSTD_freeCCtx(a);
+    a = new_cctx();
+    r = ZSTD_isError(r) ? r : bl_feed(c, in, 7000, FEED_RUN);
+    frame_line("copy of a freed source", r, frame);
+    dict_decode_line("copy of a freed source", r, dict, in);
+
+    /* A producer on the copy: its calls are the copy's. */
+    ZSTD_registerSequenceProducer(b, &p, produce);
+    ZSTD_CCtx_setParameter(a, ZSTD_c_compressionLevel, LEVEL);
+    r = begin_and_copy(a, b, in, in->len);
+    r = ZSTD_isError(r) ? r : bl_feed(b, in, 30000, FEED_TWO);
+    frame_line("copy with a producer", r, frame);
+    decode_line("copy with a producer", frame, r, in);
+    emit("copy with a producer: %d calls", p.calls);
+
+    /* A block from a copy, and back: with the producer, and without. */
+    for (int with = 1; with >= 0; with--) {
+        ZSTD_CCtx *to = with ? b : c;
+
+        p.calls = 0;
+        ZSTD_CCtx_reset(a, ZSTD_reset_session_only);
+        r = begin_and_copy(a, to, in, 0);
+        bs = ZSTD_getBlockSize(to);
+        emit("copy for a block: %s, block size %s", res(r), res(bs));
+        n = ZSTD_compressBlock(to, frame, sizeof(frame), in->data,
+                               smaller(bs, in->len));
+        frame_line("block from a copy", n, frame);
+        emit("block from a copy: %d producer calls", p.calls);
+        r = ZSTD_decompressBegin(dctx_for_copies);
+        r = ZSTD_isError(r) || ZSTD_isError(n) || !n
+                ? r : ZSTD_decompressBlock(dctx_for_copies, back,
+                                           sizeof(back), frame, n);
+        emit("block from a copy decoded: %s, same=%d", res(r),
+             !ZSTD_isError(r) && r == smaller(bs, in->len) &&
+                 !memcmp(back, in->data, r));
+        emit("block from a copy, its frame ended: %s",
+             res(ZSTD_compressEnd(to, frame, sizeof(frame), NULL, 0)));
+        emit("and the copy goes on after its end: %s",
+             res(ZSTD_compressContinue(to, frame, sizeof(frame), in->data,
+                                       10)));
+    }
+
+    ZSTD_freeCCtx(a);
+    ZSTD_freeCCtx(b);
+    ZSTD_freeCCtx(c);
+    ZSTD_freeCDict(cdict);
+    ZSTD_freeDCtx(dctx_for_copies);
+}
+
 /* A frame of n bytes decoded into back in the steps the begun context
  * asks for: the bytes decoded, or the first error. */
 static size_t bl_decompress(ZSTD_DCtx *d, const uint8_t *f, size_t n)
@@ -1874,6 +2069,7 @@ int main(int argc, char **argv)
     sequences(&inputs[4]);
     producers(&big);
     copies(&inputs[2]);
+    stream_copies(&inputs[4], &dict);
     buffer_less(&inputs[4], &dict);
     workers(&big);
     long_window(&big);

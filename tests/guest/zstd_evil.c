@@ -1208,6 +1208,93 @@ static void prefix_replaced_mid_frame(void)
     free(input);
 }
 
+/*
+ * Copies of contexts begun by streaming, whose frames go on on the host.
+ * A source that drops its dictionary (40 MB: the host's copy of it goes
+ * back to the system when freed) leaves its copy's calls refused, where
+ * they would read it; one the guest frees is kept for its copy. Then
+ * pieces and output at bad addresses, and the copy freed mid-frame.
+ */
+static void hostile_copies(void)
+{
+    const size_t big = 40u << 20, piece = 1u << 16;
+    uint8_t *dict = mmap(NULL, big, PROT_READ | PROT_WRITE,
+                         MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    static const char *const hows[] = {
+        "its loaded dictionary replaced", "its prefix replaced",
+        "freed",
+    };
+
+    fill_random(dict, big, 91);
+    for (int how = 0; how < 3; how++) {
+        ZSTD_CCtx *a = level1_cctx(), *b = ZSTD_createCCtx();
+        ZSTD_inBuffer in = { text, 1000, 0 };
+        ZSTD_outBuffer out = { sink, sizeof(sink), 0 };
+        size_t r, n;
+
+        printf("now: a copy whose source is %s\n", hows[how]);
+        if (how == 1) {
+            ignore(ZSTD_CCtx_refPrefix(a, dict, big));
+        } else {
+            ignore(ZSTD_CCtx_loadDictionary(a, dict, big));
+            ignore(COUNT(E_SET_PARAM, on_host(a),
+                         ZSTD_CCtx_setParameter(a, ZSTD_c_forceAttachDict,
+                                                ZSTD_dictForceCopy)));
+        }
+        ignore(COUNT(E_CSTREAM2, on_host(a),
+                     ZSTD_compressStream2(a, &out, &in, ZSTD_e_continue)));
+        r = ZSTD_copyCCtx(b, a, 0);
+        CHECK(r == 0, "a copy of a begun stream: %s", ZSTD_getErrorName(r));
+        if (how < 2) {
+            ignore(ZSTD_CCtx_reset(a, ZSTD_reset_session_only));
+            r = how ? ZSTD_CCtx_refPrefix(a, text, 100)
+                    : ZSTD_CCtx_loadDictionary(a, text, 100);
+            CHECK(r == 0, "the source's new dictionary: %s",
+                  ZSTD_getErrorName(r));
+        } else {
+            ZSTD_freeCCtx(a);
+            a = NULL;
+        }
+        /* Its dictionary's tail: what the copy would look for there. */
+        r = ZSTD_compressContinue(b, sink, sizeof(sink),
+                                  dict + big - piece, piece);
+        n = ZSTD_isError(r) ? 0 : r;
+        CHECK(how < 2 ? ZSTD_isError(r) : !ZSTD_isError(r),
+              "a copy's frame after its source was %s: %s", hows[how],
+              ZSTD_getErrorName(r));
+        if (how == 2) {
+            ZSTD_DCtx *d = ZSTD_createDCtx();
+
+            r = ZSTD_compressEnd(b, sink + n, sizeof(sink) - n, text, 1000);
+            r = ZSTD_isError(r) ? r
+                                : ZSTD_decompress_usingDict(
+                                      d, back, sizeof(back), sink, n + r,
+                                      dict, big);
+            ZSTD_freeDCtx(d);
+            CHECK(r == piece + 1000 && !memcmp(back, dict + big - piece,
+                                               piece),
+                  "the frame of a copy of a freed source: %s",
+                  ZSTD_getErrorName(r));
+            ignore(ZSTD_copyCCtx(b, b, 0));
+            ignore(COUNT(E_CSTREAM2, on_host(b),
+                         ZSTD_compressStream2(b, &out, &in,
+                                              ZSTD_e_continue)));
+            ignore(ZSTD_copyCCtx(b, b, 0));
+        }
+        for (int i = 0; i < NBAD; i++) {
+            ignore(ZSTD_compressContinue(b, sink, sizeof(sink), bad[i],
+                                         bad_size));
+            ignore(ZSTD_compressBlock(b, bad[i], bad_size, text, 1000));
+            ignore(ZSTD_compressEnd(b, bad[i], bad_size, bad[i], bad_size));
+        }
+        ZSTD_freeCCtx(b);
+        if (a) {
+            ZSTD_freeCCtx(a);
+        }
+    }
+    munmap(dict, big);
+}
+
 static void trusted_lengths(void)
 {
     size_t sizes[16];
@@ -1346,8 +1433,8 @@ static void set_bad_pointers(void)
 static HostileStep *const steps[] = {
     forged_handles, wrong_kinds, stale_handles, bad_stream_buffers,
     bad_one_shot, bad_dictionaries, bad_training, allocators,
-    refused_settings, hostile_producers, racing_threads, trusted_lengths,
-    NULL,
+    refused_settings, hostile_producers, hostile_copies, racing_threads,
+    trusted_lengths, NULL,
 };
 
 int main(void)

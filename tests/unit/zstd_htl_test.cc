@@ -445,6 +445,207 @@ TEST_F(ZstdHtlTest, AProducerRunsThroughThePauses)
     EXPECT_EQ(fr, 0u);
 }
 
+// A copy's buffer-less frame on the host (ZSTD_copyCCtx of a context
+// begun by streaming): pieces the program gives, at the places they are
+// in its memory. Its pieces are written into buf (the program's buffers)
+// before each call, as they are given.
+struct Piece {
+    char *at;
+    size_t from, len;    // bytes of the input
+};
+
+class ZstdCopyTest : public ZstdHtlTest {
+protected:
+    uint64_t New()
+    {
+        void *ctx = nullptr;
+
+        Get("ZSTD_createCCtx_HTL")(nullptr, &ctx);
+        EXPECT_NE(ctx, nullptr);
+        return (uint64_t)(uintptr_t)ctx;
+    }
+    size_t Call(const char *name, std::vector<void *> args)
+    {
+        size_t r = 0;
+
+        Get(name)(args.data(), &r);
+        return r;
+    }
+    // Begun by streaming its first 1000 bytes, still buffered.
+    size_t Begin(uint64_t ctx, const std::vector<char> &src)
+    {
+        std::vector<char> out(64);
+        ZSTD_outBuffer ob = { out.data(), out.size(), 0 };
+        ZSTD_inBuffer ib = { src.data(), 1000, 0 };
+        ZSTD_inBuffer *ip = &ib;
+        ZSTD_outBuffer *op = &ob;
+        ZSTD_EndDirective go = ZSTD_e_continue;
+
+        return Call("ZSTD_compressStream2_HTL", { &ctx, &op, &ip, &go });
+    }
+    size_t Copy(uint64_t dst, uint64_t src)
+    {
+        unsigned long long pledged = 0;
+
+        return Call("ZSTD_copyCCtx_HTL", { &dst, &src, &pledged });
+    }
+    // The pieces through the host's entries (host) or libzstd's own
+    // (native): the frame, or the first error.
+    size_t Feed(uint64_t host, ZSTD_CCtx *native, const std::vector<char> &src,
+                const std::vector<Piece> &pieces, std::vector<char> &frame)
+    {
+        size_t n = 0;
+
+        frame.assign(ZSTD_compressBound(src.size()) + 4096, 0);
+        for (size_t i = 0; i < pieces.size(); i++) {
+            const Piece &p = pieces[i];
+            bool last = i + 1 == pieces.size();
+            void *d = frame.data() + n;
+            size_t cap = frame.size() - n, len = p.len, r;
+            const void *s = p.at;
+
+            memcpy(p.at, src.data() + p.from, p.len);
+            if (native) {
+                r = last ? ZSTD_compressEnd(native, d, cap, s, len)
+                         : ZSTD_compressContinue(native, d, cap, s, len);
+            } else {
+                r = Call(last ? "ZSTD_compressEnd_HTL"
+                              : "ZSTD_compressContinue_HTL",
+                         { &host, &d, &cap, &s, &len });
+            }
+            if (ZSTD_isError(r)) {
+                return r;
+            }
+            n += r;
+        }
+        return n;
+    }
+};
+
+// Two mappings further apart than a mirror's arena spans (8 GiB), and
+// the pieces of a 400 KiB input among them: a run, a ring over it, a
+// jump to the far one and back.
+TEST_F(ZstdCopyTest, ACopysFrameIsLibzstdsOwn)
+{
+    const size_t room = 1 << 20;
+    char *near = (char *)mmap(nullptr, room, PROT_READ | PROT_WRITE,
+                              MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    char *far = (char *)MAP_FAILED;
+
+    ASSERT_NE(near, MAP_FAILED);
+    for (uintptr_t gib = 16; gib < 64 && far == MAP_FAILED; gib += 8) {
+        far = (char *)mmap(near + (gib << 30), room, PROT_READ | PROT_WRITE,
+                           MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE,
+                           -1, 0);
+    }
+    ASSERT_NE(far, MAP_FAILED);
+    pt_guest_check_stale();
+
+    std::vector<char> src = Text(400000);
+    std::vector<Piece> pieces;
+    size_t from = 0;
+    auto add = [&](char *at, size_t len) {
+        pieces.push_back({ at, from, len });
+        from += len;
+    };
+    for (int i = 0; i < 4; i++) {
+        add(near + i * 20000, 20000);        // one run
+    }
+    for (int i = 0; i < 3; i++) {
+        add(near + i * 20000, 20000);        // over it, as a ring
+    }
+    add(far, 30000);                         // far: an arena of its own
+    add(far + 30000, 30000);
+    add(near + 100000, 50000);               // and back
+    add(far + 60000, 40000);
+    add(near + 200000, src.size() - from);
+
+    std::vector<char> want, got;
+    ZSTD_CCtx *a = ZSTD_createCCtx(), *b = ZSTD_createCCtx();
+    ZSTD_CCtx_setParameter(a, ZSTD_c_compressionLevel, 3);
+    ZSTD_inBuffer ib = { src.data(), 1000, 0 };
+    char out[64];
+    ZSTD_outBuffer ob = { out, sizeof(out), 0 };
+    ASSERT_FALSE(ZSTD_isError(ZSTD_compressStream2(a, &ob, &ib,
+                                                   ZSTD_e_continue)));
+    ASSERT_EQ(ZSTD_copyCCtx(b, a, 0), 0u);
+    size_t n_want = Feed(0, b, src, pieces, want);
+    ASSERT_FALSE(ZSTD_isError(n_want)) << ZSTD_getErrorName(n_want);
+    ZSTD_freeCCtx(a);
+    ZSTD_freeCCtx(b);
+
+    uint64_t ha = New(), hb = New();
+    ASSERT_EQ(SetParam(ha, ZSTD_c_compressionLevel, 3), 3u);
+    ASSERT_FALSE(ZSTD_isError(Begin(ha, src)));
+    ASSERT_EQ(Copy(hb, ha), 0u);
+    size_t n_got = Feed(hb, nullptr, src, pieces, got);
+    ASSERT_FALSE(ZSTD_isError(n_got)) << ZSTD_getErrorName(n_got);
+    EXPECT_EQ(n_got, n_want);
+    EXPECT_TRUE(n_got == n_want && !memcmp(got.data(), want.data(), n_got));
+    EXPECT_TRUE(Decodes(got, n_got, src));
+
+    // Its frame is over: the next piece is refused, as libzstd's stage
+    // would refuse it.
+    void *d = got.data();
+    size_t cap = got.size(), len = 10;
+    const void *s = src.data();
+    EXPECT_TRUE(ZSTD_isError(Call("ZSTD_compressContinue_HTL",
+                                  { &hb, &d, &cap, &s, &len })));
+    for (uint64_t h : { ha, hb }) {
+        EXPECT_EQ(Call("ZSTD_freeCCtx_HTL", { &h }), 0u);
+    }
+    munmap(near, room);
+    munmap(far, room);
+}
+
+// A source that drops its dictionary (libzstd frees it) leaves its copy
+// refused; one freed by the guest is kept for its copy.
+TEST_F(ZstdCopyTest, ASourcesDictionaryOutlivesItsCopyOrEndsIt)
+{
+    std::vector<char> src = Text(100000), dict = Text(20000), frame;
+    std::vector<Piece> pieces = { { src.data() + 1000, 1000, 40000 },
+                                  { src.data() + 41000, 41000, 59000 } };
+    // Fed in place: the pieces are where they are.
+    std::vector<char> in = src;
+    for (Piece &p : pieces) {
+        p.at = in.data() + p.from;
+    }
+
+    for (int drop = 0; drop < 2; drop++) {
+        uint64_t a = New(), b = New();
+        const void *d = dict.data();
+        size_t dn = dict.size();
+        ZSTD_ResetDirective params = ZSTD_reset_parameters;
+        ZSTD_ResetDirective session = ZSTD_reset_session_only;
+
+        ASSERT_EQ(Call("ZSTD_CCtx_loadDictionary_HTL", { &a, &d, &dn }), 0u);
+        ASSERT_FALSE(ZSTD_isError(SetParam(a, ZSTD_c_forceAttachDict,
+                                           ZSTD_dictForceCopy)));
+        ASSERT_FALSE(ZSTD_isError(Begin(a, src)));
+        ASSERT_EQ(Copy(b, a), 0u);
+        if (drop) {
+            // Its dictionary goes, and with it what the copy reads.
+            ASSERT_EQ(Call("ZSTD_CCtx_reset_HTL", { &a, &session }), 0u);
+            ASSERT_EQ(Call("ZSTD_CCtx_reset_HTL", { &a, &params }), 0u);
+        } else {
+            EXPECT_EQ(Call("ZSTD_freeCCtx_HTL", { &a }), 0u);
+        }
+        size_t n = Feed(b, nullptr, in, pieces, frame);
+        if (drop) {
+            EXPECT_EQ(ZSTD_getErrorCode(n), ZSTD_error_GENERIC);
+            EXPECT_EQ(Call("ZSTD_freeCCtx_HTL", { &a }), 0u);
+        } else {
+            ASSERT_FALSE(ZSTD_isError(n)) << ZSTD_getErrorName(n);
+            std::vector<char> back(src.size());
+            EXPECT_EQ(ZSTD_decompress_usingDict(
+                          ZSTD_createDCtx(), back.data(), back.size(),
+                          frame.data(), n, dict.data(), dict.size()),
+                      src.size() - 1000);
+        }
+        EXPECT_EQ(Call("ZSTD_freeCCtx_HTL", { &b }), 0u);
+    }
+}
+
 }  // namespace
 
 int main(int argc, char **argv)
