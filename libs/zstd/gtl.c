@@ -113,6 +113,7 @@ typedef struct ZstdKept {
     bool serves;             /* holds the allocator's service: workers */
     bool host_begun;         /* a context's: a copy begun on the host, whose
                               * buffer-less frame goes on there */
+    void *seq_fn, *seq_state;  /* a parameters object's producer (1.5.7) */
 } ZstdKept;
 
 #define ZSTD_KEPT_FREED 1
@@ -563,6 +564,52 @@ static inline int zstd_route_on(void **args, int pos, bool ga, int id)
     return GTL_HOST_ONLY;
 }
 
+#if ZSTD_VERSION_NUMBER >= 10507
+/*
+ * 1.5.7 keeps a sequence producer in a parameters object too, and
+ * ZSTD_CCtx_setParametersUsingCCtxParams gives the context the object's
+ * (or none) with the rest; the host's 1.5.4 has no such field. A host
+ * object's is kept here (NULL: none), and registered on the context
+ * after the host sets its parameters.
+ */
+static void zstd_set_params_producer(const void *params, void *fn,
+                                     void *state)
+{
+    ZstdKept *slot;
+
+    pthread_mutex_lock(&zstd_kept_lock);
+    slot = fn ? zstd_kept_put((uintptr_t)params)
+              : zstd_kept_find((uintptr_t)params);
+    if (slot) {
+        slot->seq_fn = fn;
+        slot->seq_state = fn ? state : NULL;
+    }
+    pthread_mutex_unlock(&zstd_kept_lock);
+}
+
+GTL_EXPORT void ZSTD_CCtxParams_registerSequenceProducer(
+    ZSTD_CCtx_params *params, void *state, ZSTD_sequenceProducer_F fn)
+{
+    if (!zstd_on_host(params)) {
+        fb_ZSTD_CCtxParams_registerSequenceProducer(params, state, fn);
+        return;
+    }
+    zstd_set_params_producer(params, (void *)fn, state);
+}
+
+static void zstd_take_params_producer(ZSTD_CCtx *cctx,
+                                      const ZSTD_CCtx_params *params)
+{
+    ZstdKept kept;
+
+    zstd_kept_get(params, &kept);
+    if (kept.seq_fn || zstd_has_producer(cctx)) {
+        ZSTD_registerSequenceProducer(cctx, kept.seq_state,
+                                      (ZSTD_sequenceProducer_F)kept.seq_fn);
+    }
+}
+#endif
+
 /* After a free on the host: what the GTL kept of the object goes. */
 static inline void zstd_after_on(void **args, int pos, void *ret, int id)
 {
@@ -575,11 +622,22 @@ static inline void zstd_after_on(void **args, int pos, void *ret, int id)
     case GTL_ID_ZSTD_freeDStream:
     case GTL_ID_ZSTD_freeCDict:
     case GTL_ID_ZSTD_freeDDict:
+    case GTL_ID_ZSTD_freeCCtxParams:
         if (zstd_on_host(obj) && !ZSTD_isError(*(size_t *)ret) &&
             __atomic_load_n(&zstd_kept_size, __ATOMIC_RELAXED)) {
             zstd_kept_drop(obj);
         }
         break;
+#if ZSTD_VERSION_NUMBER >= 10507
+    case GTL_ID_ZSTD_CCtxParams_reset:
+    case GTL_ID_ZSTD_CCtxParams_init:
+    case GTL_ID_ZSTD_CCtxParams_init_advanced:
+        /* 1.5.7 clears the whole object, its producer too. */
+        if (!ZSTD_isError(*(size_t *)ret)) {
+            zstd_set_params_producer(obj, NULL, NULL);
+        }
+        break;
+#endif
     case GTL_ID_ZSTD_CCtx_setParameter:
         /* Workers on a context with the program's allocator ask for their
          * blocks through the service: it holds it while it has them. */
@@ -589,6 +647,11 @@ static inline void zstd_after_on(void **args, int pos, void *ret, int id)
         }
         break;
     case GTL_ID_ZSTD_CCtx_setParametersUsingCCtxParams:
+#if ZSTD_VERSION_NUMBER >= 10507
+        if (!ZSTD_isError(*(size_t *)ret)) {
+            zstd_take_params_producer((ZSTD_CCtx *)obj, *(void **)args[1]);
+        }
+#endif
         if (gtl_is_ga_handle(obj) && !ZSTD_isError(*(size_t *)ret)) {
             zstd_set_serves(obj, zstd_has_workers(obj));
         }
@@ -700,7 +763,7 @@ ZSTD_GROUP(zcparams)
 #define zdctx_after_on zstd_after_on
 #define zcdict_after_on zstd_after_on
 #define zddict_after_on zstd_after_on
-#define zcparams_after_on gtl_no_after_on
+#define zcparams_after_on zstd_after_on
 
 ZSTD_FUNCTIONS(GTL_WRAP)
 

@@ -602,8 +602,10 @@ typedef struct ZstdProducerCall {
 /*
  * Added after 1.5.4 (Debian 13's 1.5.7): in the GTLs built from that
  * source only; the host's 1.5.4 has none of them. The parameter setters
- * are the GTL's over the host's (libs/zstd/gtl.c); the others run on the
- * guest's objects only.
+ * are the GTL's over the host's (libs/zstd/gtl.c), and so is a producer
+ * registered on a host parameters object (kept by the GTL, and given to
+ * the context they are set on); the others run on the guest's objects
+ * only.
  */
 #if ZSTD_VERSION_NUMBER >= 10507
 #define ZSTD_NEWER_FUNCTIONS(FN)                                             \
@@ -614,8 +616,9 @@ typedef struct ZstdProducerCall {
     FN(HAND(GUEST), zcctx, size_t, ZSTD_compressSequencesAndLiterals, 9,     \
        (ZSTD_CCtx *, void *, size_t, const ZSTD_Sequence *, size_t,          \
         const void *, size_t, size_t, size_t), ZSTD_REFUSED, (), Z_GUEST)    \
-    FN(GUEST, zcparams, void, ZSTD_CCtxParams_registerSequenceProducer, 3,   \
-       (ZSTD_CCtx_params *, void *, ZSTD_sequenceProducer_F *), 0, (),       \
+    FN(HAND(GUEST), zcparams, void,                                          \
+       ZSTD_CCtxParams_registerSequenceProducer, 3,                          \
+       (ZSTD_CCtx_params *, void *, ZSTD_sequenceProducer_F), 0, (),         \
        Z_GUEST)
 #else
 #define ZSTD_NEWER_FUNCTIONS(FN)

@@ -1516,6 +1516,28 @@ static void producers(const Input *in)
     r = ZSTD_compress2(c, frame, sizeof(frame), in->data, in->len);
     frame_line("producer reset", r, frame);
     emit("producer after the reset: %d calls", p.calls);
+
+#if ZSTD_VERSION_NUMBER >= 10507
+    /* 1.5.7: a producer registered on a parameters object, which gives
+     * it to the context with the rest (and none, once reset). */
+    for (int with = 1; with >= 0; with--) {
+        ZSTD_CCtx_params *cp = ZSTD_createCCtxParams();
+
+        ZSTD_CCtxParams_init(cp, LEVEL);
+        ZSTD_CCtxParams_registerSequenceProducer(cp, &p, produce);
+        if (!with) {
+            ZSTD_CCtxParams_reset(cp);
+            ZSTD_CCtxParams_setParameter(cp, ZSTD_c_compressionLevel, LEVEL);
+        }
+        p.calls = 0;
+        emit("parameters' producer: %s",
+             res(ZSTD_CCtx_setParametersUsingCCtxParams(c, cp)));
+        r = ZSTD_compress2(c, frame, sizeof(frame), in->data, in->len);
+        frame_line("parameters' producer", r, frame);
+        emit("parameters' producer: %d calls", p.calls);
+        ZSTD_freeCCtxParams(cp);
+    }
+#endif
     ZSTD_freeCCtx(c);
 }
 
