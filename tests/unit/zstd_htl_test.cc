@@ -637,10 +637,14 @@ TEST_F(ZstdCopyTest, ASourcesDictionaryOutlivesItsCopyOrEndsIt)
         } else {
             ASSERT_FALSE(ZSTD_isError(n)) << ZSTD_getErrorName(n);
             std::vector<char> back(src.size());
-            EXPECT_EQ(ZSTD_decompress_usingDict(
-                          ZSTD_createDCtx(), back.data(), back.size(),
-                          frame.data(), n, dict.data(), dict.size()),
+            ZSTD_DCtx *d = ZSTD_createDCtx();
+            EXPECT_EQ(ZSTD_decompress_usingDict(d, back.data(), back.size(),
+                                                frame.data(), n, dict.data(),
+                                                dict.size()),
                       src.size() - 1000);
+            EXPECT_TRUE(!memcmp(back.data(), src.data() + 1000,
+                                src.size() - 1000));
+            ZSTD_freeDCtx(d);
         }
         EXPECT_EQ(Call("ZSTD_freeCCtx_HTL", { &b }), 0u);
     }
