@@ -45,6 +45,15 @@ typedef enum ZKind {
 
 typedef struct ZMirror ZMirror;
 
+/* What a context's window may read (a frame's dictionary and input). */
+typedef enum ZWin {
+    Z_WIN_NONE,              /* no frame, or one ended: nothing */
+    Z_WIN_OWN,               /* begun by streaming: its dictionary */
+    Z_WIN_COPIED,            /* a copy's: its root's, and its mirror */
+    Z_WIN_UNKNOWN,           /* after a failed call: either, or the
+                              * guest's buffers */
+} ZWin;
+
 typedef struct ZHold {
     int users;
     ZKind kind;
@@ -57,19 +66,19 @@ typedef struct ZHold {
     int validate;            /* its ZSTD_c_validateSequences, kept */
     uint64_t producer[2];    /* its sequence producer: the program's
                               * function and state */
-    /* A context's copies (ZSTD_copyCCtx on the host) read its dictionary:
-     * lent once it has one, dict_gen counts the calls that may free its
-     * dictionary, readers the copies' calls reading it now (both under
-     * z_copy_lock). */
+    /* A context's window: what libzstd's frame state may still read
+     * (the section on copies below). The dictionary's generation counts
+     * the calls that may free it, once copies read it (lent); readers:
+     * the copies' calls reading it now (under z_copy_lock). */
+    ZWin win;
+    unsigned win_gen;        /* OWN, COPIED: the dictionary's generation */
+    struct ZHold *root;      /* COPIED (and UNKNOWN after it): whose
+                              * dictionary, held (NULL: its own) */
+    ZMirror *mirror;         /* its pieces, while the window may read them */
+    bool streaming;          /* a stream begun, not ended nor reset */
     bool lent;
     unsigned dict_gen;
     int readers;
-    /* A copy begun on the host (copy_live): the context whose dictionary
-     * it reads (NULL: its own), at from_gen, and its input's mirror. */
-    bool copy_live;
-    struct ZHold *from;
-    unsigned from_gen;
-    ZMirror *mirror;
 } ZHold;
 
 typedef struct ZRecord {
@@ -105,8 +114,9 @@ static void z_free_obj(ZKind kind, void *obj)
     }
 }
 
-static void z_copy_end(ZHold *h);
+static void z_win_release(ZHold *h);
 static bool z_dict_change(ZHold *h);
+static bool z_copy_ok(ZHold *dst, ZHold *src);
 
 static void z_unuse(ZHold *h)
 {
@@ -116,7 +126,7 @@ static void z_unuse(ZHold *h)
         if (h->ga) {
             htl_ga_settle(&h->mem);
         }
-        z_copy_end(h);
+        z_win_release(h);
         z_unuse(h->dict);
         free(h->prefix);
         free(h);
@@ -320,7 +330,8 @@ static bool z_second(void **o, void **arg, HtlTable *t, bool null_ok)
         }                                                                  \
         *(void **)lv[1] = src->hold->obj;                                  \
         return z_enter(&group##_table, o, lv, 0, false) &&                 \
-               !((ZRecord *)o[0])->hold->ga;                               \
+               !((ZRecord *)o[0])->hold->ga &&                             \
+               z_copy_ok(((ZRecord *)o[0])->hold, src->hold);              \
     }
 Z_GROUP(zcctx, Z_CCTX, false)
 Z_GROUP(zdctx, Z_DCTX, false)
@@ -344,9 +355,9 @@ static bool z_free_before(void **o, void **lv)
     }
     htl_object_free(rec->table, &rec->obj);
     o[0] = NULL;
-    /* Its copy's frame cannot go on: what it held goes (no cycle of
+    /* Its window is never read again: what it held goes (no cycle of
      * copies holding each other outlives the guest's handles). */
-    z_copy_end(h);
+    z_win_release(h);
     z_unuse(h);
     *(void **)lv[0] = NULL;
     return true;
@@ -414,19 +425,27 @@ static void z_prefix_after(void **o, void **lv, void *r)
 }
 
 /*
- * A copy made on the host (ZSTD_copyCCtx of a context begun by streaming,
- * its input still buffered) goes on with the buffer-less functions, whose
- * window is the program's earlier pieces: libzstd reads them again at
- * each call. The host keeps no pointer to the guest's memory, so each
- * piece is copied into a mirror, at the place it has relative to the
- * pieces before it (an arena reserved for a span of guest addresses
+ * Copies on the host. ZSTD_copyCCtx of a context begun by streaming (its
+ * input still buffered) gives the copy the source's window: the source's
+ * dictionary, which the copy reads at each call of its buffer-less frame
+ * (compressContinue, compressEnd, compressBlock), with the program's
+ * earlier pieces. The host keeps no pointer to the guest's memory, so
+ * each piece is copied into a mirror, at the place it has relative to
+ * the pieces before it (an arena reserved for a span of guest addresses
  * around the first piece put in it). libzstd then finds the same pieces
  * contiguous, and the same ones overlapping, as the guest's libzstd does,
  * and makes the same frame. It reads the current contiguous run and the
- * one before it; the mirror keeps those two and gives back the pages of
- * older ones.
+ * one before it; the mirror keeps those two and gives back older pages.
+ *
+ * What each context's window may read is tracked (ZWin): what it holds
+ * (the root whose dictionary a copy reads, the mirror) goes only once
+ * its window is known to read it no more. Where that is not known (a
+ * call that failed), copies of it and its buffer-less frame are refused,
+ * as is a copy whose source's dictionary is gone: libzstd would read
+ * freed memory.
  */
 #define Z_ARENA_SPAN ((uintptr_t)1 << 33)
+#define Z_ARENAS 3
 
 typedef struct ZArena {
     char *base;              /* Z_ARENA_SPAN reserved; NULL: none */
@@ -439,9 +458,11 @@ typedef struct ZRun {
 } ZRun;
 
 struct ZMirror {
-    ZArena arena[2];
+    ZArena arena[Z_ARENAS];  /* the runs', and a piece's about to be */
     ZRun cur, prev;          /* libzstd's prefix and extDict */
     uintptr_t next;          /* the end of the last piece; 0: none yet */
+    ZRun placed;             /* the piece of the call under way */
+    bool placed_contiguous;
 };
 
 static uintptr_t z_page(void)
@@ -452,6 +473,11 @@ static uintptr_t z_page(void)
         page = (uintptr_t)sysconf(_SC_PAGESIZE);
     }
     return page;
+}
+
+static bool z_run_in(const ZRun *r, int a)
+{
+    return r->lo < r->hi && r->arena == a;
 }
 
 /* Where guest bytes [g, g + n) go in arena a; NULL if outside its span
@@ -475,25 +501,30 @@ static void z_arena_free(ZArena *a)
     a->base = NULL;
 }
 
-/* Gives back the pages of [lo, hi) in arena a that no run of the mirror
- * in it touches. */
-static void z_mirror_drop(ZMirror *m, int a, uintptr_t lo, uintptr_t hi)
+/* The pages of run r in its arena, rounded out. */
+static void z_run_pages(const ZMirror *m, const ZRun *r, uintptr_t *lo,
+                        uintptr_t *hi)
 {
-    uintptr_t mask = z_page() - 1, keep[2][2];
-    char *base = m->arena[a].base;
+    uintptr_t mask = z_page() - 1;
+
+    *lo = (uintptr_t)z_arena_at(&m->arena[r->arena], r->lo, 0) & ~mask;
+    *hi = ((uintptr_t)z_arena_at(&m->arena[r->arena], r->hi, 0) + mask) &
+          ~mask;
+}
+
+/* Gives back the pages of run r that neither run of the mirror touches. */
+static void z_mirror_drop(ZMirror *m, const ZRun *r)
+{
+    uintptr_t lo, hi, keep[2][2];
     int n = 0;
 
-    if (!base || lo >= hi) {
+    if (!z_run_in(r, r->arena) || !m->arena[r->arena].base) {
         return;
     }
-    lo = (uintptr_t)z_arena_at(&m->arena[a], lo, 0) & ~mask;
-    hi = ((uintptr_t)z_arena_at(&m->arena[a], hi, 0) + mask) & ~mask;
-    for (const ZRun *r = &m->cur; r; r = r == &m->cur ? &m->prev : NULL) {
-        if (r->lo < r->hi && r->arena == a) {
-            keep[n][0] = (uintptr_t)z_arena_at(&m->arena[a], r->lo, 0) &
-                         ~mask;
-            keep[n][1] = ((uintptr_t)z_arena_at(&m->arena[a], r->hi, 0) +
-                          mask) & ~mask;
+    z_run_pages(m, r, &lo, &hi);
+    for (const ZRun *k = &m->cur; k; k = k == &m->cur ? &m->prev : NULL) {
+        if (z_run_in(k, r->arena)) {
+            z_run_pages(m, k, &keep[n][0], &keep[n][1]);
             n++;
         }
     }
@@ -515,7 +546,7 @@ static void z_mirror_drop(ZMirror *m, int a, uintptr_t lo, uintptr_t hi)
             madvise((void *)lo, end - lo, MADV_DONTNEED);
             mprotect((void *)lo, end - lo, PROT_NONE);
         }
-        if (i < n && keep[i][1] > lo) {
+        if (i < n) {
             lo = keep[i][1];
         }
     }
@@ -523,33 +554,34 @@ static void z_mirror_drop(ZMirror *m, int a, uintptr_t lo, uintptr_t hi)
 
 /*
  * The piece [src, src + n) of the guest's (n > 0), copied into the
- * mirror: where libzstd is to read it, or NULL (the call refused) if it
- * cannot be placed (a contiguous run longer than half an arena's span),
- * or read.
+ * mirror, nothing given back yet (libzstd may fail before it takes it):
+ * where libzstd is to read it, or NULL (the call refused) if it cannot
+ * be placed (a contiguous run longer than half an arena's span, or a
+ * run that goes on over the one before it kept in another arena) or
+ * read.
  */
-static char *z_mirror_put(ZMirror *m, const void *src, size_t n)
+static char *z_mirror_place(ZMirror *m, const void *src, size_t n)
 {
-    uintptr_t g = (uintptr_t)src, mask = z_page() - 1;
+    uintptr_t g = (uintptr_t)src, mask = z_page() - 1, lo, hi;
     bool contiguous = m->next && g == m->next;
     bool touches = m->next && g < m->cur.hi && g + n > m->cur.lo;
     int a = m->next ? m->cur.arena : 0;
     char *at = z_arena_at(&m->arena[a], g, n);
-    uintptr_t lo, hi;
-    ZRun dropped = m->prev;
 
-    /* A run going on over the one before it, kept in the other arena:
-     * libzstd would not see them overlap. */
     if (contiguous && m->prev.arena != a && g < m->prev.hi &&
         g + n > m->prev.lo) {
         return NULL;
     }
     if (!at) {
-        /* Far from the current run: an arena of its own, anchored here;
-         * the other one's runs are dropped with this piece. */
+        /* Far from the current run: an arena of its own, anchored here,
+         * in a slot no run is in. */
         if (contiguous || touches) {
             return NULL;
         }
-        a = m->next ? !m->cur.arena : 0;
+        for (a = 0; a < Z_ARENAS - 1 && ((m->next && m->cur.arena == a) ||
+                                         z_run_in(&m->prev, a));
+             a++) {
+        }
         z_arena_free(&m->arena[a]);
         m->arena[a].base = mmap(NULL, Z_ARENA_SPAN, PROT_NONE,
                                 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
@@ -559,10 +591,6 @@ static char *z_mirror_put(ZMirror *m, const void *src, size_t n)
             return NULL;
         }
         m->arena[a].anchor = g;
-        if (m->prev.arena == a) {
-            m->prev.lo = m->prev.hi = 0;
-        }
-        dropped.lo = dropped.hi = 0;
         at = z_arena_at(&m->arena[a], g, n);
         if (!at) {
             return NULL;
@@ -574,55 +602,95 @@ static char *z_mirror_put(ZMirror *m, const void *src, size_t n)
         !htl_load(at, src, n)) {
         return NULL;
     }
-    if (!contiguous) {
+    m->placed = (ZRun){ g, g + n, a };
+    m->placed_contiguous = contiguous;
+    return at;
+}
+
+/* libzstd took the piece placed: the runs it reads now, and older pages
+ * and arenas given back. */
+static void z_mirror_taken(ZMirror *m)
+{
+    ZRun p = m->placed, dropped = m->prev;
+
+    if (p.lo == p.hi) {
+        return;
+    }
+    if (m->placed_contiguous) {
+        m->cur.hi = p.hi;
+    } else {
         /* libzstd's extDict is now the run before this piece. */
         m->prev = m->next ? m->cur : (ZRun){ 0, 0, 0 };
-        m->cur = (ZRun){ g, g + n, a };
-        z_mirror_drop(m, dropped.arena, dropped.lo, dropped.hi);
-        if (m->arena[!a].base && !(m->prev.lo < m->prev.hi &&
-                                   m->prev.arena == !a)) {
-            z_arena_free(&m->arena[!a]);
-        }
-    } else {
-        m->cur.hi = g + n;
+        m->cur = p;
+        z_mirror_drop(m, &dropped);
     }
-    m->next = g + n;
-    return at;
+    m->next = p.hi;
+    m->placed = (ZRun){ 0, 0, 0 };
+    for (int a = 0; a < Z_ARENAS; a++) {
+        if (!z_run_in(&m->cur, a) && !z_run_in(&m->prev, a)) {
+            z_arena_free(&m->arena[a]);
+        }
+    }
 }
 
 static void z_mirror_free(ZMirror *m)
 {
     if (m) {
-        z_arena_free(&m->arena[0]);
-        z_arena_free(&m->arena[1]);
+        for (int a = 0; a < Z_ARENAS; a++) {
+            z_arena_free(&m->arena[a]);
+        }
         free(m);
     }
 }
 
-/* Serializes a context's dictionary changes against its copies' reads. */
+/* Serializes dictionary changes against the copies' reads. */
 static pthread_mutex_t z_copy_lock = PTHREAD_MUTEX_INITIALIZER;
 
-/* A copy's frame ended (or its context freed, or begun again): its
- * mirror and its hold of the dictionary it read go. */
-static void z_copy_end(ZHold *h)
+/* The window reads nothing held any more. */
+static void z_win_release(ZHold *h)
 {
-    h->copy_live = false;
     z_mirror_free(h->mirror);
     h->mirror = NULL;
-    z_unuse(h->from);
-    h->from = NULL;
+    z_unuse(h->root);
+    h->root = NULL;
+}
+
+/* The window is now (kind) NONE, OWN (begun with the context's own
+ * dictionary, as it is now) or UNKNOWN (holds kept). */
+static void z_win_set(ZHold *h, ZWin kind)
+{
+    if (kind != Z_WIN_UNKNOWN) {
+        z_win_release(h);
+    }
+    h->win = kind;
+    h->win_gen = h->dict_gen;
+}
+
+/* After a call that may have begun a frame of the context's own: its
+ * result r; an error leaves what the window reads unknown, unless it was
+ * its own dictionary as it is now either way. */
+static void z_win_after(ZHold *h, size_t r, ZWin done)
+{
+    if (!ZSTD_isError(r)) {
+        z_win_set(h, done);
+    } else if (h->win != Z_WIN_OWN || h->win_gen != h->dict_gen) {
+        z_win_set(h, Z_WIN_UNKNOWN);
+    }
 }
 
 /*
  * Calls that may free a context's dictionary (a new one, a reset of its
- * parameters, initCStream*): its copies' frames end, refused, as they
- * would read freed memory; refused themselves while a copy reads it.
+ * parameters, initCStream*): the dictionary's generation moves on, which
+ * its window and its copies' see (copies of it, and their calls,
+ * refused); refused themselves while a copy reads it. (The context's
+ * calls are one at a time: only its copies' need the lock.)
  */
 static bool z_dict_change(ZHold *h)
 {
     bool ok = true;
 
     if (!__atomic_load_n(&h->lent, __ATOMIC_ACQUIRE)) {
+        h->dict_gen++;
         return true;
     }
     pthread_mutex_lock(&z_copy_lock);
@@ -641,52 +709,157 @@ static bool z_dict_before(void **o, void **lv)
     return z_dict_change(((ZRecord *)o[0])->hold);
 }
 
+/* Done, these leave no stream under way (initCStream* and
+ * resetCStream reset it, the others need there be none). */
+static void z_no_stream_after(void **o, void **lv, void *r)
+{
+    (void)lv;
+    if (!ZSTD_isError(*(size_t *)r)) {
+        ((ZRecord *)o[0])->hold->streaming = false;
+    }
+}
+
+static void z_dict_ref_after(void **o, void **lv, void *r)
+{
+    z_keep_dict(o, lv, r);
+    z_no_stream_after(o, lv, r);
+}
+
 static bool z_reset_before(void **o, void **lv)
 {
     return *(ZSTD_ResetDirective *)lv[1] == ZSTD_reset_session_only ||
            z_dict_before(o, lv);
 }
 
-/* One-shot compression reads the guest's buffers and may leave the
- * context's window on them (on an error): a copy's frame ends first. */
-static bool z_oneshot_before(void **o, void **lv)
+static void z_reset_after(void **o, void **lv, void *r)
+{
+    if (*(ZSTD_ResetDirective *)lv[1] != ZSTD_reset_parameters) {
+        z_no_stream_after(o, lv, r);
+    }
+}
+
+/* Streaming: done, a frame of the context's own is under way (or over);
+ * a frame's end leaves no stream. */
+static bool z_stream_before(void **o, void **lv)
 {
     (void)lv;
-    z_copy_end(((ZRecord *)o[0])->hold);
+    ((ZRecord *)o[0])->hold->streaming = true;
     return true;
 }
 
+static void z_stream_done(void **o, void *r, bool ends)
+{
+    ZHold *h = ((ZRecord *)o[0])->hold;
+
+    z_win_after(h, *(size_t *)r, Z_WIN_OWN);
+    if (ends && *(size_t *)r == 0) {
+        h->streaming = false;
+    }
+}
+
+static void z_stream_after(void **o, void **lv, void *r)
+{
+    (void)lv;
+    z_stream_done(o, r, false);
+}
+
+static void z_stream2_after(void **o, void **lv, void *r)
+{
+    z_stream_done(o, r, *(ZSTD_EndDirective *)lv[3] == ZSTD_e_end);
+}
+
+static void z_stream2_args_after(void **o, void **lv, void *r)
+{
+    z_stream_done(o, r, *(ZSTD_EndDirective *)lv[7] == ZSTD_e_end);
+}
+
+static void z_end_stream_after(void **o, void **lv, void *r)
+{
+    (void)lv;
+    z_stream_done(o, r, true);
+}
+
+/* One-shot compression: done, the frame is over; failed, the window may
+ * be left on the guest's buffers. compress2 ends any stream first. */
+static bool z_compress2_before(void **o, void **lv)
+{
+    (void)lv;
+    ((ZRecord *)o[0])->hold->streaming = false;
+    return true;
+}
+
+static void z_oneshot_after(void **o, void **lv, void *r)
+{
+    (void)lv;
+    z_win_after(((ZRecord *)o[0])->hold, *(size_t *)r, Z_WIN_NONE);
+}
+
+/* A copy's source's window: the root whose dictionary it reads (NULL:
+ * none it can read, refused), at *gen. Not one with pieces (after
+ * compressBlock: a copy would read its mirror). */
+static ZHold *z_copy_root(ZHold *src, unsigned *gen)
+{
+    ZHold *root = NULL;
+
+    pthread_mutex_lock(&z_copy_lock);
+    *gen = src->win_gen;
+    if (src->win == Z_WIN_OWN && src->win_gen == src->dict_gen) {
+        root = src;
+    } else if (src->win == Z_WIN_COPIED &&
+               !(src->mirror && src->mirror->next)) {
+        root = src->root ? src->root : src;
+        root = root->dict_gen == src->win_gen ? root : NULL;
+    }
+    pthread_mutex_unlock(&z_copy_lock);
+    return root;
+}
+
 /*
- * COPY: libzstd's copy reads the source's dictionary (a source begun on
- * the host by streaming; one begun by the buffer-less functions is copied
- * on the guest). The copy holds the context that has it (the source's
- * own source, if the source is a copy itself), and notes its
- * dictionary's generation.
+ * COPY, before libzstd copies: refused where the source's window reads
+ * what the host cannot vouch for (see above), or the destination has a
+ * stream under way (libzstd would go on with it over the copied window).
+ * A source with no frame is left to libzstd (stage_wrong).
  */
+static bool z_copy_ok(ZHold *dst, ZHold *src)
+{
+    unsigned gen;
+
+    return !dst->streaming &&
+           (src->win == Z_WIN_NONE || z_copy_root(src, &gen));
+}
+
+/* COPY, done: the copy reads its source's root, held. */
 static void z_copied(void **o, void **lv, void *r)
 {
     ZHold *dst = ((ZRecord *)o[0])->hold;
     ZHold *src = ((ZRecord *)((uintptr_t)o[1] & ~(uintptr_t)1))->hold;
-    ZHold *root = src->copy_live && src->from ? src->from : src;
+    unsigned gen;
+    ZHold *root = z_copy_root(src, &gen);
 
     (void)lv;
     if (ZSTD_isError(*(size_t *)r)) {
         return;
     }
+    if (!root) {
+        /* Not vouched for (z_copy_ok let libzstd refuse it, and it did
+         * not): the copy's frame is refused. */
+        z_win_set(dst, Z_WIN_UNKNOWN);
+        return;
+    }
     root = root == dst ? NULL : z_use(root);
-    z_copy_end(dst);
+    z_win_release(dst);
     pthread_mutex_lock(&z_copy_lock);
-    dst->from = root;
-    dst->from_gen = src->copy_live ? src->from_gen : src->dict_gen;
+    dst->root = root;
+    dst->win = Z_WIN_COPIED;
+    dst->win_gen = gen;
     __atomic_store_n(&(root ? root : dst)->lent, true, __ATOMIC_RELEASE);
     pthread_mutex_unlock(&z_copy_lock);
-    dst->copy_live = true;
 }
 
 /*
- * compressContinue, compressEnd, compressBlock: only on a copy begun on
- * the host whose dictionary is still there, counted as read for the call;
- * the piece goes through the mirror.
+ * compressContinue, compressEnd, compressBlock: only on a copy whose
+ * root's dictionary is still there, counted as read for the call; the
+ * piece goes through the mirror.
  */
 static bool z_continue_before(void **o, void **lv)
 {
@@ -696,12 +869,12 @@ static bool z_continue_before(void **o, void **lv)
     char *at;
     bool ok;
 
-    if (!ctx->copy_live) {
+    if (ctx->win != Z_WIN_COPIED) {
         return false;
     }
-    root = ctx->from ? ctx->from : ctx;
+    root = ctx->root ? ctx->root : ctx;
     pthread_mutex_lock(&z_copy_lock);
-    ok = root->dict_gen == ctx->from_gen;
+    ok = root->dict_gen == ctx->win_gen;
     root->readers += ok;
     pthread_mutex_unlock(&z_copy_lock);
     if (!ok || !n) {
@@ -710,7 +883,7 @@ static bool z_continue_before(void **o, void **lv)
     if (!ctx->mirror) {
         ctx->mirror = calloc(1, sizeof(*ctx->mirror));
     }
-    at = ctx->mirror ? z_mirror_put(ctx->mirror, *src, n) : NULL;
+    at = ctx->mirror ? z_mirror_place(ctx->mirror, *src, n) : NULL;
     if (!at) {
         pthread_mutex_lock(&z_copy_lock);
         root->readers--;
@@ -721,24 +894,35 @@ static bool z_continue_before(void **o, void **lv)
     return true;
 }
 
-static void z_continue_after(void **o, void **lv, void *r)
+/* Done: the piece is libzstd's. Failed: libzstd may or may not have taken
+ * it, and the frame is refused from here on (its holds kept). */
+static void z_continue_done(void **o, void *r, bool ends)
 {
     ZHold *ctx = ((ZRecord *)o[0])->hold;
-    ZHold *root = ctx->from ? ctx->from : ctx;
+    ZHold *root = ctx->root ? ctx->root : ctx;
 
-    (void)lv;
-    (void)r;
     pthread_mutex_lock(&z_copy_lock);
     root->readers--;
     pthread_mutex_unlock(&z_copy_lock);
+    if (ZSTD_isError(*(size_t *)r)) {
+        z_win_set(ctx, Z_WIN_UNKNOWN);
+    } else if (ends) {
+        z_win_set(ctx, Z_WIN_NONE);
+    } else if (ctx->mirror) {
+        z_mirror_taken(ctx->mirror);
+    }
+}
+
+static void z_continue_after(void **o, void **lv, void *r)
+{
+    (void)lv;
+    z_continue_done(o, r, false);
 }
 
 static void z_end_after(void **o, void **lv, void *r)
 {
-    z_continue_after(o, lv, r);
-    if (!ZSTD_isError(*(size_t *)r)) {
-        z_copy_end(((ZRecord *)o[0])->hold);
-    }
+    (void)lv;
+    z_continue_done(o, r, true);
 }
 
 /*
@@ -817,7 +1001,7 @@ static bool z_seq_before(void **o, void **lv)
 {
     ZHold *ctx = ((ZRecord *)o[0])->hold;
 
-    z_oneshot_before(o, lv);
+    (void)lv;
     if (ZSTD_isError(ZSTD_CCtx_getParameter(ctx->obj,
                                             ZSTD_c_validateSequences,
                                             &ctx->validate))) {
@@ -831,9 +1015,8 @@ static void z_seq_after(void **o, void **lv, void *r)
 {
     ZHold *ctx = ((ZRecord *)o[0])->hold;
 
-    (void)lv;
-    (void)r;
     ZSTD_CCtx_setParameter(ctx->obj, ZSTD_c_validateSequences, ctx->validate);
+    z_oneshot_after(o, lv, r);
 }
 
 /*

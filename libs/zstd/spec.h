@@ -40,10 +40,12 @@
  * context so begun and ZSTD_copyDCtx copy shadows. A copy made on the
  * host (of a context begun by streaming) goes on on the host: each piece
  * the program gives is copied to a mirror of its earlier ones, where it
- * sits as it does in the guest's memory (libs/zstd/htl.c). A source that
- * drops its dictionary (which libzstd frees, and a copy may still read)
- * leaves its copies' frames refused. A host dictionary given to them gets
- * the row's error. ZSTD_generateSequences, after which 1.5.4's context goes on
+ * sits as it does in the guest's memory (libs/zstd/htl.c). Refused where
+ * libzstd would read what the host cannot vouch for: a copy whose source
+ * dropped its dictionary (which libzstd frees) since its frame began, or
+ * since the copy; into a context with a stream under way; of a copy that
+ * made blocks; after a call on either failed. A host dictionary given to
+ * them gets the row's error. ZSTD_generateSequences, after which 1.5.4's context goes on
  * writing sequences to the program's array, runs on the guest's contexts
  * only: a host one gets the error. A guest thread pool given to a host
  * context leaves it with the host's own workers (the output is the same).
@@ -108,13 +110,26 @@ typedef struct ZstdProducerCall {
 #define Z_GA (PT_GA(htl_ga_always), 0, htl_no_before, htl_no_after)
 #define Z_GA_A(after) (PT_GA(htl_ga_always), 0, htl_no_before, after)
 #define Z_PREFIX (PT_GA(htl_ga_always), 0, z_prefix_before, z_prefix_after)
-/* Z_DICT...: a context's calls that may free the dictionary it has
- * (which copies of it may read); Z_ONESHOT: that may leave its window on
- * the guest's buffers; Z_CONTINUE...: a copy's buffer-less frame. */
-#define Z_DICT (PT_GA(htl_ga_always), 0, z_dict_before, htl_no_after)
-#define Z_DICT_REF (PT_GA(htl_ga_always), 0, z_dict_before, z_keep_dict)
-#define Z_RESET (PT_GA(htl_ga_always), 0, z_reset_before, htl_no_after)
-#define Z_ONESHOT (PT_GA(htl_ga_always), 0, z_oneshot_before, htl_no_after)
+/*
+ * A compression context's calls that change what its window may read
+ * (libs/zstd/htl.c, copies): Z_DICT...: that may free its dictionary
+ * (which its copies may read) and leave no stream under way; Z_ONESHOT:
+ * a frame of its own, over; Z_STREAM...: one under way, over at its end;
+ * Z_CONTINUE...: a copy's buffer-less frame.
+ */
+#define Z_DICT (PT_GA(htl_ga_always), 0, z_dict_before, z_no_stream_after)
+#define Z_DICT_REF (PT_GA(htl_ga_always), 0, z_dict_before, z_dict_ref_after)
+#define Z_RESET (PT_GA(htl_ga_always), 0, z_reset_before, z_reset_after)
+#define Z_NO_STREAM (PT_NOGA, 0, htl_no_before, z_no_stream_after)
+#define Z_ONESHOT (PT_GA(htl_ga_always), 0, htl_no_before, z_oneshot_after)
+#define Z_COMPRESS2 \
+    (PT_GA(htl_ga_always), 0, z_compress2_before, z_oneshot_after)
+#define Z_STREAM (PT_GA(htl_ga_always), 0, z_stream_before, z_stream_after)
+#define Z_STREAM2 (PT_GA(htl_ga_always), 0, z_stream_before, z_stream2_after)
+#define Z_STREAM2_ARGS \
+    (PT_GA(htl_ga_always), 0, z_stream_before, z_stream2_args_after)
+#define Z_END_STREAM \
+    (PT_GA(htl_ga_always), 0, z_stream_before, z_end_stream_after)
 #define Z_CONTINUE \
     (PT_GA(htl_ga_always), 0, z_continue_before, z_continue_after)
 #define Z_CONTINUE_END \
@@ -150,7 +165,7 @@ typedef struct ZstdProducerCall {
        ZSTD_REFUSED, (CK_W(a1, a2) CK_R(a3, a4)), Z_ONESHOT)                 \
     FN(ON, zcctx, size_t, ZSTD_compress2, 5,                                 \
        (ZSTD_CCtx *, void *, size_t, const void *, size_t), ZSTD_REFUSED,    \
-       (CK_W(a1, a2) CK_R(a3, a4)), Z_ONESHOT)                               \
+       (CK_W(a1, a2) CK_R(a3, a4)), Z_COMPRESS2)                             \
     FN(ON, zcctx, size_t, ZSTD_compress_usingDict, 8,                        \
        (ZSTD_CCtx *, void *, size_t, const void *, size_t, const void *,     \
         size_t, int), ZSTD_REFUSED,                                          \
@@ -204,20 +219,20 @@ typedef struct ZstdProducerCall {
        (ZSTD_CCtx *, ZSTD_threadPool *), ZSTD_REFUSED, (), Z_GUEST)          \
     FN(ON, zcctx, size_t, ZSTD_compressStream2, 4,                           \
        (ZSTD_CCtx *, ZSTD_outBuffer *, ZSTD_inBuffer *, ZSTD_EndDirective),  \
-       ZSTD_REFUSED, (CK_STREAM(1, 2)), Z_GA)                                \
+       ZSTD_REFUSED, (CK_STREAM(1, 2)), Z_STREAM2)                           \
     FN(ON, zcctx, size_t, ZSTD_compressStream2_simpleArgs, 8,                \
        (ZSTD_CCtx *, void *, size_t, size_t *, const void *, size_t,         \
         size_t *, ZSTD_EndDirective), ZSTD_REFUSED,                          \
-       (CK_INOUT(3) CK_INOUT(6) CK_W(a1, a2) CK_R(a4, a5)), Z_GA)            \
+       (CK_INOUT(3) CK_INOUT(6) CK_W(a1, a2) CK_R(a4, a5)), Z_STREAM2_ARGS)  \
     FN(ON, zcctx, size_t, ZSTD_compressStream, 3,                            \
        (ZSTD_CStream *, ZSTD_outBuffer *, ZSTD_inBuffer *), ZSTD_REFUSED,    \
-       (CK_STREAM(1, 2)), Z_GA)                                              \
+       (CK_STREAM(1, 2)), Z_STREAM)                                          \
     FN(ON, zcctx, size_t, ZSTD_flushStream, 2,                               \
        (ZSTD_CStream *, ZSTD_outBuffer *), ZSTD_REFUSED, (CK_STREAM(1, -1)), \
-       Z_GA)                                                                 \
+       Z_STREAM)                                                             \
     FN(ON, zcctx, size_t, ZSTD_endStream, 2,                                 \
        (ZSTD_CStream *, ZSTD_outBuffer *), ZSTD_REFUSED, (CK_STREAM(1, -1)), \
-       Z_GA)                                                                 \
+       Z_END_STREAM)                                                         \
     FN(ON, zcctx, size_t, ZSTD_initCStream, 2, (ZSTD_CStream *, int),        \
        ZSTD_REFUSED, (), Z_DICT)                                             \
     FN(ON, zcctx, size_t, ZSTD_initCStream_srcSize, 3,                       \
@@ -236,7 +251,7 @@ typedef struct ZstdProducerCall {
         unsigned long long), ZSTD_REFUSED, (CK_OBJ(1, zcdict)),              \
        Z_DICT_REF)                                                           \
     FN(ON, zcctx, size_t, ZSTD_resetCStream, 2,                              \
-       (ZSTD_CStream *, unsigned long long), ZSTD_REFUSED, (), Z_ON)         \
+       (ZSTD_CStream *, unsigned long long), ZSTD_REFUSED, (), Z_NO_STREAM)  \
     FN(ON, zcctx, size_t, ZSTD_sizeof_CCtx, 1, (const ZSTD_CCtx *), 0, (),   \
        Z_ON)                                                                 \
     FN(ON, zcctx, size_t, ZSTD_sizeof_CStream, 1, (const ZSTD_CStream *), 0, \

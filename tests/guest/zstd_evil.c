@@ -1295,6 +1295,118 @@ static void hostile_copies(void)
     munmap(dict, big);
 }
 
+/* A mapping at least 16 GiB from near, or NULL: a piece there is in an
+ * arena of its own on the host. */
+static uint8_t *far_from(const void *near, size_t size)
+{
+    for (uintptr_t gib = 16; gib <= 64; gib += 16) {
+        uint8_t *hint = (uint8_t *)near + (gib << 30);
+        uint8_t *p = mmap(hint, size, PROT_READ | PROT_WRITE,
+                          MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+        if (p == MAP_FAILED) {
+            continue;
+        }
+        if (p >= (uint8_t *)near + (16ULL << 30) ||
+            p + size + (16ULL << 30) <= (uint8_t *)near) {
+            return p;
+        }
+        munmap(p, size);
+    }
+    return NULL;
+}
+
+/*
+ * Windows the host cannot vouch for: a copy refused where libzstd would
+ * read a dictionary it freed, or go on over a stream, or over a call
+ * that failed; a copy's frame refused after one of its calls failed (a
+ * piece far away, no room for its block).
+ */
+static void stale_windows(void)
+{
+    ZSTD_CCtx *a = level1_cctx(), *b = ZSTD_createCCtx();
+    ZSTD_CCtx *c = ZSTD_createCCtx(), *d = ZSTD_createCCtx();
+    ZSTD_inBuffer in = { text, 1000, 0 };
+    ZSTD_outBuffer out = { sink, sizeof(sink), 0 };
+    ZSTD_parameters params = ZSTD_getParams(1, 0, 0);
+    uint8_t *far = far_from(text, 1 << 16);
+    size_t r;
+
+    announce("a copy of a stream whose dictionary went since it began");
+    ignore(ZSTD_CCtx_loadDictionary(a, text + 20000, 20000));
+    ignore(COUNT(E_CSTREAM2, 1,
+                 ZSTD_compressStream2(a, &out, &in, ZSTD_e_continue)));
+    ignore(ZSTD_CCtx_reset(a, ZSTD_reset_session_only));
+    ignore(ZSTD_CCtx_loadDictionary(a, text, 100));
+    r = ZSTD_copyCCtx(b, a, 0);
+    CHECK(ZSTD_isError(r), "a copy of a stream whose dictionary went: %s",
+          ZSTD_getErrorName(r));
+
+    announce("a copy into a context with a stream under way");
+    in = (ZSTD_inBuffer){ text, 1000, 0 };
+    ignore(COUNT(E_CSTREAM2, 1,
+                 ZSTD_compressStream2(a, &out, &in, ZSTD_e_continue)));
+    in = (ZSTD_inBuffer){ text, 1000, 0 };
+    ignore(COUNT(E_CSTREAM2, 1,
+                 ZSTD_compressStream2(c, &out, &in, ZSTD_e_continue)));
+    r = ZSTD_copyCCtx(c, a, 0);
+    CHECK(ZSTD_isError(r), "a copy into a stream under way: %s",
+          ZSTD_getErrorName(r));
+
+    announce("a copy of a copy whose one-shot call failed");
+    r = ZSTD_copyCCtx(b, a, 0);
+    CHECK(r == 0, "a copy of a begun stream: %s", ZSTD_getErrorName(r));
+    params.cParams.windowLog = 99;
+    ignore(ZSTD_compress_advanced(b, sink, sizeof(sink), text, 1000, NULL, 0,
+                                  params));
+    r = ZSTD_copyCCtx(d, b, 0);
+    CHECK(ZSTD_isError(r), "a copy of a window left unknown: %s",
+          ZSTD_getErrorName(r));
+    r = ZSTD_compressContinue(b, sink, sizeof(sink), text, 1000);
+    CHECK(ZSTD_isError(r), "a frame over a window left unknown: %s",
+          ZSTD_getErrorName(r));
+
+    printf("now: a copy's frame after a call that failed (a piece far "
+           "away: %s)\n", far ? "yes" : "none could be mapped");
+    for (int i = 0; i < 2; i++) {
+        const uint8_t *piece = i && far ? far : text + 30000;
+
+        r = ZSTD_copyCCtx(b, a, 0);
+        CHECK(r == 0, "a copy of a begun stream: %s", ZSTD_getErrorName(r));
+        r = ZSTD_compressContinue(b, sink, sizeof(sink), text, 5000);
+        CHECK(!ZSTD_isError(r), "a copy's first piece: %s",
+              ZSTD_getErrorName(r));
+        if (far) {
+            memcpy(far, text + 5000, 5000);
+        }
+        /* No room for the piece's block: libzstd may have taken it. */
+        r = ZSTD_compressContinue(b, sink, 8, piece, 5000);
+        CHECK(ZSTD_isError(r), "a piece with no room: %s",
+              ZSTD_getErrorName(r));
+        ignore(ZSTD_compressContinue(b, sink, sizeof(sink), text + 10000,
+                                     5000));
+        ignore(ZSTD_compressBlock(b, sink, sizeof(sink), text, 1000));
+        r = ZSTD_copyCCtx(d, b, 0);
+        CHECK(ZSTD_isError(r), "a copy of a frame that failed: %s",
+              ZSTD_getErrorName(r));
+        ignore(ZSTD_compressEnd(b, sink, sizeof(sink), text, 1000));
+    }
+
+    announce("a copy of a copy that made a block");
+    r = ZSTD_copyCCtx(b, a, 0);
+    ignore(ZSTD_compressBlock(b, sink, sizeof(sink), text, 1000));
+    r = ZSTD_isError(r) ? r : ZSTD_copyCCtx(d, b, 0);
+    CHECK(ZSTD_isError(r), "a copy of a copy that made a block: %s",
+          ZSTD_getErrorName(r));
+    ZSTD_freeCCtx(a);
+    ZSTD_freeCCtx(b);
+    ZSTD_freeCCtx(c);
+    ZSTD_freeCCtx(d);
+    if (far) {
+        munmap(far, 1 << 16);
+    }
+}
+
 static void trusted_lengths(void)
 {
     size_t sizes[16];
@@ -1433,8 +1545,8 @@ static void set_bad_pointers(void)
 static HostileStep *const steps[] = {
     forged_handles, wrong_kinds, stale_handles, bad_stream_buffers,
     bad_one_shot, bad_dictionaries, bad_training, allocators,
-    refused_settings, hostile_producers, hostile_copies, racing_threads,
-    trusted_lengths, NULL,
+    refused_settings, hostile_producers, hostile_copies, stale_windows,
+    racing_threads, trusted_lengths, NULL,
 };
 
 int main(void)
