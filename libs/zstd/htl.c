@@ -67,9 +67,9 @@ typedef struct ZHold {
     uint64_t producer[2];    /* its sequence producer: the program's
                               * function and state */
     /* A context's window: what libzstd's frame state may still read
-     * (the section on copies below). The dictionary's generation counts
-     * the calls that may free it, once copies read it (lent); readers:
-     * the copies' calls reading it now (under z_copy_lock). */
+     * (the section on copies below). dict_gen counts the calls that may
+     * free its dictionary; lent: copies may read it, readers: the
+     * copies' calls reading it now (both under z_copy_lock). */
     ZWin win;
     unsigned win_gen;        /* OWN, COPIED: the dictionary's generation */
     struct ZHold *root;      /* COPIED (and UNKNOWN after it): whose
@@ -780,18 +780,18 @@ static void z_end_stream_after(void **o, void **lv, void *r)
 }
 
 /* One-shot compression: done, the frame is over; failed, the window may
- * be left on the guest's buffers. compress2 ends any stream first. */
-static bool z_compress2_before(void **o, void **lv)
-{
-    (void)lv;
-    ((ZRecord *)o[0])->hold->streaming = false;
-    return true;
-}
-
+ * be left on the guest's buffers. compress2 streams (and compressSequences
+ * leaves a stream begun): done, compress2 leaves none. */
 static void z_oneshot_after(void **o, void **lv, void *r)
 {
     (void)lv;
     z_win_after(((ZRecord *)o[0])->hold, *(size_t *)r, Z_WIN_NONE);
+}
+
+static void z_compress2_after(void **o, void **lv, void *r)
+{
+    z_oneshot_after(o, lv, r);
+    z_no_stream_after(o, lv, r);
 }
 
 /* A copy's source's window: the root whose dictionary it reads (NULL:
@@ -1001,7 +1001,7 @@ static bool z_seq_before(void **o, void **lv)
 {
     ZHold *ctx = ((ZRecord *)o[0])->hold;
 
-    (void)lv;
+    z_stream_before(o, lv);
     if (ZSTD_isError(ZSTD_CCtx_getParameter(ctx->obj,
                                             ZSTD_c_validateSequences,
                                             &ctx->validate))) {

@@ -1326,6 +1326,7 @@ static void stale_windows(void)
 {
     ZSTD_CCtx *a = level1_cctx(), *b = ZSTD_createCCtx();
     ZSTD_CCtx *c = ZSTD_createCCtx(), *d = ZSTD_createCCtx();
+    ZSTD_CCtx *e = ZSTD_createCCtx();
     ZSTD_inBuffer in = { text, 1000, 0 };
     ZSTD_outBuffer out = { sink, sizeof(sink), 0 };
     ZSTD_parameters params = ZSTD_getParams(1, 0, 0);
@@ -1351,6 +1352,11 @@ static void stale_windows(void)
                  ZSTD_compressStream2(c, &out, &in, ZSTD_e_continue)));
     r = ZSTD_copyCCtx(c, a, 0);
     CHECK(ZSTD_isError(r), "a copy into a stream under way: %s",
+          ZSTD_getErrorName(r));
+    /* compress2 that found no room leaves its stream under way. */
+    r = COUNT(E_COMPRESS2, 1, ZSTD_compress2(e, sink, 8, text, 20000));
+    r = ZSTD_isError(r) ? ZSTD_copyCCtx(e, a, 0) : 0;
+    CHECK(ZSTD_isError(r), "a copy into a compress2 that failed: %s",
           ZSTD_getErrorName(r));
 
     announce("a copy of a copy whose one-shot call failed");
@@ -1402,6 +1408,7 @@ static void stale_windows(void)
     ZSTD_freeCCtx(b);
     ZSTD_freeCCtx(c);
     ZSTD_freeCCtx(d);
+    ZSTD_freeCCtx(e);
     if (far) {
         munmap(far, 1 << 16);
     }
