@@ -45,10 +45,11 @@
  * dropped its dictionary (which libzstd frees) since its frame began, or
  * since the copy; into a context with a stream under way; of a copy that
  * made blocks; after a call on either failed. A host dictionary given to
- * them gets the row's error. ZSTD_generateSequences, after which 1.5.4's context goes on
- * writing sequences to the program's array, runs on the guest's contexts
- * only: a host one gets the error. A guest thread pool given to a host
- * context leaves it with the host's own workers (the output is the same).
+ * them gets the row's error. ZSTD_generateSequences, after which 1.5.4's
+ * context goes on writing sequences to the program's array, runs on the
+ * guest's contexts only: a host one gets the error. A guest thread pool
+ * given to a host context leaves it with the host's own workers (the
+ * output is the same).
  *
  * A sequence producer (program code) registered on a host context is the
  * host's to call as libzstd's, through its calls' pauses: the host copies

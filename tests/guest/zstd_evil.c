@@ -1299,16 +1299,19 @@ static void hostile_copies(void)
  * arena of its own on the host. */
 static uint8_t *far_from(const void *near, size_t size)
 {
+    /* Addresses as integers: they lie outside any object of C's. */
+    const uintptr_t apart = (uintptr_t)16 << 30, at = (uintptr_t)near;
+
     for (uintptr_t gib = 16; gib <= 64; gib += 16) {
-        uint8_t *hint = (uint8_t *)near + (gib << 30);
-        uint8_t *p = mmap(hint, size, PROT_READ | PROT_WRITE,
+        uint8_t *p = mmap((void *)(at + (gib << 30)), size,
+                          PROT_READ | PROT_WRITE,
                           MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        uintptr_t got = (uintptr_t)p;
 
         if (p == MAP_FAILED) {
             continue;
         }
-        if (p >= (uint8_t *)near + (16ULL << 30) ||
-            p + size + (16ULL << 30) <= (uint8_t *)near) {
+        if (got >= at + apart || got + size + apart <= at) {
             return p;
         }
         munmap(p, size);
