@@ -1392,11 +1392,12 @@ static void stale_windows(void)
         r = ZSTD_compressContinue(b, sink, 8, piece, 5000);
         CHECK(ZSTD_isError(r), "a piece with no room: %s",
               ZSTD_getErrorName(r));
-        ignore(ZSTD_compressContinue(b, sink, sizeof(sink), text + 10000,
-                                     5000));
-        ignore(ZSTD_compressBlock(b, sink, sizeof(sink), text, 1000));
-        r = ZSTD_copyCCtx(d, b, 0);
-        CHECK(ZSTD_isError(r), "a copy of a frame that failed: %s",
+        /* libzstd would go on, over a window the host no longer knows. */
+        r = ZSTD_compressContinue(b, sink, sizeof(sink), text + 10000, 5000);
+        CHECK(ZSTD_isError(r), "a frame after a piece that failed: %s",
+              ZSTD_getErrorName(r));
+        r = ZSTD_compressBlock(b, sink, sizeof(sink), text, 1000);
+        CHECK(ZSTD_isError(r), "a block after a piece that failed: %s",
               ZSTD_getErrorName(r));
         ignore(ZSTD_compressEnd(b, sink, sizeof(sink), text, 1000));
     }
