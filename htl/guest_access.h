@@ -84,6 +84,16 @@ static inline uint64_t htl_mul(uint64_t size, uint64_t n)
     return __builtin_mul_overflow(size, n, &r) ? UINT64_MAX : r;
 }
 
+/* Whether [p, p + n) and [q, q + m), both checked, share no byte: an
+ * output the library must not write over an input it reads. */
+static inline bool htl_apart(const void *p, size_t n, const void *q,
+                             size_t m)
+{
+    uintptr_t a = (uintptr_t)p, b = (uintptr_t)q;
+
+    return !n || !m || a + n <= b || b + m <= a;
+}
+
 /* The plugin's stats count calls refused for a bad pointer or object. */
 static inline void htl_refused(void)
 {

@@ -66,9 +66,9 @@ GTL_LIBRARY(ZSTD_FUNCTIONS, "libzstd", "", "compression contexts",
 #define CK_IF(cond)
 #define CK_SET(i, v)
 #define CK_STREAM(out, in)
-#define CK_SAMPLES(s, z, n)
-#define CK_SAMPLES_P(s, z, n, p)
-#define CK_TRAIN(s, z, n, split, d)
+#define CK_SAMPLES(dict, cap, s, z, n)
+#define CK_SAMPLES_P(dict, cap, s, z, n, p)
+#define CK_TRAIN(dict, cap, s, z, n, split, dmer)
 #define CK_CPARAMS(i)
 #define CK_SEQUENCES(s, n, z)
 #define ZSTD_SECOND(kind, group, ret_t, name, n, types, err, checks, extra) \

@@ -1172,9 +1172,13 @@ static bool z_buffers(void **lv, int out, int in, ZBuffers *b, HtlBack *back)
     && z_buffers(lv, out, in, &(ZBuffers){ 0 }, &back)
 
 /*
- * CK_SAMPLES(s, z, n): the training samples: the array of n sizes at z
- * copied to the host (libzstd reads it throughout), the samples at s
- * readable for their total. CK_SAMPLES_P(s, z, n, p): and the
+ * CK_SAMPLES(dict, cap, s, z, n): the training samples: the array of n
+ * sizes at z copied to the host (libzstd reads it throughout), the
+ * samples at s readable for their total and apart from the
+ * dictionary's buffer of cap bytes at dict, which libzstd writes while it
+ * reads them (the guest's libzstd would make a garbled dictionary; the
+ * host would copy over its own input). CK_SAMPLES_P(dict, cap, s, z, n,
+ * p): and the
  * optimizers' parameters at p copied in and back. Last in a row's
  * checks: it allocates, and the copy goes back (and is freed) only after
  * a call.
@@ -1225,8 +1229,9 @@ static void z_samples_free(void *copy)
     free(((ZSamples *)copy)->sizes);
 }
 
-static bool z_samples(void **lv, int s, int z, int n, void **params,
-                      size_t params_size, ZSamples *c, HtlBack *back)
+static bool z_samples(void **lv, const void *dict, size_t cap, int s, int z,
+                      int n, void **params, size_t params_size, ZSamples *c,
+                      HtlBack *back)
 {
     unsigned nb = *(unsigned *)lv[n];
     size_t total = 0;
@@ -1253,7 +1258,8 @@ static bool z_samples(void **lv, int s, int z, int n, void **params,
         }
         total += c->sizes[i];
     }
-    if (!htl_readable(*(const void **)lv[s], total)) {
+    if (!htl_readable(*(const void **)lv[s], total) ||
+        !htl_apart(*(const void **)lv[s], total, dict, cap)) {
         free(c->sizes);
         return false;
     }
@@ -1261,15 +1267,16 @@ static bool z_samples(void **lv, int s, int z, int n, void **params,
     *back = (HtlBack){ z_samples_back, z_samples_free, c };
     return true;
 }
-#define CK_SAMPLES(s, z, n) \
-    && z_samples(lv, s, z, n, NULL, 0, &(ZSamples){ 0 }, &back)
+#define CK_SAMPLES(dict, cap, s, z, n) \
+    && z_samples(lv, dict, cap, s, z, n, NULL, 0, &(ZSamples){ 0 }, &back)
 /* And trainable: the split and dmer size given (CK_TRAIN), or those of
  * the optimizers' parameters, their defaults for 0 (CK_SAMPLES_P). */
-#define CK_TRAIN(s, z, n, split, d) \
-    CK_SAMPLES(s, z, n) && z_trainable(a##z, a##n, split, 1.0, d)
-#define CK_SAMPLES_P(s, z, n, p)                                          \
-    && z_samples(lv, s, z, n, lv[p], sizeof(*a##p), &(ZSamples){ 0 },    \
-                 &back)                                                   \
+#define CK_TRAIN(dict, cap, s, z, n, split, dmer) \
+    CK_SAMPLES(dict, cap, s, z, n)                \
+    && z_trainable(a##z, a##n, split, 1.0, dmer)
+#define CK_SAMPLES_P(dict, cap, s, z, n, p)                               \
+    && z_samples(lv, dict, cap, s, z, n, lv[p], sizeof(*a##p),           \
+                 &(ZSamples){ 0 }, &back)                                 \
     && z_trainable(a##z, a##n, a##p->splitPoint,                          \
                    sizeof(*a##p) == sizeof(ZDICT_fastCover_params_t)      \
                        ? 0.75 : 1.0,                                      \

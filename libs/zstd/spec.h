@@ -479,41 +479,44 @@ typedef struct ZstdProducerCall {
        NULL, (), Z_GUEST)                                                    \
     FN(GUEST, none, void, ZSTD_freeThreadPool, 1, (ZSTD_threadPool *), 0,    \
        (), Z_GUEST)                                                          \
-    /* Dictionary training: the samples' sizes copied in. */                 \
+    /* Dictionary training: the samples' sizes copied in, the samples */     \
+    /* apart from the dictionary's buffer (libzstd writes it over them). */  \
     /* (zdict.c: fastCover, 3/4 of the samples to train on, dmers of 8.) */  \
     FN(PLAIN, none, size_t, ZDICT_trainFromBuffer, 5,                        \
        (void *, size_t, const void *, const size_t *, unsigned),             \
-       ZSTD_REFUSED, (CK_W(a0, a1) CK_TRAIN(2, 3, 4, 0.75, 8)), ())          \
+       ZSTD_REFUSED, (CK_W(a0, a1) CK_TRAIN(a0, a1, 2, 3, 4, 0.75, 8)), ())  \
     FN(PLAIN, none, size_t, ZDICT_trainFromBuffer_cover, 6,                  \
        (void *, size_t, const void *, const size_t *, unsigned,              \
         ZDICT_cover_params_t), ZSTD_REFUSED,                                 \
-       (CK_W(a0, a1) CK_TRAIN(2, 3, 4, a5.splitPoint, a5.d)), ())            \
+       (CK_W(a0, a1) CK_TRAIN(a0, a1, 2, 3, 4, a5.splitPoint, a5.d)), ())    \
     FN(PLAIN, none, size_t, ZDICT_trainFromBuffer_fastCover, 6,              \
        (void *, size_t, const void *, const size_t *, unsigned,              \
         ZDICT_fastCover_params_t), ZSTD_REFUSED,                             \
-       (CK_W(a0, a1) CK_TRAIN(2, 3, 4, a5.splitPoint, a5.d)), ())            \
+       (CK_W(a0, a1) CK_TRAIN(a0, a1, 2, 3, 4, a5.splitPoint, a5.d)), ())    \
     FN(PLAIN, none, size_t, ZDICT_optimizeTrainFromBuffer_cover, 6,          \
        (void *, size_t, const void *, const size_t *, unsigned,              \
         ZDICT_cover_params_t *), ZSTD_REFUSED,                               \
-       (CK_W(a0, a1) CK_SAMPLES_P(2, 3, 4, 5)), ())                          \
+       (CK_W(a0, a1) CK_SAMPLES_P(a0, a1, 2, 3, 4, 5)), ())                  \
     FN(PLAIN, none, size_t, ZDICT_optimizeTrainFromBuffer_fastCover, 6,      \
        (void *, size_t, const void *, const size_t *, unsigned,              \
         ZDICT_fastCover_params_t *), ZSTD_REFUSED,                           \
        /* f past its documented 31: 1.5.4 allocates 2^f counters. */         \
-       (CK_W(a0, a1) CK_SAMPLES_P(2, 3, 4, 5) CK_IF(a5->f <= 31)), ())       \
+       (CK_W(a0, a1) CK_SAMPLES_P(a0, a1, 2, 3, 4, 5) CK_IF(a5->f <= 31)),   \
+       ())                                                                   \
     FN(PLAIN, none, size_t, ZDICT_trainFromBuffer_legacy, 6,                 \
        (void *, size_t, const void *, const size_t *, unsigned,              \
         ZDICT_legacy_params_t), ZSTD_REFUSED,                                \
-       (CK_W(a0, a1) CK_SAMPLES(2, 3, 4)), ())                               \
+       (CK_W(a0, a1) CK_SAMPLES(a0, a1, 2, 3, 4)), ())                       \
+    /* (Its content may overlap the dictionary's buffer: zdict.h.) */        \
     FN(PLAIN, none, size_t, ZDICT_finalizeDictionary, 8,                     \
        (void *, size_t, const void *, size_t, const void *, const size_t *,  \
         unsigned, ZDICT_params_t), ZSTD_REFUSED,                             \
-       (CK_W(a0, a1) CK_R(a2, a3) CK_SAMPLES(4, 5, 6)), ())                  \
+       (CK_W(a0, a1) CK_R(a2, a3) CK_SAMPLES(a0, a1, 4, 5, 6)), ())          \
     FN(PLAIN, none, size_t, ZDICT_addEntropyTablesFromBuffer, 6,             \
        (void *, size_t, size_t, const void *, const size_t *, unsigned),     \
        ZSTD_REFUSED,                                                         \
        (CK_IF(a2 >= ZDICT_DICTSIZE_MIN && a1 <= a2) CK_W(a0, a2)             \
-        CK_SAMPLES(3, 4, 5)), ())                                            \
+        CK_SAMPLES(a0, a2, 3, 4, 5)), ())                                    \
     /* Cheaper emulated than a round trip: queries, frame headers, sizes. */ \
     ZSTD_GUEST_QUERIES(FN)                                                   \
     ZSTD_NEWER_FUNCTIONS(FN)

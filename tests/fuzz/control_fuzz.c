@@ -2531,7 +2531,13 @@ static void make_safe(Input *in, uint64_t token, uint64_t *args,
     /* Raw: the entry's own checks decide. */
     if (m->mode == MODEL_RAW_ONLY ||
         (m->mode == MODEL_BOTH && (take(in, 1) & 1))) {
+        if (trace) {
+            fprintf(stderr, "entry %s, raw\n", entry);
+        }
         return;
+    }
+    if (trace) {
+        fprintf(stderr, "entry %s, built\n", entry);
     }
     memset(call_page, 0, CALL_CLEAR);
     for (int i = 0; i < N_VALS; i++) {
