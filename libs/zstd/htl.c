@@ -76,6 +76,7 @@ typedef struct ZHold {
                               * dictionary, held (NULL: its own) */
     ZMirror *mirror;         /* its pieces, while the window may read them */
     bool streaming;          /* a stream begun, not ended nor reset */
+    bool stream_lost;        /* a one-shot since it began (below) */
     bool lent;
     unsigned dict_gen;
     int readers;
@@ -716,6 +717,7 @@ static void z_no_stream_after(void **o, void **lv, void *r)
     (void)lv;
     if (!ZSTD_isError(*(size_t *)r)) {
         ((ZRecord *)o[0])->hold->streaming = false;
+        ((ZRecord *)o[0])->hold->stream_lost = false;
     }
 }
 
@@ -738,12 +740,57 @@ static void z_reset_after(void **o, void **lv, void *r)
     }
 }
 
-/* Streaming: done, a frame of the context's own is under way (or over);
- * a frame's end leaves no stream. */
+/*
+ * Streaming: done, a frame of the context's own is under way (or over);
+ * a frame's end leaves no stream. Refused on a stream a one-shot lost:
+ * 1.5.4 makes a one-shot's workspace without the stream's input buffer
+ * and leaves the stream's stage as it was, so going on with it copies
+ * the input through a null buffer (the guest's libzstd crashes the
+ * program). A reset (or initCStream*, compress2) starts a new one.
+ */
 static bool z_stream_before(void **o, void **lv)
 {
+    ZHold *h = ((ZRecord *)o[0])->hold;
+
     (void)lv;
-    ((ZRecord *)o[0])->hold->streaming = true;
+    if (h->stream_lost) {
+        return false;
+    }
+    h->streaming = true;
+    return true;
+}
+
+/* compress2 resets the stream before its own. */
+static bool z_compress2_before(void **o, void **lv)
+{
+    ((ZRecord *)o[0])->hold->stream_lost = false;
+    return z_stream_before(o, lv);
+}
+
+/*
+ * Whether libzstd has a stream begun on the context: it refuses to set a
+ * parameter no stream may change (the checksum flag, to its own value)
+ * but at its init stage.
+ */
+static bool z_stream_begun(ZSTD_CCtx *cctx)
+{
+    int v;
+
+    return !ZSTD_isError(ZSTD_CCtx_getParameter(cctx, ZSTD_c_checksumFlag,
+                                                &v)) &&
+           ZSTD_getErrorCode(ZSTD_CCtx_setParameter(
+               cctx, ZSTD_c_checksumFlag, v)) == ZSTD_error_stage_wrong;
+}
+
+/* A one-shot on a context with a stream begun loses the stream. */
+static bool z_oneshot_before(void **o, void **lv)
+{
+    ZHold *h = ((ZRecord *)o[0])->hold;
+
+    (void)lv;
+    if (h->streaming && z_stream_begun(h->obj)) {
+        h->stream_lost = true;
+    }
     return true;
 }
 
@@ -754,6 +801,7 @@ static void z_stream_done(void **o, void *r, bool ends)
     z_win_after(h, *(size_t *)r, Z_WIN_OWN);
     if (ends && *(size_t *)r == 0) {
         h->streaming = false;
+        h->stream_lost = false;
     }
 }
 
@@ -1017,6 +1065,10 @@ static void z_seq_after(void **o, void **lv, void *r)
 
     ZSTD_CCtx_setParameter(ctx->obj, ZSTD_c_validateSequences, ctx->validate);
     z_oneshot_after(o, lv, r);
+    /* Done, it began a stream of its own, with its buffers. */
+    if (!ZSTD_isError(*(size_t *)r)) {
+        ctx->stream_lost = false;
+    }
 }
 
 /*

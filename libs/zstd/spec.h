@@ -122,9 +122,10 @@ typedef struct ZstdProducerCall {
 #define Z_DICT_REF (PT_GA(htl_ga_always), 0, z_dict_before, z_dict_ref_after)
 #define Z_RESET (PT_GA(htl_ga_always), 0, z_reset_before, z_reset_after)
 #define Z_NO_STREAM (PT_NOGA, 0, htl_no_before, z_no_stream_after)
-#define Z_ONESHOT (PT_GA(htl_ga_always), 0, htl_no_before, z_oneshot_after)
+#define Z_ONESHOT \
+    (PT_GA(htl_ga_always), 0, z_oneshot_before, z_oneshot_after)
 #define Z_COMPRESS2 \
-    (PT_GA(htl_ga_always), 0, z_stream_before, z_compress2_after)
+    (PT_GA(htl_ga_always), 0, z_compress2_before, z_compress2_after)
 #define Z_STREAM (PT_GA(htl_ga_always), 0, z_stream_before, z_stream_after)
 #define Z_STREAM2 (PT_GA(htl_ga_always), 0, z_stream_before, z_stream2_after)
 #define Z_STREAM2_ARGS \

@@ -1418,6 +1418,64 @@ static void stale_windows(void)
     }
 }
 
+/*
+ * A stream a one-shot lost: 1.5.4 leaves it begun with no input buffer,
+ * and going on with it writes through a null pointer (a program on its
+ * own libzstd crashes; on the host, QEMU would). Refused until a reset,
+ * whether the one-shot made a frame or failed; a stream the one-shot did
+ * not meet (none begun, or ended) goes on.
+ */
+static void lost_streams(void)
+{
+    ZSTD_parameters params = ZSTD_getParams(1, 0, 0);
+    ZSTD_DCtx *d = ZSTD_createDCtx();
+    size_t r;
+
+    for (int i = 0; i < 2; i++) {
+        ZSTD_CCtx *c = level1_cctx();
+        ZSTD_inBuffer in = { text, 1000, 0 };
+        ZSTD_outBuffer out = { sink, sizeof(sink), 0 };
+
+        announce(i ? "a stream a failed one-shot lost"
+                   : "a stream a one-shot lost");
+        ignore(COUNT(E_CSTREAM2, 1,
+                     ZSTD_compressStream2(c, &out, &in, ZSTD_e_continue)));
+        r = i ? ZSTD_compress_advanced(c, sink, 8, text, 5000, NULL, 0,
+                                       params)
+              : ZSTD_compressCCtx(c, sink, sizeof(sink), text, 5000, 1);
+        CHECK(i ? ZSTD_isError(r) : !ZSTD_isError(r), "the one-shot: %s",
+              ZSTD_getErrorName(r));
+        in = (ZSTD_inBuffer){ text + 1000, 30000, 0 };
+        r = COUNT(E_CSTREAM2, 1,
+                  ZSTD_compressStream2(c, &out, &in, ZSTD_e_continue));
+        CHECK(ZSTD_isError(r), "going on with a lost stream: %s",
+              ZSTD_getErrorName(r));
+        r = ZSTD_endStream(c, &out);
+        CHECK(ZSTD_isError(r), "ending a lost stream: %s",
+              ZSTD_getErrorName(r));
+        /* A reset begins a stream that works. */
+        ignore(ZSTD_CCtx_reset(c, ZSTD_reset_session_only));
+        in = (ZSTD_inBuffer){ text, 20000, 0 };
+        out = (ZSTD_outBuffer){ sink, sizeof(sink), 0 };
+        r = COUNT(E_CSTREAM2, 1,
+                  ZSTD_compressStream2(c, &out, &in, ZSTD_e_end));
+        CHECK(r == 0 && decodes_text(d, out.pos),
+              "a stream after the reset: %s", ZSTD_getErrorName(r));
+        /* A one-shot between two whole streams loses nothing. */
+        r = ZSTD_compressCCtx(c, sink, sizeof(sink), text, 5000, 1);
+        in = (ZSTD_inBuffer){ text, 20000, 0 };
+        out = (ZSTD_outBuffer){ sink, sizeof(sink), 0 };
+        r = ZSTD_isError(r) ? r
+                            : COUNT(E_CSTREAM2, 1,
+                                    ZSTD_compressStream2(c, &out, &in,
+                                                         ZSTD_e_end));
+        CHECK(r == 0 && decodes_text(d, out.pos),
+              "a stream after a one-shot: %s", ZSTD_getErrorName(r));
+        ZSTD_freeCCtx(c);
+    }
+    ZSTD_freeDCtx(d);
+}
+
 static void trusted_lengths(void)
 {
     size_t sizes[16];
@@ -1557,7 +1615,7 @@ static HostileStep *const steps[] = {
     forged_handles, wrong_kinds, stale_handles, bad_stream_buffers,
     bad_one_shot, bad_dictionaries, bad_training, allocators,
     refused_settings, hostile_producers, hostile_copies, stale_windows,
-    racing_threads, trusted_lengths, NULL,
+    lost_streams, racing_threads, trusted_lengths, NULL,
 };
 
 int main(void)
