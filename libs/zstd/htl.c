@@ -746,7 +746,8 @@ static void z_reset_after(void **o, void **lv, void *r)
  * 1.5.4 makes a one-shot's workspace without the stream's input buffer
  * and leaves the stream's stage as it was, so going on with it copies
  * the input through a null buffer (the guest's libzstd crashes the
- * program). A reset (or initCStream*, compress2) starts a new one.
+ * program). A reset (or initCStream*, compress2, compressSequences)
+ * begins a new one.
  */
 static bool z_stream_before(void **o, void **lv)
 {
@@ -1226,11 +1227,10 @@ static bool z_buffers(void **lv, int out, int in, ZBuffers *b, HtlBack *back)
 /*
  * CK_SAMPLES(dict, cap, s, z, n): the training samples: the array of n
  * sizes at z copied to the host (libzstd reads it throughout), the
- * samples at s readable for their total and apart from the
- * dictionary's buffer of cap bytes at dict, which libzstd writes while it
- * reads them (the guest's libzstd would make a garbled dictionary; the
- * host would copy over its own input). CK_SAMPLES_P(dict, cap, s, z, n,
- * p): and the
+ * samples at s readable for their total and apart from the dictionary's
+ * buffer (cap bytes at dict), which libzstd writes while it reads them
+ * (the guest's libzstd would make a garbled dictionary; the host would
+ * copy over its own input). CK_SAMPLES_P(dict, cap, s, z, n, p): and the
  * optimizers' parameters at p copied in and back. Last in a row's
  * checks: it allocates, and the copy goes back (and is freed) only after
  * a call.
