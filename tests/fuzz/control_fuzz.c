@@ -2517,6 +2517,7 @@ static void make_safe(Input *in, uint64_t token, uint64_t *args,
     uint64_t *val = (uint64_t *)(call_page + CALL_VALS);
     const Model *m;
     const char *entry;
+    bool raw;
     Call c = { .in = in, .val = val, .args = a, .made_group = -1 };
 
     if (!*args || !*ret ||
@@ -2529,15 +2530,13 @@ static void make_safe(Input *in, uint64_t token, uint64_t *args,
         return;
     }
     /* Raw: the entry's own checks decide. */
-    if (m->mode == MODEL_RAW_ONLY ||
-        (m->mode == MODEL_BOTH && (take(in, 1) & 1))) {
-        if (trace) {
-            fprintf(stderr, "entry %s, raw\n", entry);
-        }
-        return;
-    }
+    raw = m->mode == MODEL_RAW_ONLY ||
+          (m->mode == MODEL_BOTH && (take(in, 1) & 1));
     if (trace) {
-        fprintf(stderr, "entry %s, built\n", entry);
+        fprintf(stderr, "entry %s, %s\n", entry, raw ? "raw" : "built");
+    }
+    if (raw) {
+        return;
     }
     memset(call_page, 0, CALL_CLEAR);
     for (int i = 0; i < N_VALS; i++) {
