@@ -138,10 +138,13 @@ protected:
     }
 
     // The service thread, as the GTL runs it; delay_first: how long it
-    // takes to answer its first request.
+    // takes to answer its first request. Returns once the HTL has it, as
+    // the GTL does: the HTL is loaded afresh for each test, and a worker
+    // that asks before then gets a block of the host's alone.
     void StartService(std::chrono::milliseconds delay_first)
     {
         stop_ = false;
+        ready_ = false;
         service_ = std::thread([this, delay_first] {
             PtServe *at = &g_serve;
             void *args[] = { &at };
@@ -156,6 +159,7 @@ protected:
                 int r = -99;
 
                 serve_(args, &r);
+                ready_ = true;
                 if (r < 0) {
                     refused_ = true;
                     return;
@@ -186,6 +190,9 @@ protected:
                 }
             }
         });
+        while (!ready_) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        }
     }
     void StopService()
     {
@@ -243,7 +250,7 @@ protected:
     Blocks blocks_;
     bool refuse_scratch_ = false;
     std::thread service_;
-    std::atomic<bool> stop_{ false }, refused_{ false };
+    std::atomic<bool> stop_{ false }, ready_{ false }, refused_{ false };
     std::atomic<int> served_allocs_{ 0 }, served_frees_{ 0 };
 };
 
@@ -312,6 +319,7 @@ TEST_F(ZstdHtlTest, ABlockAnsweredTooLateComesBack)
         std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
     StopService();
+    EXPECT_FALSE(refused_);
     EXPECT_GE(served_frees_.load(), 1) << served_allocs_.load() << " served, "
                                        << blocks_.given << " given";
     EXPECT_EQ(blocks_.freed, blocks_.given);
