@@ -710,14 +710,20 @@ static bool z_dict_before(void **o, void **lv)
     return z_dict_change(((ZRecord *)o[0])->hold);
 }
 
+/* No stream under way: none to copy into, none a one-shot lost. */
+static void z_stream_over(ZHold *h)
+{
+    h->streaming = false;
+    h->stream_lost = false;
+}
+
 /* Done, these leave no stream under way (initCStream* and
  * resetCStream reset it, the others need there be none). */
 static void z_no_stream_after(void **o, void **lv, void *r)
 {
     (void)lv;
     if (!ZSTD_isError(*(size_t *)r)) {
-        ((ZRecord *)o[0])->hold->streaming = false;
-        ((ZRecord *)o[0])->hold->stream_lost = false;
+        z_stream_over(((ZRecord *)o[0])->hold);
     }
 }
 
@@ -801,8 +807,7 @@ static void z_stream_done(void **o, void *r, bool ends)
 
     z_win_after(h, *(size_t *)r, Z_WIN_OWN);
     if (ends && *(size_t *)r == 0) {
-        h->streaming = false;
-        h->stream_lost = false;
+        z_stream_over(h);
     }
 }
 
